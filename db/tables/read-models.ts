@@ -1,0 +1,219 @@
+import type { ColumnType } from 'kysely';
+
+/**
+ * Read models derived from the event log by db/projections. Every column is a pure function of
+ * the events (no now(), no serials), so a rebuild reproduces the rows byte for byte and the
+ * checksums in db/projections/rebuild.ts can compare a rebuilt schema with the live one.
+ * Times are written as ISO strings and read back as Date.
+ */
+type Instant = ColumnType<Date, string, string>;
+type NullableInstant = ColumnType<Date | null, string | null, string | null>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ProjectionCheckpointsTable {
+  name: string;
+  version: number;
+  position: ColumnType<string, string, string>;
+}
+
+export interface CyclesTable {
+  cycle_id: string;
+  name: string;
+  plan_id: string;
+  plan_version: number;
+  status: 'open' | 'cancelled' | 'closed';
+  outcome: 'completed' | 'cancelled' | null;
+  opens_at: Instant;
+  submission_due_at: Instant;
+  original_submission_due_at: Instant;
+  review_due_at: Instant;
+  scoring_baseline: 'original' | 'operational';
+  amber_within: Json<{ amount: number; unit: 'days' | 'workdays' | 'hours' }>;
+  max_returns: number;
+  projects_started: number;
+  projects_closed: number;
+  started_at: Instant;
+  closed_at: NullableInstant;
+  note: string | null;
+  last_position: ColumnType<string, string, string>;
+}
+
+export type Rag = 'red' | 'amber' | 'green';
+
+export interface ProjectsTable {
+  project_id: string;
+  cycle_id: string;
+  item_id: string;
+  kind: string;
+  title: string;
+  section: string;
+  lead_unit: string;
+  co_units: Json<string[]>;
+  status: 'active' | 'suspended' | 'cancelled' | 'closed';
+  outcome: 'completed' | 'cancelled' | null;
+  rag: Rag | null;
+  rag_rule: string | null;
+  rag_milestone_id: string | null;
+  milestones_total: number;
+  milestones_met: number;
+  milestones_missed: number;
+  started_at: Instant;
+  closed_at: NullableInstant;
+  last_event_at: Instant;
+}
+
+export interface MilestonesTable {
+  project_id: string;
+  milestone_id: string;
+  cycle_id: string;
+  year: number | null;
+  text: string;
+  status: 'planned' | 'open' | 'submitted' | 'returned' | 'approved' | 'closed';
+  outcome: 'met' | 'missed' | 'cancelled' | null;
+  opens_at: Instant;
+  original_due_at: Instant;
+  due_at: Instant;
+  rounds: number;
+  returns: number;
+  escalation_level: number;
+  rag: Rag | null;
+  rag_rule: string | null;
+  rag_threshold: string | null;
+  rag_deadline: NullableInstant;
+  rag_event_id: string | null;
+  closed_at: NullableInstant;
+}
+
+export type AssignmentStatus =
+  | 'assigned'
+  | 'acknowledged'
+  | 'submitted'
+  | 'returned'
+  | 'approved'
+  | 'reassigned'
+  | 'closed'
+  | 'cancelled';
+
+export interface AssignmentsTable {
+  assignment_id: string;
+  cycle_id: string;
+  project_id: string;
+  milestone_id: string;
+  unit: string;
+  role: 'lead' | 'co';
+  status: AssignmentStatus;
+  suspended: boolean;
+  original_due_at: Instant;
+  due_at: Instant;
+  assigned_at: Instant;
+  acknowledged_at: NullableInstant;
+  submitted_at: NullableInstant;
+  rounds: number;
+  returns: number;
+  reminders: number;
+  escalation_level: number;
+  reassigned_from: string | null;
+  reassign_reason: string | null;
+}
+
+export interface SubmissionsTable {
+  submission_id: string;
+  cycle_id: string;
+  project_id: string;
+  milestone_id: string;
+  assignment_id: string;
+  unit: string;
+  kind: 'report' | 'contribution';
+  round: number | null;
+  narrative: string;
+  reported_values: Json<{ targetIndex: number; value: number }[]>;
+  evidence_count: number;
+  late: boolean;
+  late_against_original: boolean | null;
+  submitted_at: Instant;
+  review: 'pending' | 'approved' | 'returned' | 'not_reviewed';
+  verdict: 'met' | 'missed' | null;
+  review_comment: string | null;
+  reviewed_at: NullableInstant;
+  reviewed_by: string | null;
+}
+
+export interface NoticesTable {
+  notification_id: string;
+  event_id: string;
+  kind: 'reminder' | 'escalation';
+  cycle_id: string;
+  project_id: string;
+  milestone_id: string;
+  assignment_id: string;
+  unit: string;
+  level: number | null;
+  target: string | null;
+  reason: string | null;
+  lead_time: string | null;
+  due_at: Instant;
+  sent_at: Instant;
+}
+
+export interface ExtensionRequestsTable {
+  request_id: string;
+  cycle_id: string;
+  project_id: string;
+  milestone_id: string;
+  unit: string;
+  reason: string;
+  requested_due_at: Instant;
+  requested_at: Instant;
+  status: 'pending' | 'granted' | 'denied';
+  new_due_at: NullableInstant;
+  decision_comment: string | null;
+  decided_at: NullableInstant;
+}
+
+export interface TargetProgressTable {
+  project_id: string;
+  milestone_id: string;
+  target_index: number;
+  cycle_id: string;
+  metric: string;
+  op: string;
+  target_value: number;
+  target_unit: string;
+  year: number | null;
+  reported: number | null;
+  reported_at: NullableInstant;
+  reported_round: number | null;
+  met: boolean | null;
+  assessed_at: NullableInstant;
+}
+
+/** One line per assignment: the facts the 考核 scores; the per-unit board is their GROUP BY. */
+export interface UnitScoreLinesTable {
+  assignment_id: string;
+  cycle_id: string;
+  project_id: string;
+  milestone_id: string;
+  unit: string;
+  role: 'lead' | 'co';
+  submitted: boolean;
+  late: boolean | null;
+  late_against_original: boolean | null;
+  returns: number;
+  escalations: number;
+  max_escalation_level: number;
+  targets_met: number;
+  targets_total: number;
+}
+
+export interface ReadModelTables {
+  projection_checkpoints: ProjectionCheckpointsTable;
+  cycles: CyclesTable;
+  projects: ProjectsTable;
+  milestones: MilestonesTable;
+  assignments: AssignmentsTable;
+  submissions: SubmissionsTable;
+  notices: NoticesTable;
+  extension_requests: ExtensionRequestsTable;
+  target_progress: TargetProgressTable;
+  unit_score_lines: UnitScoreLinesTable;
+}

@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { Principal } from './principal';
+import { CyclePolicy } from './policy';
+import { ItemKind, Target } from './plan';
+import { EscalationTarget } from './policy';
+
+/** ISO-8601 instant; every time in an event is plan time (see clock.ts), never a `Date`. */
+export const Iso = z.iso.datetime({ offset: true });
+
+export const CycleWindow = z.object({
+  opensAt: Iso,
+  submissionDueAt: Iso,
+  reviewDueAt: Iso,
+});
+export type CycleWindow = z.infer<typeof CycleWindow>;
+
+export const CycleScope = z.object({
+  kinds: z.array(ItemKind).min(1).default(['major_project']),
+  sections: z.array(z.string()).optional(),
+  units: z.array(z.string()).optional(),
+  itemIds: z.array(z.string()).optional(),
+});
+export type CycleScope = z.infer<typeof CycleScope>;
+
+/** Drill calendar: plan time runs `yearSeconds` real seconds per plan year, from the cycle's opening. */
+export const Drill = z.object({ yearSeconds: z.number().positive() });
+export type Drill = z.infer<typeof Drill>;
+
+export const EvidenceRef = z.object({
+  ref: z.string().min(1).max(2000),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '佐证材料哈希须为64位十六进制 SHA-256'),
+  name: z.string().max(200).optional(),
+});
+export type EvidenceRef = z.infer<typeof EvidenceRef>;
+
+export const ReportedValue = z.object({ targetIndex: z.number().int().min(0), value: z.number() });
+export type ReportedValue = z.infer<typeof ReportedValue>;
+
+export const MilestonePlan = z.object({
+  milestoneId: z.string(),
+  /** The plan year of the 到YYYY年 clause; null for a cycle progress report. */
+  year: z.number().int().nullable(),
+  text: z.string(),
+  opensAt: Iso,
+  dueAt: Iso,
+  targets: z.array(Target),
+});
+export type MilestonePlan = z.infer<typeof MilestonePlan>;
+
+export const TargetResult = z.object({
+  targetIndex: z.number().int(),
+  reported: z.number().nullable(),
+  met: z.boolean(),
+});
+export type TargetResult = z.infer<typeof TargetResult>;
+
+const ev = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
+  z.object({ type: z.literal(type), data: z.object(data) });
+
+/** Every domain event dudao records. Add a type here, never change one that has been recorded. */
+export const EventBody = z.discriminatedUnion('type', [
+  ev('CycleStarted', {
+    name: z.string(),
+    planId: z.string(),
+    planVersion: z.number().int(),
+    scope: CycleScope,
+    window: CycleWindow,
+    policy: CyclePolicy,
+    drill: Drill.nullable(),
+    itemIds: z.array(z.string()),
+  }),
+  ev('CycleExtended', { window: CycleWindow, reason: z.string() }),
+  ev('CycleCancelled', { reason: z.string() }),
+  ev('CycleClosed', { projects: z.number().int(), outcome: z.enum(['completed', 'cancelled']) }),
+  ev('ProjectStarted', {
+    itemId: z.string(),
+    kind: ItemKind,
+    title: z.string(),
+    section: z.string(),
+    leadUnit: z.string(),
+    coUnits: z.array(z.string()),
+    targets: z.array(Target),
+    milestones: z.array(MilestonePlan),
+  }),
+  ev('MilestoneOpened', { milestoneId: z.string() }),
+  ev('AssignmentCreated', {
+    milestoneId: z.string(),
+    assignmentId: z.string(),
+    unit: z.string(),
+    role: z.enum(['lead', 'co']),
+    dueAt: Iso,
+  }),
+  ev('AssignmentAcknowledged', { assignmentId: z.string(), unit: z.string() }),
+  ev('AssignmentReassigned', {
+    assignmentId: z.string(),
+    fromUnit: z.string(),
+    toUnit: z.string(),
+    reason: z.string(),
+  }),
+  ev('ContributionSubmitted', {
+    milestoneId: z.string(),
+    assignmentId: z.string(),
+    unit: z.string(),
+    narrative: z.string(),
+    values: z.array(ReportedValue),
+    evidence: z.array(EvidenceRef),
+    late: z.boolean(),
+  }),
+  ev('ReportSubmitted', {
+    milestoneId: z.string(),
+    assignmentId: z.string(),
+    unit: z.string(),
+    round: z.number().int().min(1),
+    narrative: z.string(),
+    values: z.array(ReportedValue),
+    evidence: z.array(EvidenceRef),
+    /** Late against the operational deadline and against the original one. */
+    late: z.boolean(),
+    lateAgainstOriginal: z.boolean(),
+  }),
+  ev('ReportApproved', {
+    milestoneId: z.string(),
+    round: z.number().int(),
+    comment: z.string(),
+    verdict: z.enum(['met', 'missed']),
+    results: z.array(TargetResult),
+  }),
+  ev('ReportReturned', { milestoneId: z.string(), round: z.number().int(), comment: z.string() }),
+  ev('ReminderSent', {
+    milestoneId: z.string(),
+    assignmentId: z.string(),
+    unit: z.string(),
+    dueAt: Iso,
+    leadTime: z.string(),
+    notificationId: z.string(),
+  }),
+  ev('EscalationRaised', {
+    milestoneId: z.string(),
+    assignmentId: z.string(),
+    unit: z.string(),
+    level: z.number().int().min(1),
+    target: EscalationTarget,
+    reason: z.enum(['overdue', 'too_many_returns']),
+    dueAt: Iso,
+    notificationId: z.string(),
+  }),
+  ev('ExtensionRequested', {
+    milestoneId: z.string(),
+    requestId: z.string(),
+    unit: z.string(),
+    reason: z.string(),
+    requestedDueAt: Iso,
+  }),
+  ev('ExtensionGranted', { milestoneId: z.string(), requestId: z.string(), newDueAt: Iso, comment: z.string() }),
+  ev('ExtensionDenied', { milestoneId: z.string(), requestId: z.string(), comment: z.string() }),
+  ev('ProjectSuspended', { reason: z.string() }),
+  ev('ProjectResumed', { reason: z.string() }),
+  ev('ProjectCancelled', { reason: z.string() }),
+  ev('MilestoneClosed', {
+    milestoneId: z.string(),
+    outcome: z.enum(['met', 'missed', 'cancelled']),
+  }),
+  ev('ProjectClosed', { outcome: z.enum(['completed', 'cancelled']) }),
+]);
+export type EventBody = z.infer<typeof EventBody>;
+export type EventType = EventBody['type'];
+export type EventOf<T extends EventType> = Extract<EventBody, { type: T }>;
+
+/** The envelope every event is recorded in. `seq` is per stream (per workflow run chain), from 1. */
+export const DomainEvent = z.intersection(
+  z.object({
+    eventId: z.string(),
+    streamId: z.string(),
+    seq: z.number().int().min(1),
+    schemaVersion: z.number().int().min(1).default(1),
+    at: Iso,
+    actor: Principal,
+    cycleId: z.string(),
+    projectId: z.string().nullable(),
+    milestoneId: z.string().nullable(),
+    causationId: z.string().nullable(),
+  }),
+  EventBody,
+);
+export type DomainEvent = z.infer<typeof DomainEvent>;

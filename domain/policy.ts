@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** A span of time in calendar days, 工作日 (working days on China's official calendar) or hours. */
+export const Span = z.object({
+  amount: z.number().int().min(0),
+  unit: z.enum(['days', 'workdays', 'hours']),
+});
+export type Span = z.infer<typeof Span>;
+
+/** Who a 督办 level notifies: the unit head, 分管局领导, or a bureau-wide notice. */
+export const EscalationTarget = z.enum(['unit_head', 'division_leader', 'bureau_notice', 'inspector']);
+export type EscalationTarget = z.infer<typeof EscalationTarget>;
+
+export const EscalationStep = z.object({
+  level: z.number().int().min(1),
+  after: Span,
+  target: EscalationTarget,
+});
+export type EscalationStep = z.infer<typeof EscalationStep>;
+
+export const CyclePolicy = z.object({
+  /** 催办 lead times before the operational due date. */
+  reminders: z.array(Span).default([
+    { amount: 7, unit: 'days' },
+    { amount: 1, unit: 'days' },
+  ]),
+  /** 督办 ladder after due without an approved report, by increasing `after`. */
+  escalations: z.array(EscalationStep).default([
+    { level: 1, after: { amount: 0, unit: 'days' }, target: 'unit_head' },
+    { level: 2, after: { amount: 7, unit: 'days' }, target: 'division_leader' },
+    { level: 3, after: { amount: 14, unit: 'days' }, target: 'bureau_notice' },
+  ]),
+  /** After this many returns for rework the milestone escalates. */
+  maxReturns: z.number().int().min(1).default(2),
+  /** 按原定时间考核 (original) or against the extended deadline (operational). */
+  scoringBaseline: z.enum(['original', 'operational']).default('original'),
+  /** What a due date that falls on a holiday or weekend does. */
+  holidayRule: z.enum(['none', 'next_workday', 'previous_workday']).default('previous_workday'),
+  /** A co-unit's contribution is due this long before the lead unit's report. */
+  coUnitLead: Span.default({ amount: 5, unit: 'workdays' }),
+  /** Amber when the due date is this close and nothing approved yet. */
+  amberWithin: Span.default({ amount: 7, unit: 'days' }),
+});
+export type CyclePolicy = z.infer<typeof CyclePolicy>;
+
+export const defaultPolicy = (): CyclePolicy => CyclePolicy.parse({});

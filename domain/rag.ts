@@ -1,0 +1,75 @@
+import type { MilestoneState, ProjectState } from './project';
+import { shift, spanLabel } from './calendar';
+
+export type Rag = 'red' | 'amber' | 'green';
+
+/** Why a colour: the rule that fired, its threshold, the deadline measured against, the event that set it. */
+export type RagExplanation = {
+  rag: Rag;
+  rule:
+    | 'met'
+    | 'missed'
+    | 'cancelled'
+    | 'overdue'
+    | 'too_many_returns'
+    | 'returned'
+    | 'due_soon'
+    | 'in_review'
+    | 'on_track'
+    | 'not_open'
+    | 'suspended';
+  /** 中文 reason a person reads. */
+  reason: string;
+  threshold: string | null;
+  deadline: string | null;
+  setBy: string | null;
+};
+
+/**
+ * The status colour of a milestone at plan time `now`. Rules in order, first match wins:
+ *  1. closed: met → green; missed → red; cancelled → green (nothing owed).
+ *  2. approved → green.
+ *  3. past the operational deadline without approval → red (逾期).
+ *  4. returned for rework `maxReturns` times or more → red.
+ *  5. returned for rework → amber.
+ *  6. submitted and awaiting review → green.
+ *  7. within `amberWithin` of the deadline without a submission → amber (临期).
+ *  8. not yet opened → green; otherwise on track → green.
+ */
+export function milestoneRag(m: MilestoneState, maxReturns: number, amberWithin: ProjectState['policy']['amberWithin'], now: string): RagExplanation {
+  const t = Date.parse(now);
+  const base = { setBy: m.lastEventId, deadline: m.dueAt, threshold: null };
+  if (m.phase === 'closed') {
+    if (m.outcome === 'missed') return { ...base, rag: 'red', rule: 'missed', reason: '节点办结，目标未达成' };
+    if (m.outcome === 'cancelled') return { ...base, rag: 'green', rule: 'cancelled', reason: '节点已撤销' };
+    return { ...base, rag: 'green', rule: 'met', reason: '节点办结，目标已达成' };
+  }
+  if (m.phase === 'approved') return { ...base, rag: 'green', rule: 'met', reason: '报告已审核通过' };
+  if (m.phase !== 'scheduled' && t > Date.parse(m.dueAt)) {
+    return { ...base, rag: 'red', rule: 'overdue', reason: `已超过期限 ${m.dueAt.slice(0, 10)} 未办结`, threshold: '期限' };
+  }
+  if (m.returns >= maxReturns) {
+    return { ...base, rag: 'red', rule: 'too_many_returns', reason: `已被退回 ${m.returns} 次`, threshold: `${maxReturns} 次` };
+  }
+  if (m.phase === 'returned') return { ...base, rag: 'amber', rule: 'returned', reason: `已退回重办：${m.lastReturnComment ?? ''}` };
+  if (m.phase === 'submitted') return { ...base, rag: 'green', rule: 'in_review', reason: '已报送，待审核' };
+  if (m.phase === 'assigned' && t >= Date.parse(shift(m.dueAt, amberWithin, -1))) {
+    return { ...base, rag: 'amber', rule: 'due_soon', reason: `距期限不足${spanLabel(amberWithin)}`, threshold: spanLabel(amberWithin) };
+  }
+  if (m.phase === 'scheduled') return { ...base, rag: 'green', rule: 'not_open', reason: `尚未交办（${m.opensAt.slice(0, 10)} 开始）` };
+  return { ...base, rag: 'green', rule: 'on_track', reason: '按计划推进' };
+}
+
+const severity: Record<Rag, number> = { green: 0, amber: 1, red: 2 };
+
+/** A project is as red as its worst milestone; a suspended project shows amber at least. */
+export function projectRag(s: ProjectState, now: string): RagExplanation {
+  const all = s.milestones.map((m) => milestoneRag(m, s.policy.maxReturns, s.policy.amberWithin, now));
+  const worst = all.reduce<RagExplanation | null>((w, x) => (w === null || severity[x.rag] > severity[w.rag] ? x : w), null);
+  if (s.status === 'suspended' && (!worst || worst.rag === 'green')) {
+    return { rag: 'amber', rule: 'suspended', reason: '项目已暂停督办', threshold: null, deadline: null, setBy: s.lastEventId };
+  }
+  return worst ?? { rag: 'green', rule: 'not_open', reason: '暂无节点', threshold: null, deadline: null, setBy: s.lastEventId };
+}
+
+export const ragLabel: Record<Rag, string> = { red: '红灯', amber: '黄灯', green: '绿灯' };

@@ -1,0 +1,89 @@
+/**
+ * Dated commitments (到2020年，… / 争取到2020年… / 2018年底前…) and recurring duties (以2年为一轮 / 每年…).
+ * A date clause runs to the next date clause or to the end of its sentence.
+ */
+import type { Milestone, Recurrence } from '../../domain/plan';
+import { chineseNumber } from './lines';
+
+export interface YearScope {
+  year: number;
+  /** Where the marker (到2020年) starts and where its statement starts and ends, as string offsets. */
+  markerStart: number;
+  statementStart: number;
+  end: number;
+}
+
+// 到2020年 but not the attributive 到2020年的 (适时制定到2020年的…计划 is no deadline).
+const DATE_MARKERS = [
+  /(?:争取|力争|确保)?到\s*(\d{4})\s*年(?:底|末)?(?:前|以前)?(?![的度])[，,：:]?/g,
+  /(\d{4})\s*年(?:底|末)?(?:前|以前)(?![的])[，,：:]?/g,
+];
+const SENTENCE_END = /[。！!？?]/g;
+
+export function yearScopes(text: string): YearScope[] {
+  const markers = DATE_MARKERS.flatMap((re) =>
+    [...text.matchAll(re)].map((m) => ({
+      year: Number(m[1]),
+      markerStart: m.index ?? 0,
+      statementStart: (m.index ?? 0) + m[0].length,
+    })),
+  )
+    .filter((m) => m.year >= 1990 && m.year <= 2100)
+    .sort((a, b) => a.markerStart - b.markerStart)
+    .filter((m, i, all) => i === 0 || m.markerStart >= (all[i - 1]?.statementStart ?? 0));
+  const sentenceEnds = [...text.matchAll(SENTENCE_END)].map((m) => m.index ?? 0);
+  return markers.map((m, i) => {
+    const sentenceEnd = sentenceEnds.find((e) => e >= m.statementStart) ?? text.length;
+    const next = markers[i + 1]?.markerStart ?? text.length;
+    return { ...m, end: Math.min(sentenceEnd, next) };
+  });
+}
+
+/** The year whose clause covers `offset`, or null. */
+export function yearAt(scopes: YearScope[], offset: number): number | null {
+  return scopes.find((s) => offset >= s.markerStart && offset < s.end)?.year ?? null;
+}
+
+export function extractMilestones(text: string, scopes = yearScopes(text)): Milestone[] {
+  return scopes
+    .map((s) => ({ year: s.year, text: trimClause(text.slice(s.statementStart, s.end)) }))
+    .filter((m) => m.text !== '');
+}
+
+const RECURRENCES: { re: RegExp; years: (m: RegExpExecArray) => number | null }[] = [
+  { re: /以\s*([\d一二两三四五六七八九十]+)\s*年为一(?:轮|个周期|周期)/, years: (m) => chineseNumber(m[1] ?? '') },
+  { re: /每(?:隔)?\s*([\d一二两三四五六七八九十]+)\s*年/, years: (m) => chineseNumber(m[1] ?? '') },
+  { re: /每年/, years: () => 1 },
+];
+
+/** The first recurring duty in the text, with the sentence that states it. */
+export function extractRecurrence(text: string): Recurrence | null {
+  for (const { re, years } of RECURRENCES) {
+    const m = re.exec(text);
+    const everyYears = m ? years(m) : null;
+    if (!m || !everyYears) continue;
+    return { everyYears, text: sentenceAround(text, m.index) };
+  }
+  return null;
+}
+
+/** The spans of recurrence phrases, so their numbers are not mistaken for targets. */
+export function recurrenceSpans(text: string): [number, number][] {
+  return RECURRENCES.flatMap(({ re }) =>
+    [...text.matchAll(new RegExp(re.source, 'g'))].map((m): [number, number] => [
+      m.index ?? 0,
+      (m.index ?? 0) + m[0].length,
+    ]),
+  );
+}
+
+function sentenceAround(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const start = Math.max(...[...'。！!？?'].map((c) => before.lastIndexOf(c))) + 1;
+  const after = text.slice(offset).search(/[。！!？?]/);
+  return trimClause(text.slice(start, after === -1 ? text.length : offset + after));
+}
+
+function trimClause(s: string): string {
+  return s.replace(/^[，,；;：:\s]+|[，,；;。：:\s]+$/g, '');
+}

@@ -1,0 +1,193 @@
+/**
+ * Quantitative targets (目标值) in an item's text: 达到97%以上, 超过95%, 不低于90%, 50个以上, 达到8000人左右,
+ * 占30%, 分别达到80%和95%, 80%的学校…, 组织培训1000人、….
+ *
+ * Comparison rules: 以上/不低于/不少于/至少 → ">=", 超过/高于 → ">", 以下/以内/不超过/控制在 → "<=",
+ * 低于/少于 → "<", 左右/约 → "≈". A plain 达到N (and 提高到N, 增加到N) is read as ">=": reaching or passing the
+ * value meets it. A share or count stated as fact (占30%, 80%的学校…, 新建10个…, 培训1000人) is "=".
+ * A suffix overrides the verb: 达到8000人左右 is "≈".
+ */
+import type { Target } from '../../domain/plan';
+import { recurrenceSpans, yearAt, type YearScope } from './milestones';
+
+export interface TargetScan {
+  targets: Target[];
+  /** Numbers that look like quantities but fit no target phrase, with their context. */
+  unattached: string[];
+}
+
+type Op = Target['op'];
+
+const VERB_OPS: [string, Op][] = [
+  ['不低于', '>='], ['不少于', '>='], ['不小于', '>='], ['至少', '>='],
+  ['不高于', '<='], ['不超过', '<='], ['不多于', '<='], ['不大于', '<='], ['控制在', '<='],
+  ['降低到', '<='], ['降低至', '<='], ['下降到', '<='], ['降至', '<='],
+  ['超过', '>'], ['高于', '>'], ['多于', '>'], ['大于', '>'],
+  ['低于', '<'], ['少于', '<'], ['小于', '<'],
+  ['提高到', '>='], ['提高至', '>='], ['提升到', '>='], ['提升至', '>='], ['增加到', '>='], ['增加至', '>='],
+  ['增长到', '>='], ['扩大到', '>='], ['增至', '>='], ['达到', '>='], ['达', '>='],
+  ['保持在', '='], ['稳定在', '='], ['占', '='], ['约为', '≈'], ['约', '≈'], ['为', '='],
+];
+/** Verbs whose object (after the number) names what is counted: 新建10个省级优势专业…. */
+const COUNT_VERBS = ['新建', '建成', '新增', '培育', '打造', '创建', '建设', '培养', '引进', '培训', '认定', '遴选'];
+const SUFFIX_OPS: [string, Op][] = [
+  ['及以上', '>='], ['以上', '>='], ['及以下', '<='], ['以下', '<='], ['以内', '<='], ['左右', '≈'],
+];
+const UNITS = [
+  '个百分点', '个月', '万人次', '人次', '万人', '万元', '亿元', '万个', '平方米', '公里', '小时', '课时', '学时', '学分',
+  '%', '％', '‰', '个', '人', '年', '所', '项', '家', '名', '次', '倍', '天', '周', '台', '套', '门', '篇', '本',
+  '元', '户', '座', '场', '间', '班', '期', '批', '届', '节', '岁', '级', '万',
+];
+const NUMBER = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(${UNITS.map(escape).join('|')})?`, 'g');
+const CLAUSE_BREAK = /[，,；;。！!？?：:]/;
+const LEADING_CONNECTORS = /^(其中|以及|并且|而且|和|及|与|并|且|、|使|让)+/;
+const TRAILING_FILLERS = /(分别|原则上|均|都|要有|要|有|将|应|能|可|的)+$/;
+
+interface Found {
+  value: number;
+  unit: string;
+  start: number;
+  end: number;
+}
+
+export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
+  const ignored = [...recurrenceSpans(text), ...quotedSpans(text), ...scopes.map((s): [number, number] => [s.markerStart, s.statementStart])];
+  const targets: Target[] = [];
+  const unattached: string[] = [];
+  let clauseStart = 0;
+  let metricStart = 0;
+  let group: { target: Target; metricRaw: string }[] = [];
+  const flushGroup = () => {
+    splitGroupMetric(group);
+    group = [];
+  };
+
+  for (const m of text.matchAll(NUMBER)) {
+    const found: Found = {
+      value: Number(m[1]),
+      unit: normalizeUnit(m[2] ?? ''),
+      start: m.index ?? 0,
+      end: (m.index ?? 0) + m[0].length,
+    };
+    const boundary = lastBoundaryBefore(text, found.start);
+    if (boundary >= clauseStart) {
+      clauseStart = boundary + 1;
+      metricStart = Math.max(metricStart, clauseStart);
+      flushGroup();
+    }
+    if (isIgnorable(text, found, ignored, clauseStart)) continue;
+
+    const before = text.slice(metricStart, found.start);
+    const suffix = SUFFIX_OPS.find(([s]) => text.startsWith(s, found.end));
+    const afterNumber = found.end + (suffix?.[0].length ?? 0);
+    const verb = [...VERB_OPS, ...COUNT_VERBS.map((v): [string, Op] => [v, '='])]
+      .sort((a, b) => b[0].length - a[0].length)
+      .find(([v]) => before.trimEnd().endsWith(v));
+    const continuesList = group.length > 0 && /^\s*[和、及与]\s*$/.test(before);
+    const qualifier = !verb && suffix && suffix[1] === '<=' && !continuesList; // 30人以下班级: part of a metric
+    if (qualifier) continue;
+
+    const after = readAfter(text, afterNumber);
+    const year = yearAt(scopes, found.start);
+    let op: Op | null = null;
+    let metric = '';
+    let end = afterNumber;
+    const previous = group[group.length - 1];
+    if (continuesList && previous) {
+      op = suffix?.[1] ?? previous.target.op;
+      metric = previous.metricRaw;
+    } else if (verb) {
+      op = suffix?.[1] ?? verb[1];
+      const subject = cleanBefore(before.trimEnd().slice(0, -verb[0].length));
+      const countsObject = COUNT_VERBS.includes(verb[0]) && after.text !== '';
+      metric = countsObject || subject === '' ? after.text : subject;
+      if (countsObject || subject === '') end = after.end;
+    } else if (suffix) {
+      op = suffix[1];
+      const subject = cleanBefore(before);
+      metric = subject === '' ? after.text : subject;
+      if (subject === '') end = after.end;
+    } else if (text.startsWith('的', found.end) && after.text !== '') {
+      op = '=';
+      metric = after.text;
+      end = after.end;
+    } else if (found.unit !== '' && cleanBefore(before) !== '' && /^(\s*[、，,；;。]|\s*$)/.test(text.slice(found.end))) {
+      op = '=';
+      metric = cleanBefore(before);
+    }
+    if (op === null || metric === '') {
+      unattached.push(`${m[0]}（“${context(text, found)}”）`);
+      continue;
+    }
+    const target: Target = { metric, op, value: found.value, unit: found.unit, year };
+    targets.push(target);
+    if (!continuesList) flushGroup();
+    group.push({ target, metricRaw: metric });
+    metricStart = end;
+  }
+  flushGroup();
+  return { targets, unattached };
+}
+
+/** 分别达到80%和95% with the subject 甲率和乙率: pair the subjects with the values when the counts agree. */
+function splitGroupMetric(group: { target: Target; metricRaw: string }[]): void {
+  if (group.length < 2) return;
+  const parts = (group[0]?.metricRaw ?? '').split(/和|与|及|、/).filter((p) => p !== '');
+  if (parts.length !== group.length) return;
+  group.forEach((g, i) => (g.target.metric = parts[i] ?? g.target.metric));
+}
+
+function isIgnorable(text: string, found: Found, ignored: [number, number][], clauseStart: number): boolean {
+  if (ignored.some(([s, e]) => found.start >= s && found.start < e)) return true;
+  if (found.unit === '岁' || found.unit === '级') return true; // 15岁以上常住人口: an age band, not a target
+  if (found.unit === '年' && found.value >= 1900) return true; // a calendar year
+  if (/^\s*[-－—~～至到]\s*\d/.test(text.slice(found.end))) return true; // first bound of a range 16-59岁
+  return insideBrackets(text.slice(clauseStart, found.start));
+}
+
+function insideBrackets(prefix: string): boolean {
+  const opens = (prefix.match(/[（(]/g) ?? []).length;
+  const closes = (prefix.match(/[）)]/g) ?? []).length;
+  return opens > closes;
+}
+
+/** Spans of 《…》 and “…”: numbers in names and quotations are not targets. */
+function quotedSpans(text: string): [number, number][] {
+  return [...text.matchAll(/《[^》]*》|“[^”]*”|"[^"]*"/g)].map((m): [number, number] => [
+    m.index ?? 0,
+    (m.index ?? 0) + m[0].length,
+  ]);
+}
+
+function lastBoundaryBefore(text: string, offset: number): number {
+  for (let i = offset - 1; i >= 0; i--) if (CLAUSE_BREAK.test(text[i] ?? '')) return i;
+  return -1;
+}
+
+/** The phrase after a number up to the next number or clause break: 的高中段学校和 → 高中段学校. */
+function readAfter(text: string, from: number): { text: string; end: number } {
+  let end = from;
+  while (end < text.length && !CLAUSE_BREAK.test(text[end] ?? '') && !/\d/.test(text[end] ?? '')) end++;
+  const phrase = text
+    .slice(from, end)
+    .replace(/^的/, '')
+    .replace(/[和及与、]$/, '')
+    .trim();
+  return { text: phrase, end };
+}
+
+function cleanBefore(s: string): string {
+  return s.trim().replace(LEADING_CONNECTORS, '').replace(TRAILING_FILLERS, '').trim();
+}
+
+function normalizeUnit(unit: string): string {
+  return unit === '％' ? '%' : unit;
+}
+
+function context(text: string, found: Found): string {
+  return text.slice(Math.max(0, found.start - 10), Math.min(text.length, found.end + 6));
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

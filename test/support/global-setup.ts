@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureTemporal, type TemporalEndpoint } from '../../stack/temporal';
+
+declare global {
+  var __dudaoTemporal: TemporalEndpoint | undefined;
+}
+
+/**
+ * One real Temporal dev server for the integration run, on its own port and throwaway database,
+ * with synchronous=OFF (tests only). TEMPORAL_ADDRESS points the run at an existing cluster instead.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.TEMPORAL_ADDRESS) {
+    process.env.TEST_TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS;
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-temporal-'));
+  const port = Number(process.env.DUDAO_TEST_TEMPORAL_PORT ?? 17233);
+  const endpoint = await ensureTemporal({
+    port,
+    uiPort: port + 1000,
+    dbFile: path.join(dir, 'temporal.db'),
+    ephemeralDurability: true,
+  });
+  globalThis.__dudaoTemporal = endpoint;
+  process.env.TEST_TEMPORAL_ADDRESS = endpoint.address;
+  process.env.TEST_TEMPORAL_DIR = dir;
+}
