@@ -4,8 +4,7 @@
  */
 
 export type DecodeOutcome =
-  | { ok: true; text: string; encoding: 'utf-8' | 'gbk' | 'utf-16le' }
-  | { ok: false; error: string };
+  { ok: true; text: string; encoding: 'utf-8' | 'gbk' | 'utf-16le' } | { ok: false; error: string };
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
@@ -15,14 +14,20 @@ export function decodePlanBytes(bytes: Uint8Array): DecodeOutcome {
     return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
   }
   if (bytes.includes(0)) {
-    return { ok: false, error: '文件含有空字节（NUL），像是二进制文件（如 Word、PDF 或图片），请先另存为纯文本（.txt）。' };
+    return {
+      ok: false,
+      error: '文件含有空字节（NUL），像是二进制文件（如 Word、PDF 或图片），请先另存为纯文本（.txt）。',
+    };
   }
   const body = startsWith(bytes, UTF8_BOM) ? bytes.subarray(UTF8_BOM.length) : bytes;
   const utf8 = tryDecode('utf-8', body);
   if (utf8 !== null) return checkText(utf8, 'utf-8');
   const gbk = tryDecode('gbk', body);
   if (gbk !== null && !gbk.includes('\uFFFD')) return checkText(gbk, 'gbk');
-  return { ok: false, error: '无法识别文件编码：既不是有效的 UTF-8，也不是 GBK。请另存为 UTF-8 文本后重试。' };
+  return {
+    ok: false,
+    error: '无法识别文件编码：既不是有效的 UTF-8，也不是 GBK。请另存为 UTF-8 文本后重试。',
+  };
 }
 
 function checkText(text: string, encoding: 'utf-8' | 'gbk'): DecodeOutcome {

@@ -53,7 +53,11 @@ const RULES: MarkerRule[] = [
   { re: /^((\d{1,3})\s*[）)])\s*(.*)$/, style: 'num-close' },
   { re: new RegExp(`^(([${CIRCLED}]))\\s*(.*)$`), style: 'circled' },
   { re: /^([（(]\s*[）)])\s*(.+)$/, style: 'paren-unknown', problem: 'empty' },
-  { re: new RegExp(`^([（(]([${CN}]{1,3}))(?=[\\u4e00-\\u9fff])(.+)$`), style: 'paren-cn', problem: 'unclosed' },
+  {
+    re: new RegExp(`^([（(]([${CN}]{1,3}))(?=[\\u4e00-\\u9fff])(.+)$`),
+    style: 'paren-cn',
+    problem: 'unclosed',
+  },
   { re: /^([（(](\d{1,2}))(?=[\u4e00-\u9fff])(.+)$/, style: 'paren-num', problem: 'unclosed' },
 ];
 
@@ -69,7 +73,9 @@ export function readMarker(text: string): Marker | null {
     if (rule.problem === 'empty') return { style, number: null, label, rest, problem: 'empty' };
     const number = style === 'circled' ? CIRCLED.indexOf(label) + 1 : chineseNumber(m[2] ?? '');
     if (number === null) continue;
-    return rule.problem ? { style, number, label, rest, problem: rule.problem } : { style, number, label, rest };
+    return rule.problem
+      ? { style, number, label, rest, problem: rule.problem }
+      : { style, number, label, rest };
   }
   return null;
 }

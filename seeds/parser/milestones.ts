@@ -51,7 +51,10 @@ export function extractMilestones(text: string, scopes = yearScopes(text)): Mile
 }
 
 const RECURRENCES: { re: RegExp; years: (m: RegExpExecArray) => number | null }[] = [
-  { re: /以\s*([\d一二两三四五六七八九十]+)\s*年为一(?:轮|个周期|周期)/, years: (m) => chineseNumber(m[1] ?? '') },
+  {
+    re: /以\s*([\d一二两三四五六七八九十]+)\s*年为一(?:轮|个周期|周期)/,
+    years: (m) => chineseNumber(m[1] ?? ''),
+  },
   { re: /每(?:隔)?\s*([\d一二两三四五六七八九十]+)\s*年/, years: (m) => chineseNumber(m[1] ?? '') },
   { re: /每年/, years: () => 1 },
 ];

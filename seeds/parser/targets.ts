@@ -19,24 +19,116 @@ export interface TargetScan {
 type Op = Target['op'];
 
 const VERB_OPS: [string, Op][] = [
-  ['不低于', '>='], ['不少于', '>='], ['不小于', '>='], ['至少', '>='],
-  ['不高于', '<='], ['不超过', '<='], ['不多于', '<='], ['不大于', '<='], ['控制在', '<='],
-  ['降低到', '<='], ['降低至', '<='], ['下降到', '<='], ['降至', '<='],
-  ['超过', '>'], ['高于', '>'], ['多于', '>'], ['大于', '>'],
-  ['低于', '<'], ['少于', '<'], ['小于', '<'],
-  ['提高到', '>='], ['提高至', '>='], ['提升到', '>='], ['提升至', '>='], ['增加到', '>='], ['增加至', '>='],
-  ['增长到', '>='], ['扩大到', '>='], ['增至', '>='], ['达到', '>='], ['达', '>='],
-  ['保持在', '='], ['稳定在', '='], ['占', '='], ['约为', '≈'], ['约', '≈'], ['为', '='],
+  ['不低于', '>='],
+  ['不少于', '>='],
+  ['不小于', '>='],
+  ['至少', '>='],
+  ['不高于', '<='],
+  ['不超过', '<='],
+  ['不多于', '<='],
+  ['不大于', '<='],
+  ['控制在', '<='],
+  ['降低到', '<='],
+  ['降低至', '<='],
+  ['下降到', '<='],
+  ['降至', '<='],
+  ['超过', '>'],
+  ['高于', '>'],
+  ['多于', '>'],
+  ['大于', '>'],
+  ['低于', '<'],
+  ['少于', '<'],
+  ['小于', '<'],
+  ['提高到', '>='],
+  ['提高至', '>='],
+  ['提升到', '>='],
+  ['提升至', '>='],
+  ['增加到', '>='],
+  ['增加至', '>='],
+  ['增长到', '>='],
+  ['扩大到', '>='],
+  ['增至', '>='],
+  ['达到', '>='],
+  ['达', '>='],
+  ['保持在', '='],
+  ['稳定在', '='],
+  ['占', '='],
+  ['约为', '≈'],
+  ['约', '≈'],
+  ['为', '='],
 ];
 /** Verbs whose object (after the number) names what is counted: 新建10个省级优势专业…. */
-const COUNT_VERBS = ['新建', '建成', '新增', '培育', '打造', '创建', '建设', '培养', '引进', '培训', '认定', '遴选'];
+const COUNT_VERBS = [
+  '新建',
+  '建成',
+  '新增',
+  '培育',
+  '打造',
+  '创建',
+  '建设',
+  '培养',
+  '引进',
+  '认定',
+  '遴选',
+];
+const ALL_VERBS: [string, Op][] = [...VERB_OPS, ...COUNT_VERBS.map((v): [string, Op] => [v, '='])].sort(
+  (a, b) => b[0].length - a[0].length,
+);
 const SUFFIX_OPS: [string, Op][] = [
-  ['及以上', '>='], ['以上', '>='], ['及以下', '<='], ['以下', '<='], ['以内', '<='], ['左右', '≈'],
+  ['及以上', '>='],
+  ['以上', '>='],
+  ['及以下', '<='],
+  ['以下', '<='],
+  ['以内', '<='],
+  ['左右', '≈'],
 ];
 const UNITS = [
-  '个百分点', '个月', '万人次', '人次', '万人', '万元', '亿元', '万个', '平方米', '公里', '小时', '课时', '学时', '学分',
-  '%', '％', '‰', '个', '人', '年', '所', '项', '家', '名', '次', '倍', '天', '周', '台', '套', '门', '篇', '本',
-  '元', '户', '座', '场', '间', '班', '期', '批', '届', '节', '岁', '级', '万',
+  '个百分点',
+  '个月',
+  '万人次',
+  '人次',
+  '万人',
+  '万元',
+  '亿元',
+  '万个',
+  '平方米',
+  '公里',
+  '小时',
+  '课时',
+  '学时',
+  '学分',
+  '%',
+  '％',
+  '‰',
+  '个',
+  '人',
+  '年',
+  '所',
+  '项',
+  '家',
+  '名',
+  '次',
+  '倍',
+  '天',
+  '周',
+  '台',
+  '套',
+  '门',
+  '篇',
+  '本',
+  '元',
+  '户',
+  '座',
+  '场',
+  '间',
+  '班',
+  '期',
+  '批',
+  '届',
+  '节',
+  '岁',
+  '级',
+  '万',
 ];
 const NUMBER = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(${UNITS.map(escape).join('|')})?`, 'g');
 const CLAUSE_BREAK = /[，,；;。！!？?：:]/;
@@ -51,7 +143,11 @@ interface Found {
 }
 
 export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
-  const ignored = [...recurrenceSpans(text), ...quotedSpans(text), ...scopes.map((s): [number, number] => [s.markerStart, s.statementStart])];
+  const ignored = [
+    ...recurrenceSpans(text),
+    ...quotedSpans(text),
+    ...scopes.map((s): [number, number] => [s.markerStart, s.statementStart]),
+  ];
   const targets: Target[] = [];
   const unattached: string[] = [];
   let clauseStart = 0;
@@ -80,9 +176,7 @@ export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
     const before = text.slice(metricStart, found.start);
     const suffix = SUFFIX_OPS.find(([s]) => text.startsWith(s, found.end));
     const afterNumber = found.end + (suffix?.[0].length ?? 0);
-    const verb = [...VERB_OPS, ...COUNT_VERBS.map((v): [string, Op] => [v, '='])]
-      .sort((a, b) => b[0].length - a[0].length)
-      .find(([v]) => before.trimEnd().endsWith(v));
+    const verb = ALL_VERBS.find(([v]) => before.trimEnd().endsWith(v));
     const continuesList = group.length > 0 && /^\s*[和、及与]\s*$/.test(before);
     const qualifier = !verb && suffix && suffix[1] === '<=' && !continuesList; // 30人以下班级: part of a metric
     if (qualifier) continue;
@@ -111,7 +205,11 @@ export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
       op = '=';
       metric = after.text;
       end = after.end;
-    } else if (found.unit !== '' && cleanBefore(before) !== '' && /^(\s*[、，,；;。]|\s*$)/.test(text.slice(found.end))) {
+    } else if (
+      found.unit !== '' &&
+      cleanBefore(before) !== '' &&
+      /^(\s*[、，,；;。]|\s*$)/.test(text.slice(found.end))
+    ) {
       op = '=';
       metric = cleanBefore(before);
     }
@@ -142,6 +240,7 @@ function isIgnorable(text: string, found: Found, ignored: [number, number][], cl
   if (found.unit === '岁' || found.unit === '级') return true; // 15岁以上常住人口: an age band, not a target
   if (found.unit === '年' && found.value >= 1900) return true; // a calendar year
   if (/^\s*[-－—~～至到]\s*\d/.test(text.slice(found.end))) return true; // first bound of a range 16-59岁
+  if (found.unit === '' && /^\s*[月日号]/.test(text.slice(found.end))) return true; // a date: 8月15日
   return insideBrackets(text.slice(clauseStart, found.start));
 }
 
@@ -164,10 +263,10 @@ function lastBoundaryBefore(text: string, offset: number): number {
   return -1;
 }
 
-/** The phrase after a number up to the next number or clause break: 的高中段学校和 → 高中段学校. */
+/** The phrase after a number up to the next number, 、 or clause break: 的高中段学校和 → 高中段学校. */
 function readAfter(text: string, from: number): { text: string; end: number } {
   let end = from;
-  while (end < text.length && !CLAUSE_BREAK.test(text[end] ?? '') && !/\d/.test(text[end] ?? '')) end++;
+  while (end < text.length && !CLAUSE_BREAK.test(text[end] ?? '') && !/[\d、]/.test(text[end] ?? '')) end++;
   const phrase = text
     .slice(from, end)
     .replace(/^的/, '')

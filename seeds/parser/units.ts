@@ -15,7 +15,17 @@ export interface UnitsFound {
 const OPEN = '[（(【［]';
 const CLOSE = '[）)】］]';
 const LEAD_LABELS = ['牵头单位', '牵头部门', '牵头处室', '主办单位', '主责单位', '负责单位', '主要责任单位'];
-const OTHER_LABELS = ['责任单位', '责任部门', '责任处室', '配合单位', '配合部门', '协办单位', '参与单位', '协助单位', '实施单位'];
+const OTHER_LABELS = [
+  '责任单位',
+  '责任部门',
+  '责任处室',
+  '配合单位',
+  '配合部门',
+  '协办单位',
+  '参与单位',
+  '协助单位',
+  '实施单位',
+];
 const LABEL = `(?:${[...LEAD_LABELS, ...OTHER_LABELS].sort((a, b) => b.length - a.length).join('|')})`;
 // One level of nested brackets inside the unit list, e.g. 市教育局（基教处）.
 const INNER = `[^（）()【】［］]*(?:[（(][^（）()]*[）)][^（）()【】［］]*)*`;
