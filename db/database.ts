@@ -1,5 +1,6 @@
 import type { EventsTable, NotificationAttemptsTable, NotificationsTable } from './tables/events';
 import type { ReadModelTables } from './tables/read-models';
+import type { PlanTables } from './tables/plans';
 
 export interface Database {
   events: EventsTable;
@@ -15,4 +16,9 @@ export interface Database {
   extension_requests: ReadModelTables['extension_requests'];
   target_progress: ReadModelTables['target_progress'];
   unit_score_lines: ReadModelTables['unit_score_lines'];
+  plans: PlanTables['plans'];
+  plan_versions: PlanTables['plan_versions'];
+  plan_items: PlanTables['plan_items'];
+  units: PlanTables['units'];
+  plan_version_units: PlanTables['plan_version_units'];
 }

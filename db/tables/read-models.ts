@@ -35,7 +35,6 @@ export interface CyclesTable {
   started_at: Instant;
   closed_at: NullableInstant;
   note: string | null;
-  last_position: ColumnType<string, string, string>;
 }
 
 export type Rag = 'red' | 'amber' | 'green';
@@ -85,14 +84,7 @@ export interface MilestonesTable {
 }
 
 export type AssignmentStatus =
-  | 'assigned'
-  | 'acknowledged'
-  | 'submitted'
-  | 'returned'
-  | 'approved'
-  | 'reassigned'
-  | 'closed'
-  | 'cancelled';
+  'assigned' | 'acknowledged' | 'submitted' | 'returned' | 'approved' | 'closed' | 'cancelled';
 
 export interface AssignmentsTable {
   assignment_id: string;

@@ -1,0 +1,85 @@
+import type { DomainEvent } from '../../domain/events';
+import type { NoticesTable } from '../tables/read-models';
+import { iso, type ReadModel } from './read-model';
+import { exhaustive, type Plain } from './plain';
+
+export type NoticeRow = Plain<NoticesTable>;
+export type NoticesState = { notices?: Record<string, NoticeRow> };
+
+/**
+ * 催办 and 督办 notices as decided by the workflow; their delivery attempts and opened_at live in
+ * the notifier's notifications tables and are joined in by the notices report.
+ */
+export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesState {
+  const put = (row: NoticeRow): NoticesState => ({
+    notices: { ...state.notices, [row.notification_id]: row },
+  });
+  const base = {
+    event_id: event.eventId,
+    cycle_id: event.cycleId,
+    project_id: event.projectId!,
+    sent_at: iso(event.at),
+  };
+  switch (event.type) {
+    case 'ReminderSent':
+      return put({
+        ...base,
+        notification_id: event.data.notificationId,
+        kind: 'reminder',
+        milestone_id: event.data.milestoneId,
+        assignment_id: event.data.assignmentId,
+        unit: event.data.unit,
+        level: null,
+        target: null,
+        reason: null,
+        lead_time: event.data.leadTime,
+        due_at: iso(event.data.dueAt),
+      });
+    case 'EscalationRaised':
+      return put({
+        ...base,
+        notification_id: event.data.notificationId,
+        kind: 'escalation',
+        milestone_id: event.data.milestoneId,
+        assignment_id: event.data.assignmentId,
+        unit: event.data.unit,
+        level: event.data.level,
+        target: event.data.target,
+        reason: event.data.reason,
+        lead_time: null,
+        due_at: iso(event.data.dueAt),
+      });
+    case 'CycleStarted':
+    case 'CycleExtended':
+    case 'CycleCancelled':
+    case 'CycleClosed':
+    case 'ProjectStarted':
+    case 'MilestoneOpened':
+    case 'AssignmentCreated':
+    case 'AssignmentAcknowledged':
+    case 'AssignmentReassigned':
+    case 'ContributionSubmitted':
+    case 'ReportSubmitted':
+    case 'ReportApproved':
+    case 'ReportReturned':
+    case 'ExtensionRequested':
+    case 'ExtensionGranted':
+    case 'ExtensionDenied':
+    case 'ProjectSuspended':
+    case 'ProjectResumed':
+    case 'ProjectCancelled':
+    case 'MilestoneClosed':
+    case 'ProjectClosed':
+      return state;
+    default:
+      return exhaustive(event);
+  }
+}
+
+export const noticesModel: ReadModel<NoticesState> = {
+  name: 'notices',
+  version: 1,
+  scope: 'projectId',
+  tables: { notices: ['notification_id'] },
+  evolve: evolveNotices,
+};

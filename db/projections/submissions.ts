@@ -1,0 +1,115 @@
+import type { DomainEvent } from '../../domain/events';
+import type { SubmissionsTable } from '../tables/read-models';
+import { iso, type ReadModel } from './read-model';
+import { exhaustive, type Plain } from './plain';
+
+export type SubmissionRow = Plain<SubmissionsTable>;
+export type SubmissionsState = { submissions?: Record<string, SubmissionRow> };
+
+/** 报送 and 审核: every report round and co-unit contribution, with the verdict or the reason for return. */
+export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): SubmissionsState {
+  const all = state.submissions ?? {};
+  const put = (row: SubmissionRow): SubmissionsState => ({
+    submissions: { ...all, [row.submission_id]: row },
+  });
+  const review = (milestoneId: string, round: number, patch: Partial<SubmissionRow>): SubmissionsState => {
+    const report = Object.values(all).find(
+      (s) =>
+        s.project_id === event.projectId &&
+        s.milestone_id === milestoneId &&
+        s.kind === 'report' &&
+        s.round === round,
+    );
+    return report
+      ? put({
+          ...report,
+          ...patch,
+          reviewed_at: iso(event.at),
+          reviewed_by: event.actor.unit ?? event.actor.userId,
+        })
+      : state;
+  };
+  const base = {
+    cycle_id: event.cycleId,
+    project_id: event.projectId!,
+    submission_id: event.eventId,
+    submitted_at: iso(event.at),
+  };
+  const unreviewed = { verdict: null, review_comment: null, reviewed_at: null, reviewed_by: null };
+
+  switch (event.type) {
+    case 'ContributionSubmitted':
+      return put({
+        ...base,
+        ...unreviewed,
+        milestone_id: event.data.milestoneId,
+        assignment_id: event.data.assignmentId,
+        unit: event.data.unit,
+        kind: 'contribution',
+        round: null,
+        narrative: event.data.narrative,
+        reported_values: event.data.values,
+        evidence_count: event.data.evidence.length,
+        late: event.data.late,
+        late_against_original: null,
+        review: 'not_reviewed',
+      });
+    case 'ReportSubmitted':
+      return put({
+        ...base,
+        ...unreviewed,
+        milestone_id: event.data.milestoneId,
+        assignment_id: event.data.assignmentId,
+        unit: event.data.unit,
+        kind: 'report',
+        round: event.data.round,
+        narrative: event.data.narrative,
+        reported_values: event.data.values,
+        evidence_count: event.data.evidence.length,
+        late: event.data.late,
+        late_against_original: event.data.lateAgainstOriginal,
+        review: 'pending',
+      });
+    case 'ReportReturned':
+      return review(event.data.milestoneId, event.data.round, {
+        review: 'returned',
+        review_comment: event.data.comment,
+      });
+    case 'ReportApproved':
+      return review(event.data.milestoneId, event.data.round, {
+        review: 'approved',
+        verdict: event.data.verdict,
+        review_comment: event.data.comment,
+      });
+    case 'CycleStarted':
+    case 'CycleExtended':
+    case 'CycleCancelled':
+    case 'CycleClosed':
+    case 'ProjectStarted':
+    case 'MilestoneOpened':
+    case 'AssignmentCreated':
+    case 'AssignmentAcknowledged':
+    case 'AssignmentReassigned':
+    case 'ReminderSent':
+    case 'EscalationRaised':
+    case 'ExtensionRequested':
+    case 'ExtensionGranted':
+    case 'ExtensionDenied':
+    case 'ProjectSuspended':
+    case 'ProjectResumed':
+    case 'ProjectCancelled':
+    case 'MilestoneClosed':
+    case 'ProjectClosed':
+      return state;
+    default:
+      return exhaustive(event);
+  }
+}
+
+export const submissionsModel: ReadModel<SubmissionsState> = {
+  name: 'submissions',
+  version: 1,
+  scope: 'projectId',
+  tables: { submissions: ['submission_id'] },
+  evolve: evolveSubmissions,
+};

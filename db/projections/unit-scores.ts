@@ -1,0 +1,107 @@
+import type { DomainEvent } from '../../domain/events';
+import type { UnitScoreLinesTable } from '../tables/read-models';
+import type { ReadModel } from './read-model';
+import { exhaustive, type Plain } from './plain';
+
+export type UnitScoreLine = Plain<UnitScoreLinesTable>;
+export type UnitScoresState = { unit_score_lines?: Record<string, UnitScoreLine> };
+
+/**
+ * The facts the 考核 scores, one line per assignment so every point on the 通报 traces to one
+ * piece of work; the per-unit scoreboard is their sum (reports/queries.ts). Timeliness is judged
+ * on the first submission (a later round is rework, counted as a return); after 转办 the line
+ * follows the unit now responsible.
+ */
+export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): UnitScoresState {
+  const all = state.unit_score_lines ?? {};
+  const update = (
+    match: (l: UnitScoreLine) => boolean,
+    patch: (l: UnitScoreLine) => Partial<UnitScoreLine>,
+  ): UnitScoresState => {
+    const hits = Object.values(all).filter((l) => l.project_id === event.projectId && match(l));
+    if (hits.length === 0) return state;
+    return {
+      unit_score_lines: {
+        ...all,
+        ...Object.fromEntries(hits.map((l) => [l.assignment_id, { ...l, ...patch(l) }])),
+      },
+    };
+  };
+  const byId = (id: string) => (l: UnitScoreLine) => l.assignment_id === id;
+  const leadOf = (milestoneId: string) => (l: UnitScoreLine) =>
+    l.milestone_id === milestoneId && l.role === 'lead';
+  const firstSubmission = (late: boolean, lateAgainstOriginal: boolean) => (l: UnitScoreLine) =>
+    l.submitted ? {} : { submitted: true, late, late_against_original: lateAgainstOriginal };
+
+  switch (event.type) {
+    case 'AssignmentCreated': {
+      const { data } = event;
+      const line: UnitScoreLine = {
+        assignment_id: data.assignmentId,
+        cycle_id: event.cycleId,
+        project_id: event.projectId!,
+        milestone_id: data.milestoneId,
+        unit: data.unit,
+        role: data.role,
+        submitted: false,
+        late: null,
+        late_against_original: null,
+        returns: 0,
+        escalations: 0,
+        max_escalation_level: 0,
+        targets_met: 0,
+        targets_total: 0,
+      };
+      return { unit_score_lines: { ...all, [line.assignment_id]: line } };
+    }
+    case 'AssignmentReassigned':
+      return update(byId(event.data.assignmentId), () => ({ unit: event.data.toUnit }));
+    case 'ContributionSubmitted':
+      // A contribution carries one lateness flag, against its operational deadline.
+      return update(byId(event.data.assignmentId), firstSubmission(event.data.late, event.data.late));
+    case 'ReportSubmitted':
+      return update(
+        byId(event.data.assignmentId),
+        firstSubmission(event.data.late, event.data.lateAgainstOriginal),
+      );
+    case 'ReportReturned':
+      return update(leadOf(event.data.milestoneId), (l) => ({ returns: l.returns + 1 }));
+    case 'EscalationRaised':
+      return update(byId(event.data.assignmentId), (l) => ({
+        escalations: l.escalations + 1,
+        max_escalation_level: Math.max(l.max_escalation_level, event.data.level),
+      }));
+    case 'ReportApproved':
+      return update(leadOf(event.data.milestoneId), () => ({
+        targets_met: event.data.results.filter((r) => r.met).length,
+        targets_total: event.data.results.length,
+      }));
+    case 'CycleStarted':
+    case 'CycleExtended':
+    case 'CycleCancelled':
+    case 'CycleClosed':
+    case 'ProjectStarted':
+    case 'MilestoneOpened':
+    case 'AssignmentAcknowledged':
+    case 'ReminderSent':
+    case 'ExtensionRequested':
+    case 'ExtensionGranted':
+    case 'ExtensionDenied':
+    case 'ProjectSuspended':
+    case 'ProjectResumed':
+    case 'ProjectCancelled':
+    case 'MilestoneClosed':
+    case 'ProjectClosed':
+      return state;
+    default:
+      return exhaustive(event);
+  }
+}
+
+export const unitScoresModel: ReadModel<UnitScoresState> = {
+  name: 'unit_scores',
+  version: 1,
+  scope: 'projectId',
+  tables: { unit_score_lines: ['assignment_id'] },
+  evolve: evolveUnitScores,
+};
