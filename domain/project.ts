@@ -63,6 +63,7 @@ export type MilestoneState = {
   lastReturnComment: string | null;
   submission: SubmissionState | null;
   results: TargetResult[];
+  approved: boolean;
   extensions: ExtensionState[];
   escalatedForReturns: boolean;
   /** The event that last changed this milestone, for explainable colours. */
@@ -202,6 +203,7 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
       return touch(event.data.milestoneId, (m) => ({
         ...m,
         phase: 'approved',
+        approved: true,
         results: event.data.results,
         assignments: m.assignments.map((a) => (a.role === 'lead' ? { ...a, submitted: true } : a)),
       }));
@@ -300,6 +302,7 @@ const newMilestone = (m: MilestonePlan): MilestoneState => ({
   lastReturnComment: null,
   submission: null,
   results: [],
+  approved: false,
   extensions: [],
   escalatedForReturns: false,
   lastEventId: null,

@@ -1,0 +1,94 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { freshDatabase, type TestDatabase } from '../support/db';
+import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
+import { inspectionCycleWorkflow, projectWorkflowId } from '../../workflows/cycle';
+import { projectStateQuery, projectUpdates } from '../../workflows/messages';
+import { readStream } from '../../db/event-store';
+
+/** The foundation's thin slice: start, submit through an Update, approve through another, all recorded. */
+describe('end-to-end slice', () => {
+  let t: TestDatabase;
+  let stack: TestStack;
+  beforeAll(async () => {
+    t = await freshDatabase();
+    stack = await startWorker(t.db);
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await t.drop();
+  });
+
+  it('starts a project, takes a report from its lead unit, approves it, and records every step', async () => {
+    const cycleId = uniqueId('slice');
+    // A slow drill (one plan year per hour): nothing times out while the test acts.
+    const input = drillCycle(cycleId, [{ ...preschoolPlan, milestones: [preschoolPlan.milestones[1]!] }], 3600);
+    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: `cycle-${cycleId}`,
+      args: [input],
+    });
+    const project = stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, 'mp-01'));
+    await waitFor(async () => (await project.query(projectStateQuery)).state.milestones[0]?.phase === 'assigned');
+
+    const milestoneId = 'mp-01/2017';
+    await expect(
+      project.executeUpdate(projectUpdates.submitReport, {
+        args: [{ type: 'submitReport', actor: unit('计财处'), milestoneId, narrative: '越权报送', values: [], evidence: [] }],
+      }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+
+    const submitted = await project.executeUpdate(projectUpdates.submitReport, {
+      args: [
+        {
+          type: 'submitReport',
+          actor: unit('基教处'),
+          milestoneId,
+          narrative: '普惠性幼儿园覆盖面已达82%',
+          values: [{ targetIndex: 0, value: 82 }],
+          evidence: [{ ref: 'doc://2017/preschool-report.pdf', sha256: 'a'.repeat(64) }],
+        },
+      ],
+    });
+    expect(submitted.state.milestones[0]!.phase).toBe('submitted');
+
+    const approved = await project.executeUpdate(projectUpdates.approve, {
+      args: [{ type: 'approve', actor: inspector, milestoneId, comment: '同意' }],
+    });
+    expect(approved.state.status).toBe('closed');
+    expect(approved.state.milestones[0]!.outcome).toBe('met');
+
+    const summary = await cycle.result();
+    expect(summary.items[0]).toMatchObject({ projectId: 'mp-01', approved: 1, met: 1, onTime: 1 });
+
+    const events = await readStream(t.db, project.workflowId);
+    expect(events.map((e) => e.type)).toEqual([
+      'ProjectStarted',
+      'MilestoneOpened',
+      'AssignmentCreated',
+      'AssignmentCreated',
+      'AssignmentCreated',
+      'AssignmentAcknowledged',
+      'ReportSubmitted',
+      'ReportApproved',
+      'MilestoneClosed',
+      'ProjectClosed',
+    ]);
+    expect(events.find((e) => e.type === 'ReportSubmitted')?.actor).toEqual(unit('基教处'));
+    const cycleEvents = await readStream(t.db, cycle.workflowId);
+    expect(cycleEvents.map((e) => e.type)).toEqual(['CycleStarted', 'CycleClosed']);
+  });
+});
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not started yet
+    }
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

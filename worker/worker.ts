@@ -1,0 +1,35 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { ConnectionOptions } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { createActivities } from '../activities';
+import { webpackConfigHook, workflowsPath } from './bundle';
+
+export const DEFAULT_TASK_QUEUE = 'dudao';
+
+export interface WorkerDeps {
+  connectionOptions: ConnectionOptions;
+  namespace: string;
+  taskQueue?: string;
+  db: Kysely<Database>;
+  /** A prebuilt bundle (tests share one); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** A worker running dudao's workflows and activities, its activities bound to `db`. */
+export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { address, tls, apiKey } = deps.connectionOptions;
+  const connection = await NativeConnection.connect({
+    address,
+    ...(tls ? { tls: tls as never } : {}),
+    ...(apiKey ? { apiKey: apiKey as string } : {}),
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue ?? DEFAULT_TASK_QUEUE,
+    activities: createActivities({ db: deps.db }),
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath(), bundlerOptions: { webpackConfigHook } }),
+  });
+  return { worker, connection };
+}

@@ -1,0 +1,169 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  ApplicationFailure,
+} from '@temporalio/workflow';
+import type { EventBody, EventOf } from '../domain/events';
+import type { CyclePolicy } from '../domain/policy';
+import { SYSTEM, type Principal } from '../domain/principal';
+import { DomainError, parseCommand, type ProjectCommand } from '../domain/commands';
+import {
+  cancelEvents,
+  decide,
+  emptyProject,
+  evolve,
+  nextWake,
+  tick,
+  type ProjectState,
+} from '../domain/project';
+import { milestoneRag, projectRag } from '../domain/rag';
+import { planNow, realDelayMs, type ClockAnchor } from '../domain/clock';
+import { Emitter } from './emitter';
+import {
+  cycleCancelled,
+  cycleWindowChanged,
+  projectCommandTypes,
+  projectStateQuery,
+  projectUpdates,
+  type ProjectView,
+} from './messages';
+import { SA } from './search-attributes';
+
+export type ProjectWorkflowInput = {
+  cycleId: string;
+  projectId: string;
+  policy: CyclePolicy;
+  clock: ClockAnchor;
+  /** Plan time at which whatever is still open is closed as missed (the cycle's review due date). */
+  closesAt: string;
+  started: EventOf<'ProjectStarted'>['data'];
+  /** State carried over continue-as-new. */
+  carried?: ProjectState;
+};
+
+/** Past this many history events a run hands over to a fresh one, whatever the milestones. */
+const HISTORY_LIMIT = 5_000;
+
+/**
+ * 重大项目 supervision for one cycle: milestone timers, assignment, submission and review, 催办 and
+ * the 督办 ladder, extensions and reassignment. Every transition is a domain event; the state is
+ * the fold of those events, so the workflow acts on exactly what the record shows.
+ */
+export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise<ProjectState> {
+  const streamId = workflowInfo().workflowId;
+  const emitter = new Emitter({ streamId, cycleId: input.cycleId, projectId: input.projectId });
+  let state: ProjectState =
+    input.carried ?? emptyProject({ streamId, cycleId: input.cycleId, projectId: input.projectId, policy: input.policy });
+  let closesAt = input.closesAt;
+  let changed = false;
+  const now = () => planNow(input.clock, Date.now());
+
+  const commit = (bodies: EventBody[], actor: Principal, causationId: string | null): Promise<void> => {
+    const at = now();
+    const events = bodies.map((body) => {
+      const event = emitter.envelope(body, state.seq + 1, at, actor, causationId);
+      state = evolve(state, body, event.eventId);
+      return event;
+    });
+    changed = changed || events.length > 0;
+    return emitter.record(events);
+  };
+
+  const view = (): ProjectView => {
+    const at = now();
+    return {
+      now: at,
+      state,
+      rag: projectRag(state, at),
+      milestones: Object.fromEntries(
+        state.milestones.map((m) => [m.milestoneId, milestoneRag(m, state.policy.maxReturns, state.policy.amberWithin, at)]),
+      ),
+    };
+  };
+
+  setHandler(projectStateQuery, view);
+  for (const type of projectCommandTypes) {
+    setHandler(
+      projectUpdates[type],
+      async (raw: ProjectCommand) => {
+        const command = parseCommand(raw);
+        await commit(decide(state, command, now()), command.actor, `update:${type}`);
+        return view();
+      },
+      {
+        // Validators run before anything reaches history: a refused command changes nothing.
+        validator: (raw: ProjectCommand) => {
+          try {
+            const command = parseCommand(raw);
+            if (command.type !== type) throw new DomainError('invalid_command', `命令类型 ${command.type} 与操作 ${type} 不符`);
+            decide(state, command, now());
+          } catch (err) {
+            if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.code);
+            throw err;
+          }
+        },
+      },
+    );
+  }
+  setHandler(cycleWindowChanged, ({ window, reason }) => {
+    closesAt = window.reviewDueAt;
+    const bodies: EventBody[] = state.milestones
+      .filter((m) => m.year === null && m.phase !== 'closed' && Date.parse(window.submissionDueAt) > Date.parse(m.dueAt))
+      .map((m) => ({
+        type: 'ExtensionGranted',
+        data: { milestoneId: m.milestoneId, requestId: 'cycle-extension', newDueAt: window.submissionDueAt, comment: reason },
+      }));
+    void commit(bodies, SYSTEM, 'signal:cycleWindowChanged');
+    changed = true;
+  });
+  setHandler(cycleCancelled, ({ reason, actor }) => {
+    if (isFinished(state)) return;
+    void commit(cancelEvents(state, reason), actor, 'signal:cycleCancelled');
+  });
+
+  if (!input.carried) {
+    await commit([{ type: 'ProjectStarted', data: input.started }], SYSTEM, null);
+  }
+
+  while (!isFinished(state)) {
+    const openBefore = state.milestones.filter((m) => m.phase !== 'closed').length;
+    await commit(tick(state, now(), closesAt), SYSTEM, 'timer');
+    publishSearchAttributes(state, now());
+    if (isFinished(state)) break;
+
+    const milestoneClosed = state.milestones.filter((m) => m.phase !== 'closed').length < openBefore;
+    if (milestoneClosed || workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await emitter.record([]);
+      await continueAsNew<typeof majorProjectWorkflow>({ ...input, closesAt, carried: state });
+    }
+
+    const wake = nextWake(state, now(), closesAt);
+    changed = false;
+    if (wake === null) await condition(() => changed);
+    else await condition(() => changed, Math.max(1, realDelayMs(input.clock, wake, Date.now())));
+  }
+
+  await condition(allHandlersFinished);
+  await emitter.record([]);
+  publishSearchAttributes(state, now());
+  return state;
+}
+
+const isFinished = (s: ProjectState): boolean => s.status === 'closed' || s.status === 'cancelled';
+
+function publishSearchAttributes(state: ProjectState, at: string): void {
+  const open = state.milestones.filter((m) => m.phase !== 'closed');
+  const nextDue = open.map((m) => m.dueAt).sort()[0];
+  const units = [...new Set(state.milestones.flatMap((m) => m.assignments.map((a) => a.unit)))];
+  upsertSearchAttributes([
+    { key: SA.status, value: state.status },
+    { key: SA.rag, value: projectRag(state, at).rag },
+    { key: SA.units, value: units.length ? units : [state.leadUnit, ...state.coUnits] },
+    ...(nextDue ? [{ key: SA.dueAt, value: new Date(nextDue) }] : []),
+  ]);
+}
