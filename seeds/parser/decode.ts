@@ -32,11 +32,16 @@ export function decodePlanBytes(bytes: Uint8Array): DecodeOutcome {
 
 function checkText(text: string, encoding: 'utf-8' | 'gbk'): DecodeOutcome {
   // Control characters other than tab/newline/CR/form feed mean the bytes were not meant as text.
-  const controls = text.match(/[\u0001-\u0008\u000e-\u001f\u007f]/g)?.length ?? 0;
+  const controls = [...text].filter(isStrayControl).length;
   if (controls > Math.max(2, text.length / 100)) {
     return { ok: false, error: '文件含有大量控制字符，像是二进制文件，请先另存为纯文本（.txt）。' };
   }
   return { ok: true, text, encoding };
+}
+
+function isStrayControl(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return (code < 0x20 && !'\t\n\r\f'.includes(ch)) || code === 0x7f;
 }
 
 function tryDecode(encoding: string, bytes: Uint8Array): string | null {

@@ -13,18 +13,22 @@ import { buildBlockTree } from './structure';
 
 export type ParseOutcome = { ok: true; plan: Plan } | { ok: false; error: string };
 
-export function parsePlanBytes(bytes: Uint8Array): ParseOutcome {
+/** Decodes and parses a file's bytes; the decoded text comes back too, for the content hash. */
+export function parsePlanBytes(
+  bytes: Uint8Array,
+): { ok: true; plan: Plan; text: string } | { ok: false; error: string } {
   const decoded = decodePlanBytes(bytes);
   if (!decoded.ok) return decoded;
   const outcome = parsePlan(decoded.text);
-  if (outcome.ok && decoded.encoding !== 'utf-8') {
+  if (!outcome.ok) return outcome;
+  if (decoded.encoding !== 'utf-8') {
     const note = {
       line: 0,
       message: `文件为 ${decoded.encoding.toUpperCase()} 编码，已自动转换为 UTF-8 读取`,
     };
     outcome.plan.warnings.unshift(note);
   }
-  return outcome;
+  return { ...outcome, text: decoded.text };
 }
 
 export function parsePlan(text: string): ParseOutcome {

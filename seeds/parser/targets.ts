@@ -58,19 +58,7 @@ const VERB_OPS: [string, Op][] = [
   ['为', '='],
 ];
 /** Verbs whose object (after the number) names what is counted: 新建10个省级优势专业…. */
-const COUNT_VERBS = [
-  '新建',
-  '建成',
-  '新增',
-  '培育',
-  '打造',
-  '创建',
-  '建设',
-  '培养',
-  '引进',
-  '认定',
-  '遴选',
-];
+const COUNT_VERBS = ['新建', '建成', '新增', '培育', '打造', '创建', '建设', '培养', '引进', '认定', '遴选'];
 const ALL_VERBS: [string, Op][] = [...VERB_OPS, ...COUNT_VERBS.map((v): [string, Op] => [v, '='])].sort(
   (a, b) => b[0].length - a[0].length,
 );
