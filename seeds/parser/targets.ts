@@ -119,7 +119,10 @@ const UNITS = [
   '万',
 ];
 const NUMBER = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(${UNITS.map(escape).join('|')})?`, 'g');
+const BAND_UNITS = ['岁', '级'];
 const CLAUSE_BREAK = /[，,；;。！!？?：:]/;
+/** 到2019年全市…: the date belongs to the target's year, not to its metric. */
+const DATE_LEAD_IN = /^(争取|力争|确保)?到\s*\d{4}\s*年(底|末)?(前|以前)?[，,]?/;
 const LEADING_CONNECTORS = /^(其中|以及|并且|而且|和|及|与|并|且|、|使|让)+/;
 const TRAILING_FILLERS = /(分别|原则上|均|都|要有|要|有|将|应|能|可|的)+$/;
 
@@ -166,7 +169,9 @@ export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
     const afterNumber = found.end + (suffix?.[0].length ?? 0);
     const verb = ALL_VERBS.find(([v]) => before.trimEnd().endsWith(v));
     const continuesList = group.length > 0 && /^\s*[和、及与]\s*$/.test(before);
-    const qualifier = !verb && suffix && suffix[1] === '<=' && !continuesList; // 30人以下班级: part of a metric
+    // 30人以下班级, 15岁以上常住人口, 3级以上医院: a band that qualifies the metric, not a target.
+    const qualifier =
+      !verb && !continuesList && ((suffix && suffix[1] === '<=') || BAND_UNITS.includes(found.unit));
     if (qualifier) continue;
 
     const after = readAfter(text, afterNumber);
@@ -225,7 +230,6 @@ function splitGroupMetric(group: { target: Target; metricRaw: string }[]): void 
 
 function isIgnorable(text: string, found: Found, ignored: [number, number][], clauseStart: number): boolean {
   if (ignored.some(([s, e]) => found.start >= s && found.start < e)) return true;
-  if (found.unit === '岁' || found.unit === '级') return true; // 15岁以上常住人口: an age band, not a target
   if (found.unit === '年' && found.value >= 1900) return true; // a calendar year
   if (/^\s*[-－—~～至到]\s*\d/.test(text.slice(found.end))) return true; // first bound of a range 16-59岁
   if (found.unit === '' && /^\s*[月日号]/.test(text.slice(found.end))) return true; // a date: 8月15日
@@ -264,7 +268,12 @@ function readAfter(text: string, from: number): { text: string; end: number } {
 }
 
 function cleanBefore(s: string): string {
-  return s.trim().replace(LEADING_CONNECTORS, '').replace(TRAILING_FILLERS, '').trim();
+  return s
+    .trim()
+    .replace(DATE_LEAD_IN, '')
+    .replace(LEADING_CONNECTORS, '')
+    .replace(TRAILING_FILLERS, '')
+    .trim();
 }
 
 function normalizeUnit(unit: string): string {
