@@ -22,7 +22,7 @@ export function decodePlanBytes(bytes: Uint8Array): DecodeOutcome {
   const body = startsWith(bytes, UTF8_BOM) ? bytes.subarray(UTF8_BOM.length) : bytes;
   const utf8 = tryDecode('utf-8', body);
   if (utf8 !== null) return checkText(utf8, 'utf-8');
-  const gbk = tryDecode('gbk', body);
+  const gbk = isWellFormedGbk(body) ? tryDecode('gbk', body) : null;
   if (gbk !== null && !gbk.includes('\uFFFD')) return checkText(gbk, 'gbk');
   return {
     ok: false,
@@ -50,6 +50,21 @@ function tryDecode(encoding: string, bytes: Uint8Array): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Node's GBK decoder drops invalid bytes silently even when `fatal`, so the byte structure is checked
+ * here: ASCII, or a lead byte 0x81–0xFE followed by a trail byte 0x40–0x7E / 0x80–0xFE.
+ */
+function isWellFormedGbk(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const lead = bytes[i] ?? 0;
+    if (lead < 0x80) continue;
+    const trail = bytes[i + 1] ?? 0;
+    if (lead === 0x80 || lead === 0xff || trail < 0x40 || trail === 0x7f || trail === 0xff) return false;
+    i++;
+  }
+  return true;
 }
 
 function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
