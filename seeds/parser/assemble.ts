@@ -12,14 +12,13 @@
  *   siblings (2.3.3.1, or 2.3.p1 beside numbered siblings). Ids repeat only when the document repeats a
  *   number; the repeat gets a -2 suffix and a warning.
  */
-import type { ItemKind, ParseWarning, PlanHeading } from '../../domain/plan';
+import type { ItemKind, ParseWarning, PlanHeading, PlanItem } from '../../domain/plan';
 import { isHeadingLike } from './lines';
 import { extractMilestones, extractRecurrence, yearScopes } from './milestones';
 import type { Block } from './structure';
 import { extractTargets } from './targets';
 import { itemTitle } from './titles';
 import { extractUnits } from './units';
-import type { PlanItem } from '../../domain/plan';
 
 const MAJOR_PROJECT_HEADING = /重大项目|重点项目|重大工程|重点工程/;
 const INDICATOR_HEADING = /指标/;
