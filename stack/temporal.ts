@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { dataDir, toolsDir } from './paths';
 import { SetupError } from './errors';
+import { portOpen } from './net';
 import { searchAttributeTypes } from '../workflows/search-attributes';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -223,15 +223,4 @@ async function registerSearchAttributes(options: ConnectionOptions, namespace: s
   } finally {
     await connection.close();
   }
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

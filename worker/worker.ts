@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
@@ -18,6 +18,7 @@ export interface WorkerDeps {
 
 /** A worker running dudao's workflows and activities, its activities bound to `db`. */
 export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; connection: NativeConnection }> {
+  quietRuntime();
   const { address, tls, apiKey } = deps.connectionOptions;
   const connection = await NativeConnection.connect({
     address,
@@ -32,4 +33,16 @@ export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; 
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath(), bundlerOptions: { webpackConfigHook } }),
   });
   return { worker, connection };
+}
+
+let runtimeInstalled = false;
+/** Worker logs at WARN unless DUDAO_LOG_LEVEL says otherwise: people read the CLI's own output. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.DUDAO_LOG_LEVEL ?? 'WARN') as LogLevel) });
+  } catch {
+    // Already installed by the embedding process (tests do): keep theirs.
+  }
 }

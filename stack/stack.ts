@@ -1,0 +1,62 @@
+import type { Worker } from '@temporalio/worker';
+import { connectDatabase, type DatabaseHandle } from '../db/connect';
+import { migrateToLatest } from '../db/migrate';
+import type { Kysely } from 'kysely';
+import { ensurePostgres, redactDatabaseUrl, type PostgresEndpoint } from './postgres';
+import { ensureTemporal, type TemporalEndpoint } from './temporal';
+import { createWorker, DEFAULT_TASK_QUEUE } from '../worker/worker';
+import { defaultChannels, startNotifier } from '../worker/notifier';
+
+export interface RunningStack {
+  temporal: TemporalEndpoint;
+  postgres: PostgresEndpoint;
+  database: DatabaseHandle;
+  taskQueue: string;
+  worker: Worker;
+  /** Resolves when the worker stops. */
+  running: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings dudao up: Postgres (DATABASE_URL or embedded), migrations, Temporal (TEMPORAL_ADDRESS or a
+ * persistent dev server), one worker and the notifier. Whatever started is stopped again on failure.
+ */
+export async function startStack(log: (line: string) => void, notify?: (line: string) => void): Promise<RunningStack> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const unwind = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const postgres = await ensurePostgres(log);
+    cleanups.push(postgres.stop);
+    const database = connectDatabase(postgres.url);
+    cleanups.push(database.close);
+    const migrated = await migrateToLatest(database.db as Kysely<unknown>);
+    const applied = migrated.results?.filter((r) => r.status === 'Success').length ?? 0;
+    log(`数据库：${redactDatabaseUrl(postgres.url)}（${postgres.source === 'embedded' ? '内置' : 'DATABASE_URL'}${applied ? `，已执行 ${applied} 个迁移` : ''}）`);
+
+    const temporal = await ensureTemporal({ log });
+    cleanups.push(temporal.stop);
+    const taskQueue = process.env.DUDAO_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+    const { worker, connection } = await createWorker({
+      connectionOptions: temporal.connectionOptions,
+      namespace: temporal.namespace,
+      taskQueue,
+      db: database.db,
+    });
+    cleanups.push(() => connection.close());
+    const running = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    const notifier = startNotifier(database.db, defaultChannels(notify ?? log));
+    cleanups.push(notifier.stop);
+    return { temporal, postgres, database, taskQueue, worker, running, stop: unwind };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}
+
