@@ -1,0 +1,13 @@
+import { shanghaiDate } from '../domain/calendar';
+
+/** Display helpers shared by the report builders: dates in Shanghai, percentages, yes/no. */
+export const day = (value: Date | string | null): string | null =>
+  value === null ? null : shanghaiDate(value instanceof Date ? value.toISOString() : value);
+
+export const percent = (part: number, whole: number): string =>
+  whole === 0 ? '—' : `${((100 * part) / whole).toFixed(1)}%`;
+
+export const yesNo = (value: boolean | null): string => (value === null ? '—' : value ? '是' : '否');
+
+export const ragLabel = (rag: string | null): string =>
+  rag === 'red' ? '红灯' : rag === 'amber' ? '黄灯' : rag === 'green' ? '绿灯' : '—';
