@@ -25,7 +25,7 @@ ${report.tables.map(renderTable).join('\n')}
 }
 
 const STYLE = `
-body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:24px;color:#202124}
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei","WenQuanYi Zen Hei",sans-serif;margin:24px;color:#202124}
 h1{font-size:22px;text-align:center;margin-bottom:4px}.subtitle{text-align:center;color:#5f6368;margin-top:0}
 h2{font-size:16px;border-left:4px solid #1a73e8;padding-left:8px}
 table{border-collapse:collapse;width:100%;margin-bottom:16px;font-size:13px}
