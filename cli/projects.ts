@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { projectStateQuery, projectUpdates, type ProjectView } from '../workflows/messages';
 import type { ProjectCommand } from '../domain/commands';
 import type { majorProjectWorkflow } from '../workflows/project';
+import { describeProject } from '../workflows/view';
 
 const escape = (v: string) => v.replace(/'/g, "\\'");
 
@@ -13,7 +14,7 @@ export async function listProjectViews(client: Client, filter: { unit?: string; 
   const ids: string[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) ids.push(wf.workflowId);
   const views = await Promise.all(
-    ids.map(async (workflowId) => ({ workflowId, view: await client.workflow.getHandle(workflowId).query(projectStateQuery).catch(() => null) })),
+    ids.map(async (workflowId) => ({ workflowId, view: await queryProject(client.workflow.getHandle(workflowId)).catch(() => null) })),
   );
   return views.filter((v): v is { workflowId: string; view: ProjectView } => v.view !== null);
 }
@@ -35,9 +36,16 @@ export async function resolveProject(client: Client, ref: string, cycleId?: stri
   return client.workflow.getHandle<typeof majorProjectWorkflow>(pick);
 }
 
+/** The project's view at the caller's real time (see describeProject). */
+export async function queryProject(handle: WorkflowHandle): Promise<ProjectView> {
+  const view = await handle.query(projectStateQuery);
+  return describeProject(view.state, view.clock, Date.now());
+}
+
 export async function sendCommand(client: Client, ref: string, command: ProjectCommand, cycleId?: string): Promise<ProjectView> {
   const handle = await resolveProject(client, ref, cycleId);
-  return handle.executeUpdate(projectUpdates[command.type], { args: [command] });
+  const view = await handle.executeUpdate(projectUpdates[command.type], { args: [command] });
+  return describeProject(view.state, view.clock, Date.now());
 }
 
 export const shanghai = (iso: string): string => new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });

@@ -107,6 +107,10 @@ export async function ensureTemporal(opts: TemporalStartOptions = {}): Promise<T
     '--sqlite-pragma',
     'journal_mode=wal',
     ...(opts.ephemeralDurability ? ['--sqlite-pragma', 'synchronous=OFF'] : []),
+    // Drill calendars compress a plan day into a fraction of a second: fire timers without the
+    // server's default one-second batching.
+    '--dynamic-config-value',
+    'history.timerProcessorMaxTimeShift="50ms"',
     ...Object.entries(searchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const logFile = path.join(path.dirname(dbFile), `temporal-${port}.log`);

@@ -63,6 +63,7 @@ export async function inspectionCycleWorkflow(input: CycleWorkflowInput): Promis
     name: input.name,
     status,
     window,
+    clock,
     now: now(),
     projects: children.map((c) => ({ projectId: c.projectId, workflowId: c.handle.workflowId, done: done.has(c.projectId) })),
     summary,

@@ -1,18 +1,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProjectCommand, ProjectCommandType } from '../domain/commands';
-import type { ProjectState } from '../domain/project';
-import type { RagExplanation } from '../domain/rag';
+import type { ProjectView } from './view';
+import type { ClockAnchor } from '../domain/clock';
 import type { CycleWindow } from '../domain/events';
 import type { Principal } from '../domain/principal';
 import type { CycleSummary } from '../domain/cycle';
 
-/** What a project's `state` query answers: the folded state and its colours at plan time `now`. */
-export type ProjectView = {
-  now: string;
-  state: ProjectState;
-  rag: RagExplanation;
-  milestones: Record<string, RagExplanation>;
-};
+export type { ProjectView };
 
 export const projectCommandTypes = [
   'acknowledge',
@@ -43,6 +37,7 @@ export type CycleView = {
   name: string;
   status: 'running' | 'closing' | 'completed' | 'cancelled';
   window: CycleWindow;
+  clock: ClockAnchor;
   now: string;
   projects: { projectId: string; workflowId: string; done: boolean }[];
   summary: CycleSummary | null;

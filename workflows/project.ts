@@ -20,7 +20,8 @@ import {
   tick,
   type ProjectState,
 } from '../domain/project';
-import { milestoneRag, projectRag } from '../domain/rag';
+import { projectRag } from '../domain/rag';
+import { describeProject } from './view';
 import { planNow, realDelayMs, type ClockAnchor } from '../domain/clock';
 import { Emitter } from './emitter';
 import {
@@ -73,17 +74,7 @@ export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise
     return emitter.record(events);
   };
 
-  const view = (): ProjectView => {
-    const at = now();
-    return {
-      now: at,
-      state,
-      rag: projectRag(state, at),
-      milestones: Object.fromEntries(
-        state.milestones.map((m) => [m.milestoneId, milestoneRag(m, state.policy.maxReturns, state.policy.amberWithin, at)]),
-      ),
-    };
-  };
+  const view = (): ProjectView => describeProject(state, input.clock, Date.now());
 
   setHandler(projectStateQuery, view);
   for (const type of projectCommandTypes) {
@@ -128,14 +119,16 @@ export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise
   if (!input.carried) {
     await commit([{ type: 'ProjectStarted', data: input.started }], SYSTEM, null);
   }
+  const openCount = () => state.milestones.filter((m) => m.phase !== 'closed').length;
+  const openAtStart = openCount();
 
   while (!isFinished(state)) {
-    const openBefore = state.milestones.filter((m) => m.phase !== 'closed').length;
     await commit(tick(state, now(), closesAt), SYSTEM, 'timer');
     publishSearchAttributes(state, now());
     if (isFinished(state)) break;
 
-    const milestoneClosed = state.milestones.filter((m) => m.phase !== 'closed').length < openBefore;
+    // A fresh run per milestone keeps histories short over a five-year plan.
+    const milestoneClosed = openCount() < openAtStart;
     if (milestoneClosed || workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await emitter.record([]);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { planNow } from '../../domain/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { z } from 'zod';
@@ -126,7 +127,7 @@ export function registerCycleCommands(program: Command): void {
       run(() =>
         withTemporal(async (client) => {
           const view = await client.workflow.getHandle(cycleWorkflowId(id)).query(cycleStateQuery);
-          console.log(`${view.name}（${view.cycleId}）状态：${view.status}，规划时间 ${view.now.slice(0, 10)}`);
+          console.log(`${view.name}（${view.cycleId}）状态：${view.status}，规划时间 ${planNow(view.clock, Date.now()).slice(0, 10)}`);
           console.log(`窗口：${view.window.opensAt.slice(0, 10)} 至 报送 ${view.window.submissionDueAt.slice(0, 10)}，审核 ${view.window.reviewDueAt.slice(0, 10)}`);
           console.log(`项目：${view.projects.filter((p) => p.done).length}/${view.projects.length} 已办结`);
           if (view.summary) {

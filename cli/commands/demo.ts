@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { planNow } from '../../domain/clock';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { startStack } from '../../stack/stack';
@@ -95,7 +96,7 @@ async function runDemo(stack: Awaited<ReturnType<typeof startStack>>, yearSecond
         const rag = { red: 0, amber: 0, green: 0 };
         for (const { view } of views) rag[view.rag.rag]++;
         const done = state.projects.filter((p) => p.done).length;
-        process.stdout.write(`\r规划时间 ${state.now.slice(0, 10)}  已办结 ${done}/${state.projects.length}  🔴${rag.red} 🟡${rag.amber} 🟢${rag.green}   `);
+        process.stdout.write(`\r规划时间 ${planNow(state.clock, Date.now()).slice(0, 10)}  已办结 ${done}/${state.projects.length}  🔴${rag.red} 🟡${rag.amber} 🟢${rag.green}   `);
       }
       await new Promise((r) => setTimeout(r, 150));
     }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { actorFrom, withActorOption } from '../actor';
 import { withTemporal } from '../context';
-import { resolveProject, sendCommand, shanghai } from '../projects';
-import { projectStateQuery } from '../../workflows/messages';
+import { queryProject, resolveProject, sendCommand, shanghai } from '../projects';
 import { renderTable, ragDot } from '../table';
 import { run } from '../run';
 import { ragLabel } from '../../domain/rag';
@@ -18,7 +17,7 @@ export function registerProjectCommands(program: Command): void {
       run(() =>
         withTemporal(async (client) => {
           const handle = await resolveProject(client, id, opts.cycle);
-          const view = await handle.query(projectStateQuery);
+          const view = await queryProject(handle);
           const s = view.state;
           console.log(`${s.title}（${s.projectId}）  ${ragDot[view.rag.rag]}  ${ragLabel[view.rag.rag]}：${view.rag.reason}`);
           console.log(`牵头单位：${s.leadUnit}  配合单位：${s.coUnits.join('、') || '无'}  状态：${s.status}  规划时间：${view.now.slice(0, 10)}`);

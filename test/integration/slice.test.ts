@@ -5,6 +5,7 @@ import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario'
 import { inspectionCycleWorkflow, projectWorkflowId } from '../../workflows/cycle';
 import { projectStateQuery, projectUpdates } from '../../workflows/messages';
 import { readStream } from '../../db/event-store';
+import { waitFor } from '../support/wait';
 
 /** The foundation's thin slice: start, submit through an Update, approve through another, all recorded. */
 describe('end-to-end slice', () => {
@@ -79,16 +80,3 @@ describe('end-to-end slice', () => {
     expect(cycleEvents.map((e) => e.type)).toEqual(['CycleStarted', 'CycleClosed']);
   });
 });
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not started yet
-    }
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
