@@ -60,7 +60,7 @@ export async function ensureTemporal(opts: TemporalStartOptions = {}): Promise<T
   const log = opts.log ?? (() => undefined);
   const external = externalEndpointFromEnv();
   if (external) {
-    await waitForFrontend(external.connectionOptions, 10_000).catch((err: unknown) => {
+    await waitForFrontend(external.connectionOptions, 5_000).catch((err: unknown) => {
       throw new SetupError(
         `无法连接 Temporal 集群 ${external.address}：${(err as Error).message}`,
         '请检查 TEMPORAL_ADDRESS（以及 TEMPORAL_NAMESPACE、TLS 证书或 TEMPORAL_API_KEY）是否正确，或取消设置 TEMPORAL_ADDRESS 以使用本地开发服务器。',

@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { portOpen } from '../../stack/net';
+import { baseDatabaseUrl } from '../support/db';
+
+const cli = path.join(__dirname, '..', '..', 'bin', 'dudao.js');
+const runCli = (args: string[], env: Record<string, string | undefined>) =>
+  spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 90_000 });
+
+/** The CLI's start-up failures: a clear Chinese message naming what to fix, a non-zero exit, nothing left running. */
+describe('bootstrap error paths', () => {
+  it('an unreachable TEMPORAL_ADDRESS names the variable and exits non-zero', () => {
+    const r = runCli(['up'], { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: baseDatabaseUrl() });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/无法连接 Temporal 集群 127\.0\.0\.1:1/);
+    expect(r.stderr).toMatch(/TEMPORAL_ADDRESS/);
+  });
+
+  it('a bad DATABASE_URL names the variable and exits non-zero before anything starts', async () => {
+    const temporalPort = 17900;
+    const r = runCli(['up'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/dudao', DUDAO_TEMPORAL_PORT: String(temporalPort), TEMPORAL_ADDRESS: '' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/无法连接数据库/);
+    expect(r.stderr).toMatch(/DATABASE_URL/);
+    expect(await portOpen(temporalPort)).toBe(false);
+  });
+
+  it('a malformed DATABASE_URL says what the format is', () => {
+    const r = runCli(['db', 'migrate'], { DATABASE_URL: 'not a url' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/格式应为 postgres:\/\//);
+  });
+
+  it('stops the embedded PostgreSQL it started when Temporal cannot be reached', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-data-'));
+    fs.chmodSync(dataDir, 0o755); // the embedded server runs as the postgres user
+    const pgPort = 55000 + Math.floor(Math.random() * 2000);
+    try {
+      const r = runCli(['up'], { DATABASE_URL: '', DUDAO_DATA_DIR: dataDir, DUDAO_PG_PORT: String(pgPort), TEMPORAL_ADDRESS: '127.0.0.1:1' });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toMatch(/内置 PostgreSQL 已启动/);
+      expect(await portOpen(pgPort)).toBe(false);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
