@@ -8,6 +8,8 @@ import { registerTaskCommands } from './commands/task';
 import { registerReviewCommands } from './commands/review';
 import { registerProjectCommands } from './commands/project';
 import { registerDemoCommand } from './commands/demo';
+import { registerReportCommands } from './commands/report';
+import { registerProjectionCommands } from './commands/projections';
 
 const program = new Command('dudao')
   .description('督导：规划任务分工的督查督办引擎（Temporal 工作流 + 事件溯源）')
@@ -25,6 +27,8 @@ registerCycleCommands(program);
 registerTaskCommands(program);
 registerReviewCommands(program);
 registerProjectCommands(program);
+registerReportCommands(program);
+registerProjectionCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));
