@@ -26,7 +26,7 @@ export interface SyntheticShape {
   milestonesPerProject: number;
 }
 
-export const eventsPerProjectEstimate = 38;
+export const eventsPerProjectEstimate = 34;
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
