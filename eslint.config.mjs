@@ -2,10 +2,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'util', 'stream'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'util',
+  'stream',
+];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.tools/**', 'artifacts/**', 'coverage/**', 'web/static/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      '.tools/**',
+      'artifacts/**',
+      'coverage/**',
+      'web/static/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,19 +42,35 @@ export default tseslint.config(
     // Workflow code runs in Temporal's deterministic sandbox: no I/O, no Node built-ins, no activity values.
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: nodeBuiltins.flatMap((m) => [m, `node:${m}`]),
           patterns: [
-            { group: ['../activities/*', '../activities', '../db/*', '../stack/*', 'pg', 'kysely'], message: 'Workflows and the domain stay pure: reach I/O through activities.' },
+            {
+              group: ['../activities/*', '../activities', '../db/*', '../stack/*', 'pg', 'kysely'],
+              allowTypeImports: true,
+              message: 'Workflows and the domain stay pure: reach I/O through activities.',
+            },
           ],
         },
       ],
     },
   },
   {
+    files: ['bin/**/*.js', '*.config.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
   },
 );

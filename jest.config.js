@@ -17,6 +17,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    {
+      // Recorded histories replayed against the workflow bundle: no Temporal server, no database.
+      displayName: 'replay',
+      testMatch: ['<rootDir>/test/replay/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+    },
   ],
   testTimeout: 120000,
 };

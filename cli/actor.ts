@@ -7,7 +7,8 @@ import { parseActor, type Principal } from '../domain/principal';
  */
 export function actorFrom(opts: { as?: string }, fallback?: string): Principal {
   const spec = opts.as ?? process.env.DUDAO_AS ?? fallback;
-  if (!spec) throw new Error('请用 --as <单位>:<角色> 指明身份，例如 --as 基教处:unit_staff 或 --as 督导处:inspector');
+  if (!spec)
+    throw new Error('请用 --as <单位>:<角色> 指明身份，例如 --as 基教处:unit_staff 或 --as 督导处:inspector');
   return parseActor(spec, process.env.USER ?? 'cli');
 }
 

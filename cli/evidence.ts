@@ -8,11 +8,18 @@ import type { EvidenceRef } from '../domain/events';
  */
 export function evidenceFrom(spec: string): EvidenceRef {
   const at = spec.lastIndexOf('=');
-  if (at > 0 && /^[0-9a-f]{64}$/.test(spec.slice(at + 1))) return { ref: spec.slice(0, at), sha256: spec.slice(at + 1) };
+  if (at > 0 && /^[0-9a-f]{64}$/.test(spec.slice(at + 1)))
+    return { ref: spec.slice(0, at), sha256: spec.slice(at + 1) };
   if (fs.existsSync(spec) && fs.statSync(spec).isFile()) {
-    return { ref: `file:${spec}`, sha256: createHash('sha256').update(fs.readFileSync(spec)).digest('hex'), name: spec.split('/').pop() };
+    return {
+      ref: `file:${spec}`,
+      sha256: createHash('sha256').update(fs.readFileSync(spec)).digest('hex'),
+      name: spec.split('/').pop(),
+    };
   }
-  throw new Error(`佐证材料“${spec}”既不是本地文件，也没有附带哈希。请给出文件路径，或写成 <编号或网址>=<SHA-256>。`);
+  throw new Error(
+    `佐证材料“${spec}”既不是本地文件，也没有附带哈希。请给出文件路径，或写成 <编号或网址>=<SHA-256>。`,
+  );
 }
 
 /** `--value 1=82`: the first target (numbered from 1, as listed) reported as 82. */

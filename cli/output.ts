@@ -23,12 +23,16 @@ export function reportError(err: unknown): number {
     return 1;
   }
   if (err instanceof WorkflowNotFoundError) {
-    console.error(`找不到该工作流：${err.workflowId ?? ''}。请用 dudao cycle list / dudao task list 查看现有事项。`);
+    console.error(
+      `找不到该工作流：${err.workflowId ?? ''}。请用 dudao cycle list / dudao task list 查看现有事项。`,
+    );
     return 1;
   }
   const message = err instanceof Error ? err.message : String(err);
   if (/ECONNREFUSED|UNAVAILABLE|Failed to connect/i.test(message)) {
-    console.error(`无法连接 Temporal 服务：${message}\n下一步：请先运行 dudao up，或设置 TEMPORAL_ADDRESS 指向已有集群。`);
+    console.error(
+      `无法连接 Temporal 服务：${message}\n下一步：请先运行 dudao up，或设置 TEMPORAL_ADDRESS 指向已有集群。`,
+    );
     return 2;
   }
   console.error(`错误：${message}`);

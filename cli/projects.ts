@@ -7,30 +7,45 @@ import { describeProject } from '../workflows/view';
 const escape = (v: string) => v.replace(/'/g, "\\'");
 
 /** Running project workflows, optionally for one unit or cycle, with their current state. */
-export async function listProjectViews(client: Client, filter: { unit?: string; cycleId?: string } = {}): Promise<{ workflowId: string; view: ProjectView }[]> {
+export async function listProjectViews(
+  client: Client,
+  filter: { unit?: string; cycleId?: string } = {},
+): Promise<{ workflowId: string; view: ProjectView }[]> {
   const clauses = [`WorkflowType = 'majorProjectWorkflow'`, `ExecutionStatus = 'Running'`];
   if (filter.unit) clauses.push(`DudaoUnits = '${escape(filter.unit)}'`);
   if (filter.cycleId) clauses.push(`DudaoCycleId = '${escape(filter.cycleId)}'`);
   const ids: string[] = [];
   for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) ids.push(wf.workflowId);
   const views = await Promise.all(
-    ids.map(async (workflowId) => ({ workflowId, view: await queryProject(client.workflow.getHandle(workflowId)).catch(() => null) })),
+    ids.map(async (workflowId) => ({
+      workflowId,
+      view: await queryProject(client.workflow.getHandle(workflowId)).catch(() => null),
+    })),
   );
   return views.filter((v): v is { workflowId: string; view: ProjectView } => v.view !== null);
 }
 
 /** The workflow of a project (by item id, or by a milestone/assignment id that starts with it). */
-export async function resolveProject(client: Client, ref: string, cycleId?: string): Promise<WorkflowHandle<typeof majorProjectWorkflow>> {
+export async function resolveProject(
+  client: Client,
+  ref: string,
+  cycleId?: string,
+): Promise<WorkflowHandle<typeof majorProjectWorkflow>> {
   const itemId = ref.split('/')[0]!;
   const clauses = [`WorkflowType = 'majorProjectWorkflow'`, `DudaoProjectId = '${escape(itemId)}'`];
   if (cycleId) clauses.push(`DudaoCycleId = '${escape(cycleId)}'`);
   const found: { id: string; running: boolean }[] = [];
-  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) found.push({ id: wf.workflowId, running: wf.status.name === 'RUNNING' });
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') }))
+    found.push({ id: wf.workflowId, running: wf.status.name === 'RUNNING' });
   const running = [...new Set(found.filter((f) => f.running).map((f) => f.id))];
   const any = [...new Set(found.map((f) => f.id))];
-  const pick = running.length === 1 ? running[0] : running.length === 0 && any.length === 1 ? any[0] : undefined;
+  const pick =
+    running.length === 1 ? running[0] : running.length === 0 && any.length === 1 ? any[0] : undefined;
   if (!pick) {
-    if (any.length === 0) throw new Error(`找不到事项 ${itemId} 的督办流程。请用 dudao task list 或 dudao review list 查看编号。`);
+    if (any.length === 0)
+      throw new Error(
+        `找不到事项 ${itemId} 的督办流程。请用 dudao task list 或 dudao review list 查看编号。`,
+      );
     throw new Error(`事项 ${itemId} 在多个督导周期中进行，请用 --cycle 指明周期。`);
   }
   return client.workflow.getHandle<typeof majorProjectWorkflow>(pick);
@@ -42,10 +57,16 @@ export async function queryProject(handle: WorkflowHandle): Promise<ProjectView>
   return describeProject(view.state, view.clock, Date.now());
 }
 
-export async function sendCommand(client: Client, ref: string, command: ProjectCommand, cycleId?: string): Promise<ProjectView> {
+export async function sendCommand(
+  client: Client,
+  ref: string,
+  command: ProjectCommand,
+  cycleId?: string,
+): Promise<ProjectView> {
   const handle = await resolveProject(client, ref, cycleId);
   const view = await handle.executeUpdate(projectUpdates[command.type], { args: [command] });
   return describeProject(view.state, view.clock, Date.now());
 }
 
-export const shanghai = (iso: string): string => new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+export const shanghai = (iso: string): string =>
+  new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });

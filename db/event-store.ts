@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from './database';
+import type { EventsTable } from './tables/events';
 import { DomainEvent } from '../domain/events';
 import { canonicalJson } from '../domain/canonical-json';
 import { projections as registeredProjections, type Projection } from './projections/registry';
@@ -81,7 +82,8 @@ export async function appendEvents(
       const hash = chainHash(prevHash, event);
       const recorded = bySeq.get(event.seq);
       if (recorded) {
-        if (recorded.hash !== hash) throw new EventConflictError(streamId, event.seq, 'a different event is recorded there');
+        if (recorded.hash !== hash)
+          throw new EventConflictError(streamId, event.seq, 'a different event is recorded there');
         duplicates++;
       } else {
         fresh.push({ ...event, position: '', hash, prevHash });
@@ -117,7 +119,11 @@ export async function appendEvents(
 
     const outbox = fresh.map(notificationFor).filter((n) => n !== null);
     if (outbox.length > 0) {
-      await trx.insertInto('notifications').values(outbox).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('notifications')
+        .values(outbox)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
     await applyProjections(trx, fresh, projections);
     return { appended: fresh.length, duplicates };
@@ -134,12 +140,16 @@ export async function applyProjections(
 
 /** Reads a stream back as recorded, in order. */
 export async function readStream(db: Kysely<Database>, streamId: string): Promise<RecordedEvent[]> {
-  const rows = await db.selectFrom('events').selectAll().where('stream_id', '=', streamId).orderBy('seq').execute();
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('stream_id', '=', streamId)
+    .orderBy('seq')
+    .execute();
   return rows.map(rowToEvent);
 }
 
-type EventRow = Awaited<ReturnType<typeof readRows>>[number];
-const readRows = (db: Kysely<Database>) => db.selectFrom('events').selectAll().execute();
+type EventRow = Selectable<EventsTable>;
 
 export function rowToEvent(row: EventRow): RecordedEvent {
   return {

@@ -6,7 +6,8 @@ import { escalationTargetLabel } from '../domain/labels';
 /** The outbox row a reminder or escalation event owes its unit, written with the event itself. */
 export function notificationFor(event: RecordedEvent): Insertable<NotificationsTable> | null {
   const channel = process.env.DUDAO_WEBHOOK_URL ? 'webhook' : 'log';
-  const due = event.type === 'ReminderSent' || event.type === 'EscalationRaised' ? shanghaiDate(event.data.dueAt) : '';
+  const due =
+    event.type === 'ReminderSent' || event.type === 'EscalationRaised' ? shanghaiDate(event.data.dueAt) : '';
   switch (event.type) {
     case 'ReminderSent':
       return {

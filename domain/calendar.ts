@@ -17,7 +17,8 @@ export const isWorkingDay = (iso: string): boolean => isWorkday(shanghaiDate(iso
 
 /** The last instant of a plan year in Shanghai: 到2017年 means by 2017-12-31 23:59:59 (+08:00). */
 export const endOfYear = (year: number): string => new Date(Date.UTC(year, 11, 31, 15, 59, 59)).toISOString();
-export const startOfYear = (year: number): string => new Date(Date.UTC(year - 1, 11, 31, 16, 0, 0)).toISOString();
+export const startOfYear = (year: number): string =>
+  new Date(Date.UTC(year - 1, 11, 31, 16, 0, 0)).toISOString();
 
 /** Moves an instant by a span, forwards (+1) or backwards (-1); working days skip non-working days. */
 export function shift(iso: string, span: Span, direction: 1 | -1): string {
@@ -44,7 +45,8 @@ export function adjustToWorkingDay(iso: string, rule: 'none' | 'next_workday' | 
   if (rule === 'none') return iso;
   const step = rule === 'next_workday' ? 1 : -1;
   let at = Date.parse(iso);
-  for (let guard = 0; guard < 30 && !isWorkday(shanghaiDate(new Date(at).toISOString())); guard++) at += step * DAY;
+  for (let guard = 0; guard < 30 && !isWorkday(shanghaiDate(new Date(at).toISOString())); guard++)
+    at += step * DAY;
   return new Date(at).toISOString();
 }
 

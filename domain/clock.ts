@@ -13,7 +13,11 @@ export interface ClockAnchor {
 
 const YEAR_MS = 365.2425 * 86_400_000;
 
-export const realClock = (nowIso: string): ClockAnchor => ({ realOrigin: nowIso, planOrigin: nowIso, scale: 1 });
+export const realClock = (nowIso: string): ClockAnchor => ({
+  realOrigin: nowIso,
+  planOrigin: nowIso,
+  scale: 1,
+});
 
 export const drillClock = (nowIso: string, planOrigin: string, yearSeconds: number): ClockAnchor => ({
   realOrigin: nowIso,

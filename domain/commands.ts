@@ -23,7 +23,12 @@ export const ProjectCommand = z.discriminatedUnion('type', [
     values: z.array(ReportedValue).default([]),
     evidence: z.array(EvidenceRef).max(50).default([]),
   }),
-  z.object({ type: z.literal('approve'), actor: Principal, milestoneId: z.string(), comment: z.string().max(5_000).default('') }),
+  z.object({
+    type: z.literal('approve'),
+    actor: Principal,
+    milestoneId: z.string(),
+    comment: z.string().max(5_000).default(''),
+  }),
   z.object({ type: z.literal('return'), actor: Principal, milestoneId: z.string(), comment: text(5_000) }),
   z.object({
     type: z.literal('requestExtension'),
@@ -59,13 +64,7 @@ export type ProjectCommandType = ProjectCommand['type'];
 export class DomainError extends Error {
   constructor(
     readonly code:
-      | 'invalid_command'
-      | 'forbidden'
-      | 'not_found'
-      | 'closed'
-      | 'wrong_state'
-      | 'suspended'
-      | 'conflict',
+      'invalid_command' | 'forbidden' | 'not_found' | 'closed' | 'wrong_state' | 'suspended' | 'conflict',
     message: string,
   ) {
     super(message);
@@ -78,7 +77,10 @@ export function parseCommand(input: unknown): ProjectCommand {
   const parsed = ProjectCommand.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DomainError('invalid_command', `命令格式不正确：${issue?.path.join('.') || '(根)'} ${issue?.message ?? ''}`);
+    throw new DomainError(
+      'invalid_command',
+      `命令格式不正确：${issue?.path.join('.') || '(根)'} ${issue?.message ?? ''}`,
+    );
   }
   return parsed.data;
 }

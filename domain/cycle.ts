@@ -39,7 +39,8 @@ export function selectItems(items: PlanItem[], scope: CycleScope): PlanItem[] {
   );
 }
 
-const year = (iso: string): number => Number(new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 4));
+const year = (iso: string): number =>
+  Number(new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 4));
 
 /**
  * The milestones of one item that fall in a cycle's window: one per 到YYYY年 year in the window,
@@ -49,7 +50,9 @@ const year = (iso: string): number => Number(new Date(Date.parse(iso) + 8 * 3_60
 export function planMilestones(item: CycleItem, window: CycleWindow, policy: CyclePolicy): MilestonePlan[] {
   const first = year(window.opensAt);
   const last = year(window.submissionDueAt);
-  const years = [...new Set(item.milestones.map((m) => m.year))].filter((y) => y >= first && y <= last).sort();
+  const years = [...new Set(item.milestones.map((m) => m.year))]
+    .filter((y) => y >= first && y <= last)
+    .sort();
   if (years.length === 0) {
     return [
       {
@@ -94,8 +97,15 @@ export type ItemSummary = {
   missed: number;
   maxEscalation: number;
 };
-export type UnitSummary = Omit<ItemSummary, 'projectId' | 'title' | 'leadUnit' | 'status'> & { unit: string; items: number };
-export type CycleSummary = { items: ItemSummary[]; units: UnitSummary[]; scoringBaseline: CyclePolicy['scoringBaseline'] };
+export type UnitSummary = Omit<ItemSummary, 'projectId' | 'title' | 'leadUnit' | 'status'> & {
+  unit: string;
+  items: number;
+};
+export type CycleSummary = {
+  items: ItemSummary[];
+  units: UnitSummary[];
+  scoringBaseline: CyclePolicy['scoringBaseline'];
+};
 
 export function summarize(states: ProjectState[], baseline: CyclePolicy['scoringBaseline']): CycleSummary {
   const items = states.map((s): ItemSummary => {
@@ -121,7 +131,17 @@ export function summarize(states: ProjectState[], baseline: CyclePolicy['scoring
   const byUnit = new Map<string, UnitSummary>();
   for (const it of items) {
     const u = byUnit.get(it.leadUnit) ?? {
-      unit: it.leadUnit, items: 0, milestones: 0, onTime: 0, late: 0, missing: 0, approved: 0, returns: 0, met: 0, missed: 0, maxEscalation: 0,
+      unit: it.leadUnit,
+      items: 0,
+      milestones: 0,
+      onTime: 0,
+      late: 0,
+      missing: 0,
+      approved: 0,
+      returns: 0,
+      met: 0,
+      missed: 0,
+      maxEscalation: 0,
     };
     byUnit.set(it.leadUnit, {
       unit: u.unit,
@@ -137,5 +157,9 @@ export function summarize(states: ProjectState[], baseline: CyclePolicy['scoring
       maxEscalation: Math.max(u.maxEscalation, it.maxEscalation),
     });
   }
-  return { items, units: [...byUnit.values()].sort((a, b) => a.unit.localeCompare(b.unit, 'zh')), scoringBaseline: baseline };
+  return {
+    items,
+    units: [...byUnit.values()].sort((a, b) => a.unit.localeCompare(b.unit, 'zh')),
+    scoringBaseline: baseline,
+  };
 }

@@ -151,7 +151,12 @@ export const EventBody = z.discriminatedUnion('type', [
     reason: z.string(),
     requestedDueAt: Iso,
   }),
-  ev('ExtensionGranted', { milestoneId: z.string(), requestId: z.string(), newDueAt: Iso, comment: z.string() }),
+  ev('ExtensionGranted', {
+    milestoneId: z.string(),
+    requestId: z.string(),
+    newDueAt: Iso,
+    comment: z.string(),
+  }),
   ev('ExtensionDenied', { milestoneId: z.string(), requestId: z.string(), comment: z.string() }),
   ev('ProjectSuspended', { reason: z.string() }),
   ev('ProjectResumed', { reason: z.string() }),

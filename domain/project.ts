@@ -122,9 +122,14 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
   const s: ProjectState = { ...state, seq: state.seq + 1, lastEventId: eventId };
   const touch = (milestoneId: string, f: (m: MilestoneState) => MilestoneState): ProjectState => ({
     ...s,
-    milestones: s.milestones.map((m) => (m.milestoneId === milestoneId ? { ...f(m), lastEventId: eventId } : m)),
+    milestones: s.milestones.map((m) =>
+      m.milestoneId === milestoneId ? { ...f(m), lastEventId: eventId } : m,
+    ),
   });
-  const touchAssignment = (assignmentId: string, f: (a: AssignmentState) => AssignmentState): ProjectState => ({
+  const touchAssignment = (
+    assignmentId: string,
+    f: (a: AssignmentState) => AssignmentState,
+  ): ProjectState => ({
     ...s,
     milestones: s.milestones.map((m) =>
       m.assignments.some((a) => a.assignmentId === assignmentId)
@@ -181,7 +186,11 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
         remindersSent: [],
       }));
     case 'ContributionSubmitted':
-      return touchAssignment(event.data.assignmentId, (a) => ({ ...a, submitted: true, late: event.data.late }));
+      return touchAssignment(event.data.assignmentId, (a) => ({
+        ...a,
+        submitted: true,
+        late: event.data.late,
+      }));
     case 'ReportSubmitted': {
       const next = touch(event.data.milestoneId, (m) => ({
         ...m,
@@ -246,7 +255,9 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
           ...m,
           dueAt: event.data.newDueAt,
           extensions: m.extensions.map((x) =>
-            x.requestId === event.data.requestId ? { ...x, status: 'granted', comment: event.data.comment } : x,
+            x.requestId === event.data.requestId
+              ? { ...x, status: 'granted', comment: event.data.comment }
+              : x,
           ),
           // Every clock of the milestone moves with it; co-units keep their lead time before the lead.
           assignments: m.assignments.map((a) => ({
@@ -314,7 +325,8 @@ const isUnitRole = (p: Principal) => p.role === 'unit_staff' || p.role === 'unit
 const requireInspector = (p: Principal) => {
   if (p.role !== 'inspector') throw new DomainError('forbidden', '只有督导处可以执行此操作');
 };
-const isOpenPhase = (m: MilestoneState) => m.phase === 'assigned' || m.phase === 'returned' || m.phase === 'submitted';
+const isOpenPhase = (m: MilestoneState) =>
+  m.phase === 'assigned' || m.phase === 'returned' || m.phase === 'submitted';
 
 function findMilestone(s: ProjectState, milestoneId: string): MilestoneState {
   const m = s.milestones.find((x) => x.milestoneId === milestoneId);
@@ -337,13 +349,17 @@ function requireUnitOf(actor: Principal, a: AssignmentState): void {
 }
 
 function requireActive(s: ProjectState, forUnits: boolean): void {
-  if (s.status === 'closed' || s.status === 'cancelled') throw new DomainError('closed', '该项目已办结或已撤销，不能再办理');
-  if (forUnits && s.status === 'suspended') throw new DomainError('suspended', '该项目已暂停督办，暂不能办理');
+  if (s.status === 'closed' || s.status === 'cancelled')
+    throw new DomainError('closed', '该项目已办结或已撤销，不能再办理');
+  if (forUnits && s.status === 'suspended')
+    throw new DomainError('suspended', '该项目已暂停督办，暂不能办理');
 }
 
 function requireOpen(m: MilestoneState): void {
-  if (m.phase === 'closed' || m.phase === 'approved') throw new DomainError('closed', `节点“${m.text}”已办结`);
-  if (m.phase === 'scheduled') throw new DomainError('wrong_state', `节点“${m.text}”尚未开始（${m.opensAt.slice(0, 10)} 交办）`);
+  if (m.phase === 'closed' || m.phase === 'approved')
+    throw new DomainError('closed', `节点“${m.text}”已办结`);
+  if (m.phase === 'scheduled')
+    throw new DomainError('wrong_state', `节点“${m.text}”尚未开始（${m.opensAt.slice(0, 10)} 交办）`);
 }
 
 /** Whether a reported value meets a target. 达到 (=) counts as reaching or passing it; ≈ allows 5%. */
@@ -392,7 +408,8 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       const { m, a } = findAssignment(s, c.assignmentId);
       requireUnitOf(c.actor, a);
       requireOpen(m);
-      if (a.role !== 'co') throw new DomainError('wrong_state', '牵头单位请报送汇总报告（task submit），而非配合材料');
+      if (a.role !== 'co')
+        throw new DomainError('wrong_state', '牵头单位请报送汇总报告（task submit），而非配合材料');
       validateValues(m, c.values);
       return [
         ...autoAcknowledge(a),
@@ -416,7 +433,8 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       requireOpen(m);
       const lead = m.assignments.find((a) => a.role === 'lead')!;
       requireUnitOf(c.actor, lead);
-      if (m.phase === 'submitted') throw new DomainError('wrong_state', '报告已报送，正在审核，请等待审核结果');
+      if (m.phase === 'submitted')
+        throw new DomainError('wrong_state', '报告已报送，正在审核，请等待审核结果');
       validateValues(m, c.values);
       return [
         ...autoAcknowledge(lead),
@@ -443,7 +461,10 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       if (m.phase !== 'submitted') throw new DomainError('wrong_state', '该节点没有待审核的报告');
       const { verdict, results } = judge(m);
       return [
-        { type: 'ReportApproved', data: { milestoneId: m.milestoneId, round: m.rounds, comment: c.comment, verdict, results } },
+        {
+          type: 'ReportApproved',
+          data: { milestoneId: m.milestoneId, round: m.rounds, comment: c.comment, verdict, results },
+        },
         { type: 'MilestoneClosed', data: { milestoneId: m.milestoneId, outcome: verdict } },
         ...closeIfDone(s, m.milestoneId),
       ];
@@ -482,7 +503,8 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       requireOpen(m);
       const lead = m.assignments.find((a) => a.role === 'lead')!;
       requireUnitOf(c.actor, lead);
-      if (m.extensions.some((x) => x.status === 'pending')) throw new DomainError('conflict', '已有待审批的延期申请');
+      if (m.extensions.some((x) => x.status === 'pending'))
+        throw new DomainError('conflict', '已有待审批的延期申请');
       if (Date.parse(c.requestedDueAt) <= Date.parse(m.dueAt)) {
         throw new DomainError('invalid_command', `申请的新期限须晚于当前期限 ${m.dueAt.slice(0, 10)}`);
       }
@@ -507,14 +529,22 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       if (!request) throw new DomainError('not_found', `找不到延期申请 ${c.requestId}`);
       if (request.status !== 'pending') throw new DomainError('conflict', '该延期申请已审批');
       if (!c.grant) {
-        return [{ type: 'ExtensionDenied', data: { milestoneId: m.milestoneId, requestId: request.requestId, comment: c.comment } }];
+        return [
+          {
+            type: 'ExtensionDenied',
+            data: { milestoneId: m.milestoneId, requestId: request.requestId, comment: c.comment },
+          },
+        ];
       }
       const newDueAt = adjustToWorkingDay(c.newDueAt ?? request.requestedDueAt, s.policy.holidayRule);
       if (Date.parse(newDueAt) <= Date.parse(m.dueAt)) {
         throw new DomainError('invalid_command', `新期限须晚于当前期限 ${m.dueAt.slice(0, 10)}`);
       }
       return [
-        { type: 'ExtensionGranted', data: { milestoneId: m.milestoneId, requestId: request.requestId, newDueAt, comment: c.comment } },
+        {
+          type: 'ExtensionGranted',
+          data: { milestoneId: m.milestoneId, requestId: request.requestId, newDueAt, comment: c.comment },
+        },
       ];
     }
     case 'reassign': {
@@ -527,7 +557,10 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
         throw new DomainError('conflict', `${c.toUnit}已承办本节点的其他事项，不能重复交办`);
       }
       return [
-        { type: 'AssignmentReassigned', data: { assignmentId: a.assignmentId, fromUnit: a.unit, toUnit: c.toUnit, reason: c.reason } },
+        {
+          type: 'AssignmentReassigned',
+          data: { assignmentId: a.assignmentId, fromUnit: a.unit, toUnit: c.toUnit, reason: c.reason },
+        },
       ];
     }
     case 'suspend':
@@ -556,21 +589,30 @@ export function cancelEvents(s: ProjectState, reason: string): EventBody[] {
     { type: 'ProjectCancelled', data: { reason } },
     ...s.milestones
       .filter((m) => m.phase !== 'closed')
-      .map((m): EventBody => ({ type: 'MilestoneClosed', data: { milestoneId: m.milestoneId, outcome: 'cancelled' } })),
+      .map((m): EventBody => ({
+        type: 'MilestoneClosed',
+        data: { milestoneId: m.milestoneId, outcome: 'cancelled' },
+      })),
     { type: 'ProjectClosed', data: { outcome: 'cancelled' } },
   ];
 }
 
 const autoAcknowledge = (a: AssignmentState): EventBody[] =>
-  a.acknowledged ? [] : [{ type: 'AssignmentAcknowledged', data: { assignmentId: a.assignmentId, unit: a.unit } }];
+  a.acknowledged
+    ? []
+    : [{ type: 'AssignmentAcknowledged', data: { assignmentId: a.assignmentId, unit: a.unit } }];
 
 function validateValues(m: MilestoneState, values: ReportedValue[]): void {
   const seen = new Set<number>();
   for (const v of values) {
     if (v.targetIndex >= m.targets.length) {
-      throw new DomainError('invalid_command', `节点只有 ${m.targets.length} 个目标值，第 ${v.targetIndex + 1} 个不存在`);
+      throw new DomainError(
+        'invalid_command',
+        `节点只有 ${m.targets.length} 个目标值，第 ${v.targetIndex + 1} 个不存在`,
+      );
     }
-    if (seen.has(v.targetIndex)) throw new DomainError('invalid_command', `第 ${v.targetIndex + 1} 个目标值重复报送`);
+    if (seen.has(v.targetIndex))
+      throw new DomainError('invalid_command', `第 ${v.targetIndex + 1} 个目标值重复报送`);
     seen.add(v.targetIndex);
   }
 }
@@ -639,7 +681,10 @@ export function tick(s: ProjectState, now: string, closesAt: string): EventBody[
   if (t >= Date.parse(closesAt)) {
     for (const m of s.milestones) {
       if (m.phase !== 'closed') {
-        events.push({ type: 'MilestoneClosed', data: { milestoneId: m.milestoneId, outcome: m.phase === 'scheduled' ? 'cancelled' : 'missed' } });
+        events.push({
+          type: 'MilestoneClosed',
+          data: { milestoneId: m.milestoneId, outcome: m.phase === 'scheduled' ? 'cancelled' : 'missed' },
+        });
       }
     }
     events.push({ type: 'ProjectClosed', data: { outcome: 'completed' } });
@@ -651,7 +696,13 @@ function assignmentsFor(s: ProjectState, m: MilestoneState): EventBody[] {
   const coDue = adjustToWorkingDay(shift(m.dueAt, s.policy.coUnitLead, -1), s.policy.holidayRule);
   const make = (unit: string, role: 'lead' | 'co', dueAt: string): EventOf<'AssignmentCreated'> => ({
     type: 'AssignmentCreated',
-    data: { milestoneId: m.milestoneId, assignmentId: assignmentIdOf(m.milestoneId, role, unit), unit, role, dueAt },
+    data: {
+      milestoneId: m.milestoneId,
+      assignmentId: assignmentIdOf(m.milestoneId, role, unit),
+      unit,
+      role,
+      dueAt,
+    },
   });
   return [make(s.leadUnit, 'lead', m.dueAt), ...s.coUnits.map((u) => make(u, 'co', coDue))];
 }

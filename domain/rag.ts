@@ -36,27 +36,53 @@ export type RagExplanation = {
  *  7. within `amberWithin` of the deadline without a submission → amber (临期).
  *  8. not yet opened → green; otherwise on track → green.
  */
-export function milestoneRag(m: MilestoneState, maxReturns: number, amberWithin: ProjectState['policy']['amberWithin'], now: string): RagExplanation {
+export function milestoneRag(
+  m: MilestoneState,
+  maxReturns: number,
+  amberWithin: ProjectState['policy']['amberWithin'],
+  now: string,
+): RagExplanation {
   const t = Date.parse(now);
   const base = { setBy: m.lastEventId, deadline: m.dueAt, threshold: null };
   if (m.phase === 'closed') {
-    if (m.outcome === 'missed') return { ...base, rag: 'red', rule: 'missed', reason: '节点办结，目标未达成' };
+    if (m.outcome === 'missed')
+      return { ...base, rag: 'red', rule: 'missed', reason: '节点办结，目标未达成' };
     if (m.outcome === 'cancelled') return { ...base, rag: 'green', rule: 'cancelled', reason: '节点已撤销' };
     return { ...base, rag: 'green', rule: 'met', reason: '节点办结，目标已达成' };
   }
   if (m.phase === 'approved') return { ...base, rag: 'green', rule: 'met', reason: '报告已审核通过' };
   if (m.phase !== 'scheduled' && t > Date.parse(m.dueAt)) {
-    return { ...base, rag: 'red', rule: 'overdue', reason: `已超过期限 ${m.dueAt.slice(0, 10)} 未办结`, threshold: '期限' };
+    return {
+      ...base,
+      rag: 'red',
+      rule: 'overdue',
+      reason: `已超过期限 ${m.dueAt.slice(0, 10)} 未办结`,
+      threshold: '期限',
+    };
   }
   if (m.returns >= maxReturns) {
-    return { ...base, rag: 'red', rule: 'too_many_returns', reason: `已被退回 ${m.returns} 次`, threshold: `${maxReturns} 次` };
+    return {
+      ...base,
+      rag: 'red',
+      rule: 'too_many_returns',
+      reason: `已被退回 ${m.returns} 次`,
+      threshold: `${maxReturns} 次`,
+    };
   }
-  if (m.phase === 'returned') return { ...base, rag: 'amber', rule: 'returned', reason: `已退回重办：${m.lastReturnComment ?? ''}` };
+  if (m.phase === 'returned')
+    return { ...base, rag: 'amber', rule: 'returned', reason: `已退回重办：${m.lastReturnComment ?? ''}` };
   if (m.phase === 'submitted') return { ...base, rag: 'green', rule: 'in_review', reason: '已报送，待审核' };
   if (m.phase === 'assigned' && t >= Date.parse(shift(m.dueAt, amberWithin, -1))) {
-    return { ...base, rag: 'amber', rule: 'due_soon', reason: `距期限不足${spanLabel(amberWithin)}`, threshold: spanLabel(amberWithin) };
+    return {
+      ...base,
+      rag: 'amber',
+      rule: 'due_soon',
+      reason: `距期限不足${spanLabel(amberWithin)}`,
+      threshold: spanLabel(amberWithin),
+    };
   }
-  if (m.phase === 'scheduled') return { ...base, rag: 'green', rule: 'not_open', reason: `尚未交办（${m.opensAt.slice(0, 10)} 开始）` };
+  if (m.phase === 'scheduled')
+    return { ...base, rag: 'green', rule: 'not_open', reason: `尚未交办（${m.opensAt.slice(0, 10)} 开始）` };
   return { ...base, rag: 'green', rule: 'on_track', reason: '按计划推进' };
 }
 
@@ -65,11 +91,30 @@ const severity: Record<Rag, number> = { green: 0, amber: 1, red: 2 };
 /** A project is as red as its worst milestone; a suspended project shows amber at least. */
 export function projectRag(s: ProjectState, now: string): RagExplanation {
   const all = s.milestones.map((m) => milestoneRag(m, s.policy.maxReturns, s.policy.amberWithin, now));
-  const worst = all.reduce<RagExplanation | null>((w, x) => (w === null || severity[x.rag] > severity[w.rag] ? x : w), null);
+  const worst = all.reduce<RagExplanation | null>(
+    (w, x) => (w === null || severity[x.rag] > severity[w.rag] ? x : w),
+    null,
+  );
   if (s.status === 'suspended' && (!worst || worst.rag === 'green')) {
-    return { rag: 'amber', rule: 'suspended', reason: '项目已暂停督办', threshold: null, deadline: null, setBy: s.lastEventId };
+    return {
+      rag: 'amber',
+      rule: 'suspended',
+      reason: '项目已暂停督办',
+      threshold: null,
+      deadline: null,
+      setBy: s.lastEventId,
+    };
   }
-  return worst ?? { rag: 'green', rule: 'not_open', reason: '暂无节点', threshold: null, deadline: null, setBy: s.lastEventId };
+  return (
+    worst ?? {
+      rag: 'green',
+      rule: 'not_open',
+      reason: '暂无节点',
+      threshold: null,
+      deadline: null,
+      setBy: s.lastEventId,
+    }
+  );
 }
 
 export const ragLabel: Record<Rag, string> = { red: '红灯', amber: '黄灯', green: '绿灯' };

@@ -16,7 +16,9 @@ export interface PostgresEndpoint {
 const redact = (url: string): string => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
 
 /** Uses DATABASE_URL (creating its database when missing), or an embedded PostgreSQL under .data/pg. */
-export async function ensurePostgres(log: (line: string) => void = () => undefined): Promise<PostgresEndpoint> {
+export async function ensurePostgres(
+  log: (line: string) => void = () => undefined,
+): Promise<PostgresEndpoint> {
   const url = process.env.DATABASE_URL;
   if (url) {
     await ensureDatabaseExists(url);

@@ -22,7 +22,10 @@ export interface RunningStack {
  * Brings dudao up: Postgres (DATABASE_URL or embedded), migrations, Temporal (TEMPORAL_ADDRESS or a
  * persistent dev server), one worker and the notifier. Whatever started is stopped again on failure.
  */
-export async function startStack(log: (line: string) => void, notify?: (line: string) => void): Promise<RunningStack> {
+export async function startStack(
+  log: (line: string) => void,
+  notify?: (line: string) => void,
+): Promise<RunningStack> {
   const cleanups: (() => Promise<void>)[] = [];
   const unwind = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -34,7 +37,9 @@ export async function startStack(log: (line: string) => void, notify?: (line: st
     cleanups.push(database.close);
     const migrated = await migrateToLatest(database.db as Kysely<unknown>);
     const applied = migrated.results?.filter((r) => r.status === 'Success').length ?? 0;
-    log(`数据库：${redactDatabaseUrl(postgres.url)}（${postgres.source === 'embedded' ? '内置' : 'DATABASE_URL'}${applied ? `，已执行 ${applied} 个迁移` : ''}）`);
+    log(
+      `数据库：${redactDatabaseUrl(postgres.url)}（${postgres.source === 'embedded' ? '内置' : 'DATABASE_URL'}${applied ? `，已执行 ${applied} 个迁移` : ''}）`,
+    );
 
     const temporal = await ensureTemporal({ log });
     cleanups.push(temporal.stop);
@@ -59,4 +64,3 @@ export async function startStack(log: (line: string) => void, notify?: (line: st
     throw err;
   }
 }
-

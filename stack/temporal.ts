@@ -85,7 +85,14 @@ export async function ensureTemporal(opts: TemporalStartOptions = {}): Promise<T
       );
     });
     log(`复用已在运行的 Temporal 开发服务器 ${address}`);
-    return { address, namespace: 'default', connectionOptions, uiUrl, owned: false, stop: async () => undefined };
+    return {
+      address,
+      namespace: 'default',
+      connectionOptions,
+      uiUrl,
+      owned: false,
+      stop: async () => undefined,
+    };
   }
 
   const binary = await findOrBuildTemporalCli(log);
@@ -111,7 +118,10 @@ export async function ensureTemporal(opts: TemporalStartOptions = {}): Promise<T
     // server's default one-second batching.
     '--dynamic-config-value',
     'history.timerProcessorMaxTimeShift="50ms"',
-    ...Object.entries(searchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ...Object.entries(searchAttributeTypes).flatMap(([name, type]) => [
+      '--search-attribute',
+      `${name}=${type}`,
+    ]),
   ];
   const logFile = path.join(path.dirname(dbFile), `temporal-${port}.log`);
   const out = fs.openSync(logFile, 'a');
@@ -119,7 +129,10 @@ export async function ensureTemporal(opts: TemporalStartOptions = {}): Promise<T
   fs.closeSync(out);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = waitForFrontend(connectionOptions, 60_000);
-  const first = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
+  const first = await Promise.race([
+    ready.then(() => 'ready' as const),
+    exited.then(() => 'exited' as const),
+  ]);
   if (first === 'exited') {
     throw new SetupError(
       `Temporal 开发服务器启动失败（日志：${logFile}）。`,

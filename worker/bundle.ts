@@ -11,7 +11,10 @@ type WebpackConfigHook = NonNullable<BundleOptions['webpackConfigHook']>;
  */
 export const webpackConfigHook: WebpackConfigHook = (config) => {
   config.resolve = config.resolve ?? {};
-  config.resolve.alias = { ...(config.resolve.alias as object), 'chinese-days$': require.resolve('chinese-days') };
+  config.resolve.alias = {
+    ...(config.resolve.alias as object),
+    'chinese-days$': require.resolve('chinese-days'),
+  };
   return config;
 };
 

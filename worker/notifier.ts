@@ -34,7 +34,11 @@ const MAX_ATTEMPTS = 8;
  * Delivers the outbox: each pending notification is tried on its channel; a failure is recorded and
  * retried with exponential backoff. Workflows never wait on delivery.
  */
-export async function deliverPending(db: Kysely<Database>, channels: Record<string, Channel>, batch = 50): Promise<number> {
+export async function deliverPending(
+  db: Kysely<Database>,
+  channels: Record<string, Channel>,
+  batch = 50,
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const due = await trx
       .selectFrom('notifications')
@@ -51,13 +55,21 @@ export async function deliverPending(db: Kysely<Database>, channels: Record<stri
       let ok = true;
       let detail: string;
       try {
-        detail = await channel.deliver({ notificationId: n.notification_id, unit: n.unit, subject: n.subject, body: n.body });
+        detail = await channel.deliver({
+          notificationId: n.notification_id,
+          unit: n.unit,
+          subject: n.subject,
+          body: n.body,
+        });
       } catch (err) {
         ok = false;
         detail = (err as Error).message;
       }
       const attempts = n.attempts + 1;
-      await trx.insertInto('notification_attempts').values({ notification_id: n.notification_id, ok, detail }).execute();
+      await trx
+        .insertInto('notification_attempts')
+        .values({ notification_id: n.notification_id, ok, detail })
+        .execute();
       await trx
         .updateTable('notifications')
         .set({
@@ -74,7 +86,11 @@ export async function deliverPending(db: Kysely<Database>, channels: Record<stri
 }
 
 /** Polls the outbox until stopped. */
-export function startNotifier(db: Kysely<Database>, channels: Record<string, Channel>, intervalMs = 1000): { stop(): Promise<void> } {
+export function startNotifier(
+  db: Kysely<Database>,
+  channels: Record<string, Channel>,
+  intervalMs = 1000,
+): { stop(): Promise<void> } {
   let running = true;
   const loop = (async () => {
     while (running) {

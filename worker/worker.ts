@@ -1,4 +1,11 @@
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import type { ConnectionOptions } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
@@ -17,7 +24,9 @@ export interface WorkerDeps {
 }
 
 /** A worker running dudao's workflows and activities, its activities bound to `db`. */
-export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createWorker(
+  deps: WorkerDeps,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
   quietRuntime();
   const { address, tls, apiKey } = deps.connectionOptions;
   const connection = await NativeConnection.connect({
@@ -30,7 +39,9 @@ export async function createWorker(deps: WorkerDeps): Promise<{ worker: Worker; 
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities({ db: deps.db }),
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath(), bundlerOptions: { webpackConfigHook } }),
+    ...(deps.workflowBundle
+      ? { workflowBundle: deps.workflowBundle }
+      : { workflowsPath: workflowsPath(), bundlerOptions: { webpackConfigHook } }),
   });
   return { worker, connection };
 }

@@ -16,7 +16,14 @@ import { drillClock, planNow, realClock } from '../domain/clock';
 import type { ProjectState } from '../domain/project';
 import { Emitter } from './emitter';
 import { majorProjectWorkflow } from './project';
-import { cancelCycle, cycleCancelled, cycleStateQuery, cycleWindowChanged, extendCycle, type CycleView } from './messages';
+import {
+  cancelCycle,
+  cycleCancelled,
+  cycleStateQuery,
+  cycleWindowChanged,
+  extendCycle,
+  type CycleView,
+} from './messages';
 import { SA } from './search-attributes';
 
 export type CycleWorkflowInput = {
@@ -32,7 +39,8 @@ export type CycleWorkflowInput = {
   startedBy: Principal;
 };
 
-export const projectWorkflowId = (cycleWorkflowId: string, itemId: string): string => `${cycleWorkflowId}/${itemId}`;
+export const projectWorkflowId = (cycleWorkflowId: string, itemId: string): string =>
+  `${cycleWorkflowId}/${itemId}`;
 
 /**
  * 督导周期: starts one project workflow per item in scope, relays extension and cancellation to
@@ -65,11 +73,16 @@ export async function inspectionCycleWorkflow(input: CycleWorkflowInput): Promis
     window,
     clock,
     now: now(),
-    projects: children.map((c) => ({ projectId: c.projectId, workflowId: c.handle.workflowId, done: done.has(c.projectId) })),
+    projects: children.map((c) => ({
+      projectId: c.projectId,
+      workflowId: c.handle.workflowId,
+      done: done.has(c.projectId),
+    })),
     summary,
   });
   const requireInspector = (actor: Principal) => {
-    if (actor.role !== 'inspector') throw ApplicationFailure.nonRetryable('只有督导处可以调整督导周期', 'forbidden');
+    if (actor.role !== 'inspector')
+      throw ApplicationFailure.nonRetryable('只有督导处可以调整督导周期', 'forbidden');
     if (status !== 'running') throw ApplicationFailure.nonRetryable('督导周期已结束', 'closed');
   };
 
@@ -79,13 +92,20 @@ export async function inspectionCycleWorkflow(input: CycleWorkflowInput): Promis
     async ({ actor, window: next, reason }) => {
       window = next;
       await commit([{ type: 'CycleExtended', data: { window: next, reason } }], actor, 'update:extend');
-      await Promise.all(children.filter((c) => !done.has(c.projectId)).map((c) => c.handle.signal(cycleWindowChanged, { window: next, reason })));
+      await Promise.all(
+        children
+          .filter((c) => !done.has(c.projectId))
+          .map((c) => c.handle.signal(cycleWindowChanged, { window: next, reason })),
+      );
       return view();
     },
     {
       validator: ({ actor, window: next }) => {
         requireInspector(actor);
-        if (Date.parse(next.submissionDueAt) < Date.parse(window.submissionDueAt) || Date.parse(next.reviewDueAt) < Date.parse(window.reviewDueAt)) {
+        if (
+          Date.parse(next.submissionDueAt) < Date.parse(window.submissionDueAt) ||
+          Date.parse(next.reviewDueAt) < Date.parse(window.reviewDueAt)
+        ) {
           throw ApplicationFailure.nonRetryable('延长后的期限不能早于原期限', 'invalid_command');
         }
         if (Date.parse(next.reviewDueAt) < Date.parse(next.submissionDueAt)) {
@@ -99,13 +119,19 @@ export async function inspectionCycleWorkflow(input: CycleWorkflowInput): Promis
     async ({ actor, reason }) => {
       status = 'cancelled';
       await commit([{ type: 'CycleCancelled', data: { reason } }], actor, 'update:cancel');
-      await Promise.all(children.filter((c) => !done.has(c.projectId)).map((c) => c.handle.signal(cycleCancelled, { reason, actor })));
+      await Promise.all(
+        children
+          .filter((c) => !done.has(c.projectId))
+          .map((c) => c.handle.signal(cycleCancelled, { reason, actor })),
+      );
       return view();
     },
-    { validator: ({ actor, reason }) => {
-      requireInspector(actor);
-      if (!reason?.trim()) throw ApplicationFailure.nonRetryable('请填写撤销原因', 'invalid_command');
-    } },
+    {
+      validator: ({ actor, reason }) => {
+        requireInspector(actor);
+        if (!reason?.trim()) throw ApplicationFailure.nonRetryable('请填写撤销原因', 'invalid_command');
+      },
+    },
   );
 
   await commit(
@@ -177,5 +203,3 @@ export async function inspectionCycleWorkflow(input: CycleWorkflowInput): Promis
   await commit([{ type: 'CycleClosed', data: { projects: finals.length, outcome } }], SYSTEM, null);
   return summary;
 }
-
-

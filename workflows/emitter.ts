@@ -6,7 +6,11 @@ import { eventIdOf } from '../domain/project';
 
 const { recordEvents } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['EventConflict'] },
+  retry: {
+    initialInterval: '200 milliseconds',
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: ['EventConflict'],
+  },
 });
 
 export type StreamContext = { streamId: string; cycleId: string; projectId: string | null };
@@ -20,7 +24,13 @@ export class Emitter {
 
   constructor(private readonly ctx: StreamContext) {}
 
-  envelope(body: EventBody, seq: number, at: string, actor: Principal, causationId: string | null): DomainEvent {
+  envelope(
+    body: EventBody,
+    seq: number,
+    at: string,
+    actor: Principal,
+    causationId: string | null,
+  ): DomainEvent {
     const milestoneId = 'milestoneId' in body.data ? body.data.milestoneId : null;
     return {
       ...body,

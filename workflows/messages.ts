@@ -29,7 +29,8 @@ export const projectUpdates = Object.fromEntries(
 
 export const projectStateQuery = defineQuery<ProjectView>('state');
 /** From the cycle: its window moved (progress reports and the closing date follow). */
-export const cycleWindowChanged = defineSignal<[{ window: CycleWindow; reason: string }]>('cycleWindowChanged');
+export const cycleWindowChanged =
+  defineSignal<[{ window: CycleWindow; reason: string }]>('cycleWindowChanged');
 export const cycleCancelled = defineSignal<[{ reason: string; actor: Principal }]>('cycleCancelled');
 
 export type CycleView = {
@@ -44,5 +45,8 @@ export type CycleView = {
 };
 
 export const cycleStateQuery = defineQuery<CycleView>('state');
-export const extendCycle = defineUpdate<CycleView, [{ actor: Principal; window: CycleWindow; reason: string }]>('extend');
+export const extendCycle = defineUpdate<
+  CycleView,
+  [{ actor: Principal; window: CycleWindow; reason: string }]
+>('extend');
 export const cancelCycle = defineUpdate<CycleView, [{ actor: Principal; reason: string }]>('cancel');

@@ -58,7 +58,8 @@ export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise
   const streamId = workflowInfo().workflowId;
   const emitter = new Emitter({ streamId, cycleId: input.cycleId, projectId: input.projectId });
   let state: ProjectState =
-    input.carried ?? emptyProject({ streamId, cycleId: input.cycleId, projectId: input.projectId, policy: input.policy });
+    input.carried ??
+    emptyProject({ streamId, cycleId: input.cycleId, projectId: input.projectId, policy: input.policy });
   let closesAt = input.closesAt;
   let changed = false;
   const now = () => planNow(input.clock, Date.now());
@@ -90,7 +91,8 @@ export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise
         validator: (raw: ProjectCommand) => {
           try {
             const command = parseCommand(raw);
-            if (command.type !== type) throw new DomainError('invalid_command', `命令类型 ${command.type} 与操作 ${type} 不符`);
+            if (command.type !== type)
+              throw new DomainError('invalid_command', `命令类型 ${command.type} 与操作 ${type} 不符`);
             decide(state, command, now());
           } catch (err) {
             if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.code);
@@ -103,10 +105,18 @@ export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise
   setHandler(cycleWindowChanged, ({ window, reason }) => {
     closesAt = window.reviewDueAt;
     const bodies: EventBody[] = state.milestones
-      .filter((m) => m.year === null && m.phase !== 'closed' && Date.parse(window.submissionDueAt) > Date.parse(m.dueAt))
+      .filter(
+        (m) =>
+          m.year === null && m.phase !== 'closed' && Date.parse(window.submissionDueAt) > Date.parse(m.dueAt),
+      )
       .map((m) => ({
         type: 'ExtensionGranted',
-        data: { milestoneId: m.milestoneId, requestId: 'cycle-extension', newDueAt: window.submissionDueAt, comment: reason },
+        data: {
+          milestoneId: m.milestoneId,
+          requestId: 'cycle-extension',
+          newDueAt: window.submissionDueAt,
+          comment: reason,
+        },
       }));
     void commit(bodies, SYSTEM, 'signal:cycleWindowChanged');
     changed = true;
@@ -129,7 +139,11 @@ export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise
 
     // A fresh run per milestone keeps histories short over a five-year plan.
     const milestoneClosed = openCount() < openAtStart;
-    if (milestoneClosed || workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
+    if (
+      milestoneClosed ||
+      workflowInfo().historyLength > HISTORY_LIMIT ||
+      workflowInfo().continueAsNewSuggested
+    ) {
       await condition(allHandlersFinished);
       await emitter.record([]);
       await continueAsNew<typeof majorProjectWorkflow>({ ...input, closesAt, carried: state });

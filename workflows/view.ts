@@ -23,7 +23,10 @@ export function describeProject(state: ProjectState, clock: ClockAnchor, realNow
     state,
     rag: projectRag(state, now),
     milestones: Object.fromEntries(
-      state.milestones.map((m) => [m.milestoneId, milestoneRag(m, state.policy.maxReturns, state.policy.amberWithin, now)]),
+      state.milestones.map((m) => [
+        m.milestoneId,
+        milestoneRag(m, state.policy.maxReturns, state.policy.amberWithin, now),
+      ]),
     ),
   };
 }

@@ -17,7 +17,13 @@ import { run } from '../run';
 
 export const cycleWorkflowId = (cycleId: string): string => `cycle-${cycleId}`;
 
-const list = (v?: string) => (v ? v.split(/[,，、]/).map((s) => s.trim()).filter(Boolean) : undefined);
+const list = (v?: string) =>
+  v
+    ? v
+        .split(/[,，、]/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 const isoDate = (label: string) => (v: string) => {
   const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59+08:00` : v;
   if (Number.isNaN(Date.parse(d))) throw new Error(`${label}“${v}”不是有效日期（YYYY-MM-DD）`);
@@ -29,7 +35,10 @@ export function yearWindow(year: number, holidayRule: CyclePolicy['holidayRule']
   return {
     opensAt: startOfYear(year),
     submissionDueAt: adjustToWorkingDay(endOfYear(year), holidayRule),
-    reviewDueAt: adjustToWorkingDay(new Date(Date.UTC(year + 1, 0, 31, 15, 59, 59)).toISOString(), holidayRule),
+    reviewDueAt: adjustToWorkingDay(
+      new Date(Date.UTC(year + 1, 0, 31, 15, 59, 59)).toISOString(),
+      holidayRule,
+    ),
   };
 }
 
@@ -54,8 +63,20 @@ export async function buildCycleInput(
     ? await loadPlanVersion(db, o.planId, o.planVersion)
     : await withDatabase(({ db: opened }) => loadPlanVersion(opened, o.planId, o.planVersion));
   const items = selectItems(plan.items, o.scope).map(toCycleItem);
-  if (items.length === 0) throw new Error('所选范围内没有带责任单位的事项，请调整 --kinds/--section/--unit/--items');
-  return { cycleId: o.cycleId, name: o.name, planId: String(planId), planVersion: version, scope: o.scope, window: o.window, policy: o.policy, drill: o.drill, items, startedBy };
+  if (items.length === 0)
+    throw new Error('所选范围内没有带责任单位的事项，请调整 --kinds/--section/--unit/--items');
+  return {
+    cycleId: o.cycleId,
+    name: o.name,
+    planId: String(planId),
+    planVersion: version,
+    scope: o.scope,
+    window: o.window,
+    policy: o.policy,
+    drill: o.drill,
+    items,
+    startedBy,
+  };
 }
 
 export function registerCycleCommands(program: Command): void {
@@ -67,7 +88,9 @@ export function registerCycleCommands(program: Command): void {
       .description('发起督导周期（督导处）')
       .requiredOption('--name <名称>', '周期名称，例如 2017年度重大项目专项督导')
       .option('--id <周期编号>', '周期编号（默认由名称和时间生成）')
-      .option('--year <年份>', '按年度设定周期窗口', (v) => z.coerce.number().int().min(2000).max(2100).parse(v))
+      .option('--year <年份>', '按年度设定周期窗口', (v) =>
+        z.coerce.number().int().min(2000).max(2100).parse(v),
+      )
       .option('--opens <日期>', '开始日期 YYYY-MM-DD', isoDate('开始日期'))
       .option('--submission-due <日期>', '报送截止 YYYY-MM-DD', isoDate('报送截止'))
       .option('--review-due <日期>', '审核截止 YYYY-MM-DD', isoDate('审核截止'))
@@ -90,15 +113,37 @@ export function registerCycleCommands(program: Command): void {
       });
       const window = opts.year
         ? yearWindow(opts.year, policy.holidayRule)
-        : CycleWindow.parse({ opensAt: opts.opens, submissionDueAt: opts.submissionDue, reviewDueAt: opts.reviewDue });
-      const scope = CycleScope.parse({ kinds: list(opts.kinds), sections: list(opts.section), units: list(opts.unit), itemIds: list(opts.items) });
-      const cycleId = opts.id ?? `${(opts.year ?? window.opensAt.slice(0, 4))}-${Date.now().toString(36)}`;
+        : CycleWindow.parse({
+            opensAt: opts.opens,
+            submissionDueAt: opts.submissionDue,
+            reviewDueAt: opts.reviewDue,
+          });
+      const scope = CycleScope.parse({
+        kinds: list(opts.kinds),
+        sections: list(opts.section),
+        units: list(opts.unit),
+        itemIds: list(opts.items),
+      });
+      const cycleId = opts.id ?? `${opts.year ?? window.opensAt.slice(0, 4)}-${Date.now().toString(36)}`;
       const input = await buildCycleInput(
-        { name: opts.name, cycleId, window, scope, policy, drill: opts.drill ? { yearSeconds: opts.drill } : null, planId: opts.plan, planVersion: opts.planVersion },
+        {
+          name: opts.name,
+          cycleId,
+          window,
+          scope,
+          policy,
+          drill: opts.drill ? { yearSeconds: opts.drill } : null,
+          planId: opts.plan,
+          planVersion: opts.planVersion,
+        },
         actor,
       );
       await withTemporal(async (client) => {
-        await client.workflow.start(inspectionCycleWorkflow, { taskQueue: taskQueue(), workflowId: cycleWorkflowId(cycleId), args: [input] });
+        await client.workflow.start(inspectionCycleWorkflow, {
+          taskQueue: taskQueue(),
+          workflowId: cycleWorkflowId(cycleId),
+          args: [input],
+        });
       });
       console.log(`已发起督导周期“${opts.name}”（编号 ${cycleId}），共 ${input.items.length} 个事项。`);
       console.log(`查看进度：dudao cycle show ${cycleId}`);
@@ -112,10 +157,20 @@ export function registerCycleCommands(program: Command): void {
       run(() =>
         withTemporal(async (client) => {
           const rows: string[][] = [];
-          for await (const wf of client.workflow.list({ query: `WorkflowType = 'inspectionCycleWorkflow'` })) {
-            rows.push([wf.workflowId.replace(/^cycle-/, ''), statusLabel(wf.status.name), wf.startTime.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })]);
+          for await (const wf of client.workflow.list({
+            query: `WorkflowType = 'inspectionCycleWorkflow'`,
+          })) {
+            rows.push([
+              wf.workflowId.replace(/^cycle-/, ''),
+              statusLabel(wf.status.name),
+              wf.startTime.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }),
+            ]);
           }
-          console.log(rows.length ? renderTable(['周期编号', '状态', '发起时间'], rows) : '暂无督导周期。用 dudao cycle start 发起。');
+          console.log(
+            rows.length
+              ? renderTable(['周期编号', '状态', '发起时间'], rows)
+              : '暂无督导周期。用 dudao cycle start 发起。',
+          );
         }),
       ),
     );
@@ -127,14 +182,29 @@ export function registerCycleCommands(program: Command): void {
       run(() =>
         withTemporal(async (client) => {
           const view = await client.workflow.getHandle(cycleWorkflowId(id)).query(cycleStateQuery);
-          console.log(`${view.name}（${view.cycleId}）状态：${view.status}，规划时间 ${planNow(view.clock, Date.now()).slice(0, 10)}`);
-          console.log(`窗口：${view.window.opensAt.slice(0, 10)} 至 报送 ${view.window.submissionDueAt.slice(0, 10)}，审核 ${view.window.reviewDueAt.slice(0, 10)}`);
+          console.log(
+            `${view.name}（${view.cycleId}）状态：${view.status}，规划时间 ${planNow(view.clock, Date.now()).slice(0, 10)}`,
+          );
+          console.log(
+            `窗口：${view.window.opensAt.slice(0, 10)} 至 报送 ${view.window.submissionDueAt.slice(0, 10)}，审核 ${view.window.reviewDueAt.slice(0, 10)}`,
+          );
           console.log(`项目：${view.projects.filter((p) => p.done).length}/${view.projects.length} 已办结`);
           if (view.summary) {
             console.log(
               renderTable(
                 ['项目', '牵头单位', '节点', '按时', '逾期', '未报', '退回', '达成', '未达成', '最高督办'],
-                view.summary.items.map((i) => [i.title, i.leadUnit, i.milestones, i.onTime, i.late, i.missing, i.returns, i.met, i.missed, i.maxEscalation]),
+                view.summary.items.map((i) => [
+                  i.title,
+                  i.leadUnit,
+                  i.milestones,
+                  i.onTime,
+                  i.late,
+                  i.missing,
+                  i.returns,
+                  i.met,
+                  i.missed,
+                  i.maxEscalation,
+                ]),
               ),
             );
           }
@@ -155,20 +225,33 @@ export function registerCycleCommands(program: Command): void {
       withTemporal(async (client) => {
         const handle = client.workflow.getHandle(cycleWorkflowId(id));
         const current = await handle.query(cycleStateQuery);
-        const window = { ...current.window, submissionDueAt: opts.submissionDue, reviewDueAt: opts.reviewDue ?? maxIso(current.window.reviewDueAt, opts.submissionDue) };
-        const view = await handle.executeUpdate(extendCycle, { args: [{ actor: actorFrom(opts, '督导处:inspector'), window, reason: opts.reason }] });
-        console.log(`已延长：报送截止 ${view.window.submissionDueAt.slice(0, 10)}，审核截止 ${view.window.reviewDueAt.slice(0, 10)}`);
+        const window = {
+          ...current.window,
+          submissionDueAt: opts.submissionDue,
+          reviewDueAt: opts.reviewDue ?? maxIso(current.window.reviewDueAt, opts.submissionDue),
+        };
+        const view = await handle.executeUpdate(extendCycle, {
+          args: [{ actor: actorFrom(opts, '督导处:inspector'), window, reason: opts.reason }],
+        });
+        console.log(
+          `已延长：报送截止 ${view.window.submissionDueAt.slice(0, 10)}，审核截止 ${view.window.reviewDueAt.slice(0, 10)}`,
+        );
       }),
     ),
   );
 
   withActorOption(
-    cycle.command('cancel <周期编号>').description('撤销督导周期（督导处）').requiredOption('--reason <原因>', '撤销原因'),
+    cycle
+      .command('cancel <周期编号>')
+      .description('撤销督导周期（督导处）')
+      .requiredOption('--reason <原因>', '撤销原因'),
     '督导处:inspector',
   ).action((id: string, opts) =>
     run(() =>
       withTemporal(async (client) => {
-        await client.workflow.getHandle(cycleWorkflowId(id)).executeUpdate(cancelCycle, { args: [{ actor: actorFrom(opts, '督导处:inspector'), reason: opts.reason }] });
+        await client.workflow.getHandle(cycleWorkflowId(id)).executeUpdate(cancelCycle, {
+          args: [{ actor: actorFrom(opts, '督导处:inspector'), reason: opts.reason }],
+        });
         console.log(`已撤销督导周期 ${id}。`);
       }),
     ),
@@ -176,4 +259,7 @@ export function registerCycleCommands(program: Command): void {
 }
 
 const maxIso = (a: string, b: string) => (Date.parse(a) > Date.parse(b) ? a : b);
-const statusLabel = (s: string) => ({ RUNNING: '进行中', COMPLETED: '已结束', CANCELLED: '已撤销', TERMINATED: '已终止', FAILED: '失败' })[s] ?? s;
+const statusLabel = (s: string) =>
+  ({ RUNNING: '进行中', COMPLETED: '已结束', CANCELLED: '已撤销', TERMINATED: '已终止', FAILED: '失败' })[
+    s
+  ] ?? s;

@@ -31,7 +31,10 @@ export function registerDemoCommand(program: Command): void {
       run(async () => {
         const notices = path.join(dataDir(), 'notifications.log');
         fs.mkdirSync(dataDir(), { recursive: true });
-        const stack = await startStack((l) => console.log(l), (line) => fs.appendFileSync(notices, `${line}\n`));
+        const stack = await startStack(
+          (l) => console.log(l),
+          (line) => fs.appendFileSync(notices, `${line}\n`),
+        );
         try {
           await runDemo(stack, opts.yearSeconds, notices);
         } catch (err) {
@@ -49,7 +52,11 @@ export function registerDemoCommand(program: Command): void {
     );
 }
 
-async function runDemo(stack: Awaited<ReturnType<typeof startStack>>, yearSeconds: number, notices: string): Promise<void> {
+async function runDemo(
+  stack: Awaited<ReturnType<typeof startStack>>,
+  yearSeconds: number,
+  notices: string,
+): Promise<void> {
   const { db } = stack.database;
   const parsed = parsePlanBytes(fs.readFileSync(SEED_FILE));
   if (!parsed.ok) throw new Error(parsed.error);
@@ -62,7 +69,11 @@ async function runDemo(stack: Awaited<ReturnType<typeof startStack>>, yearSecond
     {
       name: '“十三五”重大项目专项督导（演练）',
       cycleId,
-      window: { opensAt: '2015-12-31T16:00:00.000Z', submissionDueAt: '2020-12-31T09:00:00.000Z', reviewDueAt: '2021-03-31T09:00:00.000Z' },
+      window: {
+        opensAt: '2015-12-31T16:00:00.000Z',
+        submissionDueAt: '2020-12-31T09:00:00.000Z',
+        reviewDueAt: '2021-03-31T09:00:00.000Z',
+      },
       scope: { kinds: ['major_project'] },
       policy: defaultPolicy(),
       drill: { yearSeconds },
@@ -76,8 +87,14 @@ async function runDemo(stack: Awaited<ReturnType<typeof startStack>>, yearSecond
   const client = new Client({ connection, namespace: stack.temporal.namespace });
   const started = Date.now();
   try {
-    const cycle = await client.workflow.start(inspectionCycleWorkflow, { taskQueue: stack.taskQueue, workflowId: cycleWorkflowId(cycleId), args: [input] });
-    console.log(`已发起督导周期 ${cycleId}：${input.items.length} 个重大项目，演练日历每年 ${yearSeconds} 秒。`);
+    const cycle = await client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: cycleWorkflowId(cycleId),
+      args: [input],
+    });
+    console.log(
+      `已发起督导周期 ${cycleId}：${input.items.length} 个重大项目，演练日历每年 ${yearSeconds} 秒。`,
+    );
     const behaviours = new Map(input.items.map((item, i) => [item.itemId, behaviourFor(i)]));
     let finished = false;
     const result = cycle.result().finally(() => {
@@ -96,7 +113,9 @@ async function runDemo(stack: Awaited<ReturnType<typeof startStack>>, yearSecond
         const rag = { red: 0, amber: 0, green: 0 };
         for (const { view } of views) rag[view.rag.rag]++;
         const done = state.projects.filter((p) => p.done).length;
-        process.stdout.write(`\r规划时间 ${planNow(state.clock, Date.now()).slice(0, 10)}  已办结 ${done}/${state.projects.length}  🔴${rag.red} 🟡${rag.amber} 🟢${rag.green}   `);
+        process.stdout.write(
+          `\r规划时间 ${planNow(state.clock, Date.now()).slice(0, 10)}  已办结 ${done}/${state.projects.length}  🔴${rag.red} 🟡${rag.amber} 🟢${rag.green}   `,
+        );
       }
       await new Promise((r) => setTimeout(r, 150));
     }
@@ -105,14 +124,27 @@ async function runDemo(stack: Awaited<ReturnType<typeof startStack>>, yearSecond
     console.log(
       renderTable(
         ['项目', '牵头单位', '节点', '按时', '逾期', '未报', '退回', '达成', '未达成', '最高督办'],
-        summary.items.map((i) => [i.title.slice(0, 18), i.leadUnit, i.milestones, i.onTime, i.late, i.missing, i.returns, i.met, i.missed, i.maxEscalation ? `${i.maxEscalation}级` : '—']),
+        summary.items.map((i) => [
+          i.title.slice(0, 18),
+          i.leadUnit,
+          i.milestones,
+          i.onTime,
+          i.late,
+          i.missing,
+          i.returns,
+          i.met,
+          i.missed,
+          i.maxEscalation ? `${i.maxEscalation}级` : '—',
+        ]),
       ),
     );
     const counts = await sql<{ events: string; notifications: string }>`
       SELECT (SELECT count(*) FROM events WHERE cycle_id = ${cycleId}) AS events,
              (SELECT count(*) FROM notifications WHERE cycle_id = ${cycleId}) AS notifications`.execute(db);
     const c = counts.rows[0]!;
-    console.log(`\n演示完成，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒：${input.items.length + 1} 个工作流，${c.events} 个领域事件，${c.notifications} 条催办/督办通知（${notices}）。`);
+    console.log(
+      `\n演示完成，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒：${input.items.length + 1} 个工作流，${c.events} 个领域事件，${c.notifications} 条催办/督办通知（${notices}）。`,
+    );
     console.log(`查看：dudao cycle show ${cycleId}`);
   } finally {
     await connection.close();

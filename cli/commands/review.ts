@@ -21,34 +21,95 @@ export function registerReviewCommands(program: Command): void {
             for (const m of view.state.milestones) {
               const lead = m.assignments.find((a) => a.role === 'lead');
               if (m.phase === 'submitted' && m.submission) {
-                const values = m.submission.values.map((v) => `${m.targets[v.targetIndex]?.metric ?? `目标${v.targetIndex + 1}`}=${v.value}${m.targets[v.targetIndex]?.unit ?? ''}`).join('；');
-                reports.push([m.milestoneId, view.state.title, lead?.unit ?? '', `第${m.submission.round}轮`, m.submission.late ? '逾期' : '按时', values || '—', m.submission.narrative.slice(0, 30)]);
+                const values = m.submission.values
+                  .map(
+                    (v) =>
+                      `${m.targets[v.targetIndex]?.metric ?? `目标${v.targetIndex + 1}`}=${v.value}${m.targets[v.targetIndex]?.unit ?? ''}`,
+                  )
+                  .join('；');
+                reports.push([
+                  m.milestoneId,
+                  view.state.title,
+                  lead?.unit ?? '',
+                  `第${m.submission.round}轮`,
+                  m.submission.late ? '逾期' : '按时',
+                  values || '—',
+                  m.submission.narrative.slice(0, 30),
+                ]);
               }
               for (const x of m.extensions.filter((e) => e.status === 'pending')) {
-                extensions.push([x.requestId, view.state.title, x.unit, shanghai(m.dueAt), shanghai(x.requestedDueAt), x.reason]);
+                extensions.push([
+                  x.requestId,
+                  view.state.title,
+                  x.unit,
+                  shanghai(m.dueAt),
+                  shanghai(x.requestedDueAt),
+                  x.reason,
+                ]);
               }
             }
           }
-          console.log(reports.length ? renderTable(['节点编号', '项目', '牵头单位', '轮次', '时效', '报送值', '说明'], reports) : '暂无待审核的报告。');
-          if (extensions.length) console.log('\n' + renderTable(['申请编号', '项目', '单位', '原期限', '申请期限', '原因'], extensions));
+          console.log(
+            reports.length
+              ? renderTable(['节点编号', '项目', '牵头单位', '轮次', '时效', '报送值', '说明'], reports)
+              : '暂无待审核的报告。',
+          );
+          if (extensions.length)
+            console.log(
+              '\n' + renderTable(['申请编号', '项目', '单位', '原期限', '申请期限', '原因'], extensions),
+            );
         }),
       ),
     );
 
-  withActorOption(review.command('approve <节点编号>').description('审核通过').option('--comment <意见>', '审核意见', '').option('--cycle <周期编号>'), '督导处:inspector').action((id: string, opts) =>
+  withActorOption(
+    review
+      .command('approve <节点编号>')
+      .description('审核通过')
+      .option('--comment <意见>', '审核意见', '')
+      .option('--cycle <周期编号>'),
+    '督导处:inspector',
+  ).action((id: string, opts) =>
     run(() =>
       withTemporal(async (client) => {
-        const view = await sendCommand(client, id, { type: 'approve', actor: actorFrom(opts, '督导处:inspector'), milestoneId: id, comment: opts.comment }, opts.cycle);
+        const view = await sendCommand(
+          client,
+          id,
+          {
+            type: 'approve',
+            actor: actorFrom(opts, '督导处:inspector'),
+            milestoneId: id,
+            comment: opts.comment,
+          },
+          opts.cycle,
+        );
         const m = view.state.milestones.find((x) => x.milestoneId === id);
         console.log(`已审核通过 ${id}：${m?.outcome === 'met' ? '目标已达成' : '目标未达成'}。`);
       }),
     ),
   );
 
-  withActorOption(review.command('return <节点编号>').description('退回重办').requiredOption('--comment <意见>', '退回意见').option('--cycle <周期编号>'), '督导处:inspector').action((id: string, opts) =>
+  withActorOption(
+    review
+      .command('return <节点编号>')
+      .description('退回重办')
+      .requiredOption('--comment <意见>', '退回意见')
+      .option('--cycle <周期编号>'),
+    '督导处:inspector',
+  ).action((id: string, opts) =>
     run(() =>
       withTemporal(async (client) => {
-        await sendCommand(client, id, { type: 'return', actor: actorFrom(opts, '督导处:inspector'), milestoneId: id, comment: opts.comment }, opts.cycle);
+        await sendCommand(
+          client,
+          id,
+          {
+            type: 'return',
+            actor: actorFrom(opts, '督导处:inspector'),
+            milestoneId: id,
+            comment: opts.comment,
+          },
+          opts.cycle,
+        );
         console.log(`已退回 ${id}，意见：${opts.comment}`);
       }),
     ),

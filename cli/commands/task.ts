@@ -8,7 +8,14 @@ import { run } from '../run';
 import { milestoneRag } from '../../domain/rag';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
-const phaseLabel: Record<string, string> = { scheduled: '待交办', assigned: '办理中', submitted: '待审核', returned: '退回重办', approved: '已通过', closed: '已办结' };
+const phaseLabel: Record<string, string> = {
+  scheduled: '待交办',
+  assigned: '办理中',
+  submitted: '待审核',
+  returned: '退回重办',
+  approved: '已通过',
+  closed: '已办结',
+};
 
 export function registerTaskCommands(program: Command): void {
   const task = program.command('task').description('承办单位：待办、签收、报送、申请延期');
@@ -35,22 +42,37 @@ export function registerTaskCommands(program: Command): void {
                   a.role === 'lead' ? '牵头' : '配合',
                   m.text.slice(0, 24),
                   shanghai(a.dueAt),
-                  a.submitted && a.role === 'co' ? '已报送' : (phaseLabel[m.phase] ?? m.phase) + (a.acknowledged ? '' : '·未签收'),
+                  a.submitted && a.role === 'co'
+                    ? '已报送'
+                    : (phaseLabel[m.phase] ?? m.phase) + (a.acknowledged ? '' : '·未签收'),
                   ragDot[rag.rag]!,
-                  m.lastReturnComment && m.phase === 'returned' ? `退回意见：${m.lastReturnComment}` : rag.reason,
+                  m.lastReturnComment && m.phase === 'returned'
+                    ? `退回意见：${m.lastReturnComment}`
+                    : rag.reason,
                 ]);
               }
             }
           }
-          console.log(rows.length ? renderTable(['事项编号', '项目', '角色', '节点', '期限', '状态', '灯', '说明'], rows) : `${opts.unit}暂无待办事项。`);
+          console.log(
+            rows.length
+              ? renderTable(['事项编号', '项目', '角色', '节点', '期限', '状态', '灯', '说明'], rows)
+              : `${opts.unit}暂无待办事项。`,
+          );
         }),
       ),
     );
 
-  withActorOption(task.command('ack <交办编号>').description('签收交办事项').option('--cycle <周期编号>')).action((id: string, opts) =>
+  withActorOption(
+    task.command('ack <交办编号>').description('签收交办事项').option('--cycle <周期编号>'),
+  ).action((id: string, opts) =>
     run(() =>
       withTemporal(async (client) => {
-        await sendCommand(client, id, { type: 'acknowledge', actor: actorFrom(opts), assignmentId: id }, opts.cycle);
+        await sendCommand(
+          client,
+          id,
+          { type: 'acknowledge', actor: actorFrom(opts), assignmentId: id },
+          opts.cycle,
+        );
         console.log(`已签收 ${id}。`);
       }),
     ),
@@ -71,8 +93,22 @@ export function registerTaskCommands(program: Command): void {
         const values = (opts.value as string[]).map(valueFrom);
         const evidence = (opts.evidence as string[]).map(evidenceFrom);
         const command = id.includes('/co:')
-          ? { type: 'submitContribution' as const, actor, assignmentId: id, narrative: opts.narrative, values, evidence }
-          : { type: 'submitReport' as const, actor, milestoneId: id, narrative: opts.narrative, values, evidence };
+          ? {
+              type: 'submitContribution' as const,
+              actor,
+              assignmentId: id,
+              narrative: opts.narrative,
+              values,
+              evidence,
+            }
+          : {
+              type: 'submitReport' as const,
+              actor,
+              milestoneId: id,
+              narrative: opts.narrative,
+              values,
+              evidence,
+            };
         await sendCommand(client, id, command, opts.cycle);
         console.log(`已报送 ${id}${command.type === 'submitReport' ? '，等待督导处审核' : ''}。`);
       }),
@@ -90,7 +126,18 @@ export function registerTaskCommands(program: Command): void {
     run(() =>
       withTemporal(async (client) => {
         const requestedDueAt = new Date(`${opts.until}T23:59:59+08:00`).toISOString();
-        const view = await sendCommand(client, id, { type: 'requestExtension', actor: actorFrom(opts), milestoneId: id, reason: opts.reason, requestedDueAt }, opts.cycle);
+        const view = await sendCommand(
+          client,
+          id,
+          {
+            type: 'requestExtension',
+            actor: actorFrom(opts),
+            milestoneId: id,
+            reason: opts.reason,
+            requestedDueAt,
+          },
+          opts.cycle,
+        );
         const request = view.state.milestones.find((m) => m.milestoneId === id)?.extensions.at(-1);
         console.log(`已提交延期申请 ${request?.requestId ?? ''}，等待督导处审批。`);
       }),

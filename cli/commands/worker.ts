@@ -15,7 +15,12 @@ export function registerWorkerCommand(program: Command): void {
         const endpoint = clientEndpoint();
         const database = await openDatabase();
         const taskQueue = process.env.DUDAO_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-        const { worker, connection } = await createWorker({ connectionOptions: endpoint.connectionOptions, namespace: endpoint.namespace, taskQueue, db: database.db });
+        const { worker, connection } = await createWorker({
+          connectionOptions: endpoint.connectionOptions,
+          namespace: endpoint.namespace,
+          taskQueue,
+          db: database.db,
+        });
         const notifier = opts.notifier ? startNotifier(database.db, defaultChannels()) : null;
         console.log(`worker 已连接 ${endpoint.address}，任务队列 ${taskQueue}。按 Ctrl-C 停止。`);
         const stop = () => worker.shutdown();

@@ -10,17 +10,46 @@ export type Behaviour = 'on_time' | 'late' | 'rework' | 'extension' | 'misses_ta
 
 /** Most units on time; a few late (the 督办 ladder fires), returned for rework, one extension, one short of target. */
 export function behaviourFor(index: number): Behaviour {
-  const pattern: Behaviour[] = ['on_time', 'on_time', 'rework', 'on_time', 'late', 'on_time', 'extension', 'on_time', 'misses_target', 'on_time', 'late', 'on_time', 'rework', 'on_time', 'on_time', 'on_time'];
+  const pattern: Behaviour[] = [
+    'on_time',
+    'on_time',
+    'rework',
+    'on_time',
+    'late',
+    'on_time',
+    'extension',
+    'on_time',
+    'misses_target',
+    'on_time',
+    'late',
+    'on_time',
+    'rework',
+    'on_time',
+    'on_time',
+    'on_time',
+  ];
   return pattern[index % pattern.length]!;
 }
 
 const staff = (unit: string): Principal => ({ userId: `${unit}-经办人`, role: 'unit_staff', unit });
 const inspector: Principal = { userId: '督导处-审核人', role: 'inspector', unit: '督导处' };
-const hash = (s: string) => [...s].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0').repeat(8);
+const hash = (s: string) =>
+  [...s]
+    .reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)
+    .toString(16)
+    .padStart(8, '0')
+    .repeat(8);
 
 /** The reported value for each target: met, or short of it for a unit that misses. */
 const valuesFor = (m: MilestoneState, miss: boolean) =>
-  m.targets.map((t, targetIndex) => ({ targetIndex, value: miss ? Math.round(t.value * 0.8) : t.op === '>' ? t.value + 1 : t.value + (t.op === '<' || t.op === '<=' ? -1 : 1) }));
+  m.targets.map((t, targetIndex) => ({
+    targetIndex,
+    value: miss
+      ? Math.round(t.value * 0.8)
+      : t.op === '>'
+        ? t.value + 1
+        : t.value + (t.op === '<' || t.op === '<=' ? -1 : 1),
+  }));
 
 /**
  * The next human action the simulation takes on a project, if any: units acknowledge, contribute and
@@ -33,17 +62,46 @@ export function nextAction(view: ProjectView, behaviour: Behaviour): ProjectComm
     if (m.phase === 'scheduled' || m.phase === 'closed' || m.phase === 'approved') continue;
     const lead = m.assignments.find((a) => a.role === 'lead')!;
     const pending = m.extensions.find((x) => x.status === 'pending');
-    if (pending) return { type: 'decideExtension', actor: inspector, milestoneId: m.milestoneId, requestId: pending.requestId, grant: true, comment: '同意延期一个月' };
+    if (pending)
+      return {
+        type: 'decideExtension',
+        actor: inspector,
+        milestoneId: m.milestoneId,
+        requestId: pending.requestId,
+        grant: true,
+        comment: '同意延期一个月',
+      };
     if (m.phase === 'submitted') {
-      if (behaviour === 'rework' && m.returns === 0) return { type: 'return', actor: inspector, milestoneId: m.milestoneId, comment: '佐证材料不全，请补充县（市、区）分项数据' };
+      if (behaviour === 'rework' && m.returns === 0)
+        return {
+          type: 'return',
+          actor: inspector,
+          milestoneId: m.milestoneId,
+          comment: '佐证材料不全，请补充县（市、区）分项数据',
+        };
       return { type: 'approve', actor: inspector, milestoneId: m.milestoneId, comment: '同意' };
     }
     const co = m.assignments.find((a) => a.role === 'co' && !a.submitted);
-    if (co) return { type: 'submitContribution', actor: staff(co.unit), assignmentId: co.assignmentId, narrative: `${co.unit}配合工作已完成`, values: [], evidence: [] };
-    if (!lead.acknowledged) return { type: 'acknowledge', actor: staff(lead.unit), assignmentId: lead.assignmentId };
+    if (co)
+      return {
+        type: 'submitContribution',
+        actor: staff(co.unit),
+        assignmentId: co.assignmentId,
+        narrative: `${co.unit}配合工作已完成`,
+        values: [],
+        evidence: [],
+      };
+    if (!lead.acknowledged)
+      return { type: 'acknowledge', actor: staff(lead.unit), assignmentId: lead.assignmentId };
     if (behaviour === 'extension' && m.extensions.length === 0) {
       const requestedDueAt = new Date(Date.parse(m.dueAt) + 31 * 86_400_000).toISOString();
-      return { type: 'requestExtension', actor: staff(lead.unit), milestoneId: m.milestoneId, reason: '受项目用地审批影响，申请延期一个月', requestedDueAt };
+      return {
+        type: 'requestExtension',
+        actor: staff(lead.unit),
+        milestoneId: m.milestoneId,
+        reason: '受项目用地审批影响，申请延期一个月',
+        requestedDueAt,
+      };
     }
     // A late unit waits until the ladder has reached 分管局领导 (level 2).
     if (behaviour === 'late' && lead.escalationLevel < 2) continue;
@@ -62,7 +120,9 @@ export function nextAction(view: ProjectView, behaviour: Behaviour): ProjectComm
 /** Applies one action; a refusal (the state moved on meanwhile) is ignored, the next poll retries. */
 export async function act(client: Client, workflowId: string, command: ProjectCommand): Promise<boolean> {
   try {
-    await client.workflow.getHandle(workflowId).executeUpdate(projectUpdates[command.type], { args: [command] });
+    await client.workflow
+      .getHandle(workflowId)
+      .executeUpdate(projectUpdates[command.type], { args: [command] });
     return true;
   } catch {
     return false;

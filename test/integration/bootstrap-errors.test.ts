@@ -7,7 +7,11 @@ import { baseDatabaseUrl } from '../support/db';
 
 const cli = path.join(__dirname, '..', '..', 'bin', 'dudao.js');
 const runCli = (args: string[], env: Record<string, string | undefined>) =>
-  spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 90_000 });
+  spawnSync(process.execPath, [cli, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
 
 /** The CLI's start-up failures: a clear Chinese message naming what to fix, a non-zero exit, nothing left running. */
 describe('bootstrap error paths', () => {
@@ -20,7 +24,11 @@ describe('bootstrap error paths', () => {
 
   it('a bad DATABASE_URL names the variable and exits non-zero before anything starts', async () => {
     const temporalPort = 17900;
-    const r = runCli(['up'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/dudao', DUDAO_TEMPORAL_PORT: String(temporalPort), TEMPORAL_ADDRESS: '' });
+    const r = runCli(['up'], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/dudao',
+      DUDAO_TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_ADDRESS: '',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/无法连接数据库/);
     expect(r.stderr).toMatch(/DATABASE_URL/);
@@ -38,7 +46,12 @@ describe('bootstrap error paths', () => {
     fs.chmodSync(dataDir, 0o755); // the embedded server runs as the postgres user
     const pgPort = 55000 + Math.floor(Math.random() * 2000);
     try {
-      const r = runCli(['up'], { DATABASE_URL: '', DUDAO_DATA_DIR: dataDir, DUDAO_PG_PORT: String(pgPort), TEMPORAL_ADDRESS: '127.0.0.1:1' });
+      const r = runCli(['up'], {
+        DATABASE_URL: '',
+        DUDAO_DATA_DIR: dataDir,
+        DUDAO_PG_PORT: String(pgPort),
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+      });
       expect(r.status).toBe(2);
       expect(r.stdout).toMatch(/内置 PostgreSQL 已启动/);
       expect(await portOpen(pgPort)).toBe(false);

@@ -56,11 +56,26 @@ describe('durability across a Temporal server restart and a worker kill', () => 
 
     let server = await ensureTemporal({ port, uiPort: port + 1000, dbFile });
     let s = await session(server, taskQueue);
-    await s.client.workflow.start(inspectionCycleWorkflow, { taskQueue, workflowId: `cycle-${cycleId}`, args: [drillCycle(cycleId, [item], 3600)] });
+    await s.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue,
+      workflowId: `cycle-${cycleId}`,
+      args: [drillCycle(cycleId, [item], 3600)],
+    });
     const project = () => s.client.workflow.getHandle(projectId);
-    await waitFor(async () => (await project().query(projectStateQuery)).state.milestones[0]?.phase === 'assigned');
+    await waitFor(
+      async () => (await project().query(projectStateQuery)).state.milestones[0]?.phase === 'assigned',
+    );
     await project().executeUpdate(projectUpdates.submitReport, {
-      args: [{ type: 'submitReport', actor: unit('基教处'), milestoneId: 'mp-01/2017', narrative: '已完成', values: [{ targetIndex: 0, value: 81 }], evidence: [] }],
+      args: [
+        {
+          type: 'submitReport',
+          actor: unit('基教处'),
+          milestoneId: 'mp-01/2017',
+          narrative: '已完成',
+          values: [{ targetIndex: 0, value: 81 }],
+          evidence: [],
+        },
+      ],
     });
     await s.close();
     await server.stop();

@@ -12,7 +12,11 @@ import type { majorProjectWorkflow } from '../../workflows/project';
 
 const lead = unit('基教处');
 const co = unit('计财处');
-const only2017: CycleItem = { ...preschoolPlan, units: ['基教处', '计财处'], milestones: [preschoolPlan.milestones[1]!] };
+const only2017: CycleItem = {
+  ...preschoolPlan,
+  units: ['基教处', '计财处'],
+  milestones: [preschoolPlan.milestones[1]!],
+};
 const M = 'mp-01/2017';
 
 describe('project lifecycle against the real dev server', () => {
@@ -27,14 +31,25 @@ describe('project lifecycle against the real dev server', () => {
     await t.drop();
   });
 
-  async function startCycle(items: CycleItem[], yearSeconds: number, tweak: (i: ReturnType<typeof drillCycle>) => void = () => undefined) {
+  async function startCycle(
+    items: CycleItem[],
+    yearSeconds: number,
+    tweak: (i: ReturnType<typeof drillCycle>) => void = () => undefined,
+  ) {
     const input = drillCycle(uniqueId('c'), items, yearSeconds);
     tweak(input);
-    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, { taskQueue: stack.taskQueue, workflowId: `cycle-${input.cycleId}`, args: [input] });
-    const project = stack.client.workflow.getHandle<typeof majorProjectWorkflow>(projectWorkflowId(cycle.workflowId, items[0]!.itemId));
+    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: `cycle-${input.cycleId}`,
+      args: [input],
+    });
+    const project = stack.client.workflow.getHandle<typeof majorProjectWorkflow>(
+      projectWorkflowId(cycle.workflowId, items[0]!.itemId),
+    );
     return { cycle, project, input };
   }
-  const send = (h: WorkflowHandle, c: ProjectCommand) => h.executeUpdate(projectUpdates[c.type], { args: [c] });
+  const send = (h: WorkflowHandle, c: ProjectCommand) =>
+    h.executeUpdate(projectUpdates[c.type], { args: [c] });
   const state = async (h: WorkflowHandle) => (await h.query(projectStateQuery)).state;
   const opened = (h: WorkflowHandle) =>
     waitFor(async () => (await types(h)).filter((x) => x === 'AssignmentCreated').length >= 2);
@@ -51,21 +66,38 @@ describe('project lifecycle against the real dev server', () => {
   it('reminds before the due date, climbs the 督办 ladder after it, and closes the milestone as missed', async () => {
     // One plan day per 100 ms: the cycle opens four weeks before the deadline.
     const { cycle, project } = await startCycle([only2017], 36.5, (i) => {
-      i.window = { opensAt: '2017-11-30T16:00:00.000Z', submissionDueAt: '2017-12-29T15:59:59.000Z', reviewDueAt: '2018-01-20T15:59:59.000Z' };
+      i.window = {
+        opensAt: '2017-11-30T16:00:00.000Z',
+        submissionDueAt: '2017-12-29T15:59:59.000Z',
+        reviewDueAt: '2018-01-20T15:59:59.000Z',
+      };
     });
     await cycle.result();
     const events = await readStream(t.db, project.workflowId);
-    const reminders = events.filter((e) => e.type === 'ReminderSent').map((e) => (e.data as { unit: string; leadTime: string }));
+    const reminders = events
+      .filter((e) => e.type === 'ReminderSent')
+      .map((e) => e.data as { unit: string; leadTime: string });
     expect(reminders.filter((r) => r.unit === '基教处').map((r) => r.leadTime)).toEqual(['7天', '1天']);
-    const ladder = events.filter((e) => e.type === 'EscalationRaised' && (e.data as { unit: string }).unit === '基教处').map((e) => e.data as { level: number; target: string; reason: string });
+    const ladder = events
+      .filter((e) => e.type === 'EscalationRaised' && (e.data as { unit: string }).unit === '基教处')
+      .map((e) => e.data as { level: number; target: string; reason: string });
     expect(ladder.map((l) => [l.level, l.target, l.reason])).toEqual([
       [1, 'unit_head', 'overdue'],
       [2, 'division_leader', 'overdue'],
       [3, 'bureau_notice', 'overdue'],
     ]);
     expect(events.at(-2)).toMatchObject({ type: 'MilestoneClosed', data: { outcome: 'missed' } });
-    const outbox = await t.db.selectFrom('notifications').select(['kind', 'unit']).where('cycle_id', '=', events[0]!.cycleId).execute();
-    expect(outbox.filter((n) => n.unit === '基教处').map((n) => n.kind).sort()).toEqual(['escalation-1', 'escalation-2', 'escalation-3', 'reminder', 'reminder']);
+    const outbox = await t.db
+      .selectFrom('notifications')
+      .select(['kind', 'unit'])
+      .where('cycle_id', '=', events[0]!.cycleId)
+      .execute();
+    expect(
+      outbox
+        .filter((n) => n.unit === '基教处')
+        .map((n) => n.kind)
+        .sort(),
+    ).toEqual(['escalation-1', 'escalation-2', 'escalation-3', 'reminder', 'reminder']);
   });
 
   it('returns for rework, escalates after too many returns, and approves the resubmission', async () => {
@@ -73,12 +105,24 @@ describe('project lifecycle against the real dev server', () => {
     await opened(project);
     await send(project, report([70]));
     await send(project, { type: 'return', actor: inspector, milestoneId: M, comment: '数据口径不一致' });
-    await expect(send(project, { type: 'approve', actor: inspector, milestoneId: M, comment: '' })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(
+      send(project, { type: 'approve', actor: inspector, milestoneId: M, comment: '' }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     await send(project, report([75]));
     await send(project, { type: 'return', actor: inspector, milestoneId: M, comment: '仍缺佐证材料' });
     const after = await send(project, report([82]));
-    expect(after.state.milestones[0]).toMatchObject({ rounds: 3, returns: 2, lastReturnComment: '仍缺佐证材料', escalatedForReturns: true });
-    const approved = await send(project, { type: 'approve', actor: inspector, milestoneId: M, comment: '同意' });
+    expect(after.state.milestones[0]).toMatchObject({
+      rounds: 3,
+      returns: 2,
+      lastReturnComment: '仍缺佐证材料',
+      escalatedForReturns: true,
+    });
+    const approved = await send(project, {
+      type: 'approve',
+      actor: inspector,
+      milestoneId: M,
+      comment: '同意',
+    });
     expect(approved.state.milestones[0]!.outcome).toBe('met');
     expect((await cycle.result()).items[0]).toMatchObject({ returns: 2, approved: 1, met: 1 });
     const recorded = await types(project);
@@ -90,12 +134,32 @@ describe('project lifecycle against the real dev server', () => {
     const { project } = await startCycle([only2017], 3600);
     await opened(project);
     const before = (await state(project)).milestones[0]!;
-    const ask = (until: string): ProjectCommand => ({ type: 'requestExtension', actor: lead, milestoneId: M, reason: '用地审批延迟', requestedDueAt: until });
+    const ask = (until: string): ProjectCommand => ({
+      type: 'requestExtension',
+      actor: lead,
+      milestoneId: M,
+      reason: '用地审批延迟',
+      requestedDueAt: until,
+    });
     await send(project, ask('2018-01-31T09:00:00.000Z'));
     await expect(send(project, ask('2018-02-28T09:00:00.000Z'))).rejects.toThrow();
-    await send(project, { type: 'decideExtension', actor: inspector, milestoneId: M, requestId: `${M}/ext-1`, grant: false, comment: '理由不充分' });
+    await send(project, {
+      type: 'decideExtension',
+      actor: inspector,
+      milestoneId: M,
+      requestId: `${M}/ext-1`,
+      grant: false,
+      comment: '理由不充分',
+    });
     await send(project, ask('2018-01-31T09:00:00.000Z'));
-    const granted = await send(project, { type: 'decideExtension', actor: inspector, milestoneId: M, requestId: `${M}/ext-2`, grant: true, comment: '同意' });
+    const granted = await send(project, {
+      type: 'decideExtension',
+      actor: inspector,
+      milestoneId: M,
+      requestId: `${M}/ext-2`,
+      grant: true,
+      comment: '同意',
+    });
     const m = granted.state.milestones[0]!;
     expect(m.originalDueAt).toBe(before.dueAt);
     expect(m.dueAt).toBe('2018-01-31T09:00:00.000Z');
@@ -110,11 +174,27 @@ describe('project lifecycle against the real dev server', () => {
     const { project } = await startCycle([only2017], 3600);
     await opened(project);
     const coId = `${M}/co:计财处`;
-    await send(project, { type: 'reassign', actor: inspector, assignmentId: coId, toUnit: '教研室', reason: '职能调整' });
-    const contribution = (actor = co): ProjectCommand => ({ type: 'submitContribution', actor, assignmentId: coId, narrative: '配合材料', values: [], evidence: [] });
+    await send(project, {
+      type: 'reassign',
+      actor: inspector,
+      assignmentId: coId,
+      toUnit: '教研室',
+      reason: '职能调整',
+    });
+    const contribution = (actor = co): ProjectCommand => ({
+      type: 'submitContribution',
+      actor,
+      assignmentId: coId,
+      narrative: '配合材料',
+      values: [],
+      evidence: [],
+    });
     await expect(send(project, contribution())).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     const done = await send(project, contribution(unit('教研室')));
-    expect(done.state.milestones[0]!.assignments.find((a) => a.assignmentId === coId)).toMatchObject({ unit: '教研室', submitted: true });
+    expect(done.state.milestones[0]!.assignments.find((a) => a.assignmentId === coId)).toMatchObject({
+      unit: '教研室',
+      submitted: true,
+    });
   });
 
   it('refuses unauthorized and malformed commands with a clear reason and changes nothing', async () => {
@@ -141,12 +221,20 @@ describe('project lifecycle against the real dev server', () => {
   it('cancels a cycle: every project is cancelled and the cycle closes as cancelled', async () => {
     const { cycle, project } = await startCycle([only2017, { ...only2017, itemId: 'mp-02' }], 3600);
     await opened(project);
-    await expect(cycle.executeUpdate(cancelCycle, { args: [{ actor: lead, reason: '越权' }] })).rejects.toThrow();
-    await cycle.executeUpdate(cancelCycle, { args: [{ actor: inspector, reason: '机构改革，本轮督导取消' }] });
+    await expect(
+      cycle.executeUpdate(cancelCycle, { args: [{ actor: lead, reason: '越权' }] }),
+    ).rejects.toThrow();
+    await cycle.executeUpdate(cancelCycle, {
+      args: [{ actor: inspector, reason: '机构改革，本轮督导取消' }],
+    });
     const summary = await cycle.result();
     expect(summary.items.map((i) => i.status)).toEqual(['cancelled', 'cancelled']);
     expect(await types(project)).toEqual(expect.arrayContaining(['ProjectCancelled', 'ProjectClosed']));
-    expect((await readStream(t.db, cycle.workflowId)).map((e) => e.type)).toEqual(['CycleStarted', 'CycleCancelled', 'CycleClosed']);
+    expect((await readStream(t.db, cycle.workflowId)).map((e) => e.type)).toEqual([
+      'CycleStarted',
+      'CycleCancelled',
+      'CycleClosed',
+    ]);
   });
 
   it('continues as new between milestones and carries the state over', async () => {

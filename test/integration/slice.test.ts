@@ -23,19 +23,34 @@ describe('end-to-end slice', () => {
   it('starts a project, takes a report from its lead unit, approves it, and records every step', async () => {
     const cycleId = uniqueId('slice');
     // A slow drill (one plan year per hour): nothing times out while the test acts.
-    const input = drillCycle(cycleId, [{ ...preschoolPlan, milestones: [preschoolPlan.milestones[1]!] }], 3600);
+    const input = drillCycle(
+      cycleId,
+      [{ ...preschoolPlan, milestones: [preschoolPlan.milestones[1]!] }],
+      3600,
+    );
     const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: `cycle-${cycleId}`,
       args: [input],
     });
     const project = stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, 'mp-01'));
-    await waitFor(async () => (await project.query(projectStateQuery)).state.milestones[0]?.phase === 'assigned');
+    await waitFor(
+      async () => (await project.query(projectStateQuery)).state.milestones[0]?.phase === 'assigned',
+    );
 
     const milestoneId = 'mp-01/2017';
     await expect(
       project.executeUpdate(projectUpdates.submitReport, {
-        args: [{ type: 'submitReport', actor: unit('计财处'), milestoneId, narrative: '越权报送', values: [], evidence: [] }],
+        args: [
+          {
+            type: 'submitReport',
+            actor: unit('计财处'),
+            milestoneId,
+            narrative: '越权报送',
+            values: [],
+            evidence: [],
+          },
+        ],
       }),
     ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
 

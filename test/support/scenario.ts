@@ -4,7 +4,11 @@ import { defaultPolicy, type CyclePolicy } from '../../domain/policy';
 import type { Principal } from '../../domain/principal';
 
 export const inspector: Principal = { userId: 'insp-1', role: 'inspector', unit: '督导处' };
-export const unit = (name: string, userId = `${name}-staff`): Principal => ({ userId, role: 'unit_staff', unit: name });
+export const unit = (name: string, userId = `${name}-staff`): Principal => ({
+  userId,
+  role: 'unit_staff',
+  unit: name,
+});
 
 /** 学前教育行动计划, as the seed plan has it: milestones in 2016, 2017 and 2020. */
 export const preschoolPlan: CycleItem = {
@@ -25,7 +29,12 @@ export const preschoolPlan: CycleItem = {
  * A drill-calendar cycle over 2017 only: one plan year runs `yearSeconds` real seconds, so a
  * deadline is reached in seconds through the same timers a real cycle uses.
  */
-export function drillCycle(cycleId: string, items: CycleItem[], yearSeconds: number, policy: Partial<CyclePolicy> = {}): CycleWorkflowInput {
+export function drillCycle(
+  cycleId: string,
+  items: CycleItem[],
+  yearSeconds: number,
+  policy: Partial<CyclePolicy> = {},
+): CycleWorkflowInput {
   return {
     cycleId,
     name: '2017年度重大项目专项督导（演练）',

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  Runtime,
+  bundleWorkflowCode,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { createWorker } from '../../worker/worker';
@@ -13,11 +18,19 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export const sharedBundle = (): Promise<WorkflowBundleWithSourceMap> =>
   (bundle ??= bundleWorkflowCode({ ...bundleOptions(), logger: quietLogger }));
 
-const quietLogger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error, log: () => undefined };
+const quietLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: console.error,
+  log: () => undefined,
+};
 
 export const testTemporalAddress = (): string => {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
-  if (!address) throw new Error('integration tests need the global setup (jest --selectProjects integration)');
+  if (!address)
+    throw new Error('integration tests need the global setup (jest --selectProjects integration)');
   return address;
 };
 
@@ -53,4 +66,5 @@ export async function startWorker(db: Kysely<Database>): Promise<TestStack> {
   };
 }
 
-export const uniqueId = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+export const uniqueId = (prefix: string): string =>
+  `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
