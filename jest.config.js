@@ -26,4 +26,6 @@ module.exports = {
     },
   ],
   testTimeout: 120000,
+  // The machine has 2 cores whatever the host reports; timer-driven tests need headroom.
+  maxWorkers: 2,
 };

@@ -625,7 +625,20 @@ function closeIfDone(s: ProjectState, closingMilestoneId: string): EventBody[] {
 // ───────────────────────────── time ─────────────────────────────
 
 /** What the passage of time causes at plan time `now`: openings, 催办 reminders, the 督办 ladder. */
-export function tick(s: ProjectState, now: string, closesAt: string): EventBody[] {
+export type TickOptions = {
+  /**
+   * Raise every 督办 level whose time has come in one tick (true), or one level per tick (false,
+   * how runs recorded before the catch-up rule behave; kept for their replay).
+   */
+  catchUpLadder: boolean;
+};
+
+export function tick(
+  s: ProjectState,
+  now: string,
+  closesAt: string,
+  options: TickOptions = { catchUpLadder: true },
+): EventBody[] {
   if (s.status !== 'active') return [];
   const t = Date.parse(now);
   const events: EventBody[] = [];
@@ -656,7 +669,8 @@ export function tick(s: ProjectState, now: string, closesAt: string): EventBody[
           });
         }
       }
-      // Co-units are escalated too, but only the lead's report closes the milestone.
+      // Co-units are escalated too, but only the lead's report closes the milestone. Every level
+      // whose time has come is raised, each its own event, so a late tick still leaves the full ladder.
       for (const step of s.policy.escalations) {
         if (step.level <= a.escalationLevel) continue;
         if (t >= Date.parse(shift(a.dueAt, step.after, 1)) && t > Date.parse(a.dueAt)) {
@@ -673,7 +687,7 @@ export function tick(s: ProjectState, now: string, closesAt: string): EventBody[
               notificationId: `${a.assignmentId}/escalate/${a.dueAt}/${step.level}`,
             },
           });
-          break; // one level per tick: each level is its own step on the record
+          if (!options.catchUpLadder) break;
         }
       }
     }

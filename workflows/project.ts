@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -133,7 +134,11 @@ export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise
   const openAtStart = openCount();
 
   while (!isFinished(state)) {
-    await commit(tick(state, now(), closesAt), SYSTEM, 'timer');
+    await commit(
+      tick(state, now(), closesAt, { catchUpLadder: patched('escalation-ladder-catch-up') }),
+      SYSTEM,
+      'timer',
+    );
     publishSearchAttributes(state, now());
     if (isFinished(state)) break;
 

@@ -17,7 +17,7 @@ const runCli = (args: string[], env: Record<string, string | undefined>) =>
 describe('bootstrap error paths', () => {
   it('an unreachable TEMPORAL_ADDRESS names the variable and exits non-zero', () => {
     const r = runCli(['up'], { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: baseDatabaseUrl() });
-    expect(r.status).toBe(2);
+    expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 2 });
     expect(r.stderr).toMatch(/无法连接 Temporal 集群 127\.0\.0\.1:1/);
     expect(r.stderr).toMatch(/TEMPORAL_ADDRESS/);
   });
@@ -29,7 +29,7 @@ describe('bootstrap error paths', () => {
       DUDAO_TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_ADDRESS: '',
     });
-    expect(r.status).toBe(2);
+    expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 2 });
     expect(r.stderr).toMatch(/无法连接数据库/);
     expect(r.stderr).toMatch(/DATABASE_URL/);
     expect(await portOpen(temporalPort)).toBe(false);
@@ -37,7 +37,7 @@ describe('bootstrap error paths', () => {
 
   it('a malformed DATABASE_URL says what the format is', () => {
     const r = runCli(['db', 'migrate'], { DATABASE_URL: 'not a url' });
-    expect(r.status).toBe(2);
+    expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 2 });
     expect(r.stderr).toMatch(/格式应为 postgres:\/\//);
   });
 
@@ -52,7 +52,7 @@ describe('bootstrap error paths', () => {
         DUDAO_PG_PORT: String(pgPort),
         TEMPORAL_ADDRESS: '127.0.0.1:1',
       });
-      expect(r.status).toBe(2);
+      expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 2 });
       expect(r.stdout).toMatch(/内置 PostgreSQL 已启动/);
       expect(await portOpen(pgPort)).toBe(false);
     } finally {

@@ -64,8 +64,16 @@ describe('project lifecycle against the real dev server', () => {
   });
 
   it('reminds before the due date, climbs the 督办 ladder after it, and closes the milestone as missed', async () => {
-    // One plan day per 100 ms: the cycle opens four weeks before the deadline.
-    const { cycle, project } = await startCycle([only2017], 36.5, (i) => {
+    // One plan day per 150 ms: the cycle opens four weeks before the deadline; reminders 7 and 3
+    // days ahead leave each reminder a window far wider than a loaded machine's timer latency.
+    const { cycle, project } = await startCycle([only2017], 54.75, (i) => {
+      i.policy = {
+        ...i.policy,
+        reminders: [
+          { amount: 7, unit: 'days' },
+          { amount: 3, unit: 'days' },
+        ],
+      };
       i.window = {
         opensAt: '2017-11-30T16:00:00.000Z',
         submissionDueAt: '2017-12-29T15:59:59.000Z',
@@ -77,7 +85,7 @@ describe('project lifecycle against the real dev server', () => {
     const reminders = events
       .filter((e) => e.type === 'ReminderSent')
       .map((e) => e.data as { unit: string; leadTime: string });
-    expect(reminders.filter((r) => r.unit === '基教处').map((r) => r.leadTime)).toEqual(['7天', '1天']);
+    expect(reminders.filter((r) => r.unit === '基教处').map((r) => r.leadTime)).toEqual(['7天', '3天']);
     const ladder = events
       .filter((e) => e.type === 'EscalationRaised' && (e.data as { unit: string }).unit === '基教处')
       .map((e) => e.data as { level: number; target: string; reason: string });

@@ -126,7 +126,7 @@ describe('project decider', () => {
     refuse(suspended, report(1), 'suspended');
   });
 
-  it('sends each reminder once inside its window and climbs the ladder one level per step', () => {
+  it('sends each reminder once inside its window and climbs the ladder level by level', () => {
     let s = opened();
     const sixDaysBefore = '2017-12-23T12:00:00.000Z';
     const reminders = tick(s, sixDaysBefore, closesAt).filter((e) => e.type === 'ReminderSent');
