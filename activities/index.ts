@@ -2,7 +2,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { appendEvents, EventConflictError } from '../db/event-store';
-import type { DomainEvent } from '../domain/events';
+import type { CycleScope, DomainEvent } from '../domain/events';
+import { selectItems, toCycleItem, type CycleItem } from '../domain/cycle';
+import { loadPlanVersion } from '../seeds/import';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -21,6 +23,19 @@ export function createActivities({ db }: ActivityDeps) {
         }
         throw err;
       }
+    },
+
+    /** The items a recurring cycle's scope selects from the stored plan, when the schedule fires. */
+    async loadCycleItems(input: {
+      scope: CycleScope;
+      planId?: number;
+    }): Promise<{ planId: string; planVersion: number; items: CycleItem[] }> {
+      const { planId, version, plan } = await loadPlanVersion(db, input.planId);
+      return {
+        planId: String(planId),
+        planVersion: version,
+        items: selectItems(plan.items, input.scope).map(toCycleItem),
+      };
     },
   };
 }

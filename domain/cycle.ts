@@ -39,6 +39,26 @@ export function selectItems(items: PlanItem[], scope: CycleScope): PlanItem[] {
   );
 }
 
+/** The window of a cycle over `years` plan years from `year`: those years, then a month for review. */
+export function yearWindow(
+  year: number,
+  years: number,
+  holidayRule: CyclePolicy['holidayRule'],
+): CycleWindow {
+  const last = year + years - 1;
+  return {
+    opensAt: startOfYear(year),
+    submissionDueAt: adjustToWorkingDay(endOfYear(last), holidayRule),
+    reviewDueAt: adjustToWorkingDay(
+      new Date(Date.UTC(last + 1, 0, 31, 15, 59, 59)).toISOString(),
+      holidayRule,
+    ),
+  };
+}
+
+export const shanghaiYear = (iso: string): number =>
+  Number(new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 4));
+
 const year = (iso: string): number =>
   Number(new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 4));
 

@@ -5,8 +5,8 @@ import type { Database } from '../../db/database';
 import { z } from 'zod';
 import { CycleScope, CycleWindow, type Drill } from '../../domain/events';
 import { CyclePolicy } from '../../domain/policy';
-import { adjustToWorkingDay, endOfYear, startOfYear } from '../../domain/calendar';
-import { selectItems, toCycleItem } from '../../domain/cycle';
+import { selectItems, shanghaiYear, toCycleItem, yearWindow } from '../../domain/cycle';
+import { recurringSchedule } from '../schedules';
 import { loadPlanVersion } from '../../seeds/import';
 import { inspectionCycleWorkflow, type CycleWorkflowInput } from '../../workflows/cycle';
 import { cancelCycle, cycleStateQuery, extendCycle } from '../../workflows/messages';
@@ -29,18 +29,6 @@ const isoDate = (label: string) => (v: string) => {
   if (Number.isNaN(Date.parse(d))) throw new Error(`${label}“${v}”不是有效日期（YYYY-MM-DD）`);
   return new Date(d).toISOString();
 };
-
-/** The window of a yearly cycle: the year itself, with a month for review. */
-export function yearWindow(year: number, holidayRule: CyclePolicy['holidayRule']): CycleWindow {
-  return {
-    opensAt: startOfYear(year),
-    submissionDueAt: adjustToWorkingDay(endOfYear(year), holidayRule),
-    reviewDueAt: adjustToWorkingDay(
-      new Date(Date.UTC(year + 1, 0, 31, 15, 59, 59)).toISOString(),
-      holidayRule,
-    ),
-  };
-}
 
 export interface StartCycleOptions {
   name: string;
@@ -112,7 +100,7 @@ export function registerCycleCommands(program: Command): void {
         ...(opts.scoring ? { scoringBaseline: opts.scoring } : {}),
       });
       const window = opts.year
-        ? yearWindow(opts.year, policy.holidayRule)
+        ? yearWindow(opts.year, 1, policy.holidayRule)
         : CycleWindow.parse({
             opensAt: opts.opens,
             submissionDueAt: opts.submissionDue,
@@ -147,6 +135,51 @@ export function registerCycleCommands(program: Command): void {
       });
       console.log(`已发起督导周期“${opts.name}”（编号 ${cycleId}），共 ${input.items.length} 个事项。`);
       console.log(`查看进度：dudao cycle show ${cycleId}`);
+    }),
+  );
+
+  withActorOption(
+    cycle
+      .command('schedule')
+      .description('设置周期性督导（Temporal Schedule）：每年一轮，或按“以2年为一轮”每两年一轮')
+      .requiredOption('--name <名称>', '周期名称（会加上年度），例如 重大项目专项督导')
+      .requiredOption('--slug <代号>', '英文代号，用于周期编号，例如 major-projects')
+      .option('--every-years <年>', '每几年一轮', (v) => z.coerce.number().int().min(1).max(5).parse(v), 1)
+      .option('--first-year <年份>', '第一轮的年份（默认今年）', (v) =>
+        z.coerce.number().int().min(2000).max(2100).parse(v),
+      )
+      .option('--kinds <类型>', '事项类型：major_project,indicator,task', 'major_project')
+      .option('--unit <单位>', '按责任单位筛选（逗号分隔）'),
+    '督导处:inspector',
+  ).action((opts) =>
+    run(async () => {
+      const actor = actorFrom(opts, '督导处:inspector');
+      if (actor.role !== 'inspector') throw new Error('只有督导处可以设置周期性督导');
+      const scope = CycleScope.parse({ kinds: list(opts.kinds), units: list(opts.unit) });
+      const firstYear = opts.firstYear ?? shanghaiYear(new Date().toISOString());
+      await withTemporal(async (client) => {
+        const handle = await client.schedule.create(
+          recurringSchedule(
+            {
+              slug: opts.slug,
+              name: opts.name,
+              everyYears: opts.everyYears,
+              firstYear,
+              scope,
+              policy: CyclePolicy.parse({}),
+              startedBy: actor,
+            },
+            taskQueue(),
+          ),
+        );
+        const next = (await handle.describe()).info.nextActionTimes.slice(0, 3);
+        console.log(
+          `已设置周期性督导 ${handle.scheduleId}：每 ${opts.everyYears} 年一轮，每轮 1 月 1 日（北京时间）发起。`,
+        );
+        console.log(
+          `接下来：${next.map((d) => d.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })).join('、') || '—'}`,
+        );
+      });
     }),
   );
 

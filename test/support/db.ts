@@ -29,7 +29,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     drop: async () => {
       await handle.close();
-      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await dropWhenIdle(admin, name);
     },
   };
 }
@@ -48,4 +48,21 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Drops a test database once its last connection has gone: a forced drop would kill connections a
+ * closing pool is still shutting down and surface as an unhandled error in another test.
+ */
+async function dropWhenIdle(admin: string, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name}`));
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55006') throw err; // 55006: still in use
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }

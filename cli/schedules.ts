@@ -1,0 +1,50 @@
+import type { ScheduleOptions } from '@temporalio/client';
+import type { CycleScope } from '../domain/events';
+import type { CyclePolicy } from '../domain/policy';
+import type { Principal } from '../domain/principal';
+import { recurringCycleWorkflow } from '../workflows/recurring';
+
+export interface RecurringCycleSpec {
+  slug: string;
+  name: string;
+  everyYears: number;
+  firstYear: number;
+  scope: CycleScope;
+  policy: CyclePolicy;
+  startedBy: Principal;
+}
+
+/** A Temporal Schedule that starts a cycle every `everyYears` years on 1 January, Beijing time. */
+export function recurringSchedule(spec: RecurringCycleSpec, taskQueue: string): ScheduleOptions {
+  return {
+    scheduleId: `dudao-${spec.slug}`,
+    spec: {
+      calendars: [
+        {
+          year: { start: spec.firstYear, end: 2100, step: spec.everyYears },
+          month: 'JANUARY',
+          dayOfMonth: 1,
+          hour: 0,
+          minute: 0,
+        },
+      ],
+      timezone: 'Asia/Shanghai',
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: recurringCycleWorkflow,
+      workflowId: `cycle-schedule-${spec.slug}`,
+      taskQueue,
+      args: [
+        {
+          name: spec.name,
+          slug: spec.slug,
+          everyYears: spec.everyYears,
+          scope: spec.scope,
+          policy: spec.policy,
+          startedBy: spec.startedBy,
+        },
+      ],
+    },
+  };
+}
