@@ -1,3 +1,5 @@
+import type { CycleSummary } from '../domain/cycle';
+
 /** Display width in a terminal: CJK and full-width characters take two columns. */
 export function displayWidth(text: string): number {
   let width = 0;
@@ -37,3 +39,22 @@ export function renderTable(headers: string[], rows: (string | number)[][]): str
 }
 
 export const ragDot: Record<string, string> = { red: '🔴 红', amber: '🟡 黄', green: '🟢 绿' };
+
+/** The cycle summary (per item: on time, late, missing, returns, met, missed, highest 督办 level). */
+export function renderCycleSummary(summary: CycleSummary): string {
+  return renderTable(
+    ['项目', '牵头单位', '节点', '按时', '逾期', '未报', '退回', '达成', '未达成', '最高督办'],
+    summary.items.map((i) => [
+      i.title.slice(0, 18),
+      i.leadUnit,
+      i.milestones,
+      i.onTime,
+      i.late,
+      i.missing,
+      i.returns,
+      i.met,
+      i.missed,
+      i.maxEscalation ? `${i.maxEscalation}级` : '—',
+    ]),
+  );
+}

@@ -12,7 +12,7 @@ import { inspectionCycleWorkflow, type CycleWorkflowInput } from '../../workflow
 import { cancelCycle, cycleStateQuery, extendCycle } from '../../workflows/messages';
 import { actorFrom, withActorOption } from '../actor';
 import { taskQueue, withDatabase, withTemporal } from '../context';
-import { renderTable } from '../table';
+import { renderCycleSummary, renderTable } from '../table';
 import { run } from '../run';
 
 export const cycleWorkflowId = (cycleId: string): string => `cycle-${cycleId}`;
@@ -223,23 +223,7 @@ export function registerCycleCommands(program: Command): void {
           );
           console.log(`项目：${view.projects.filter((p) => p.done).length}/${view.projects.length} 已办结`);
           if (view.summary) {
-            console.log(
-              renderTable(
-                ['项目', '牵头单位', '节点', '按时', '逾期', '未报', '退回', '达成', '未达成', '最高督办'],
-                view.summary.items.map((i) => [
-                  i.title,
-                  i.leadUnit,
-                  i.milestones,
-                  i.onTime,
-                  i.late,
-                  i.missing,
-                  i.returns,
-                  i.met,
-                  i.missed,
-                  i.maxEscalation,
-                ]),
-              ),
-            );
+            console.log(renderCycleSummary(view.summary));
           }
         }),
       ),

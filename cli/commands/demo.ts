@@ -15,7 +15,7 @@ import { cycleStateQuery } from '../../workflows/messages';
 import { listProjectViews } from '../projects';
 import { act, behaviourFor, nextAction } from '../demo/simulated-units';
 import { holdUntilSignalled, printBanner } from './up';
-import { renderTable } from '../table';
+import { renderCycleSummary } from '../table';
 import { run } from '../run';
 import type { Principal } from '../../domain/principal';
 
@@ -121,23 +121,7 @@ async function runDemo(
     }
     const summary = await result;
     process.stdout.write('\n\n');
-    console.log(
-      renderTable(
-        ['项目', '牵头单位', '节点', '按时', '逾期', '未报', '退回', '达成', '未达成', '最高督办'],
-        summary.items.map((i) => [
-          i.title.slice(0, 18),
-          i.leadUnit,
-          i.milestones,
-          i.onTime,
-          i.late,
-          i.missing,
-          i.returns,
-          i.met,
-          i.missed,
-          i.maxEscalation ? `${i.maxEscalation}级` : '—',
-        ]),
-      ),
-    );
+    console.log(renderCycleSummary(summary));
     const counts = await sql<{ events: string; notifications: string }>`
       SELECT (SELECT count(*) FROM events WHERE cycle_id = ${cycleId}) AS events,
              (SELECT count(*) FROM notifications WHERE cycle_id = ${cycleId}) AS notifications`.execute(db);
