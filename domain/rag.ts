@@ -25,6 +25,12 @@ export type RagExplanation = {
   setBy: string | null;
 };
 
+/** What a colour depends on: the workflow's milestone state and the read model's rows both carry it. */
+export type RagFacts = Pick<
+  MilestoneState,
+  'phase' | 'outcome' | 'opensAt' | 'dueAt' | 'returns' | 'lastReturnComment' | 'lastEventId'
+>;
+
 /**
  * The status colour of a milestone at plan time `now`. Rules in order, first match wins:
  *  1. closed: met → green; missed → red; cancelled → green (nothing owed).
@@ -37,7 +43,7 @@ export type RagExplanation = {
  *  8. not yet opened → green; otherwise on track → green.
  */
 export function milestoneRag(
-  m: MilestoneState,
+  m: RagFacts,
   maxReturns: number,
   amberWithin: ProjectState['policy']['amberWithin'],
   now: string,
@@ -118,3 +124,17 @@ export function projectRag(s: ProjectState, now: string): RagExplanation {
 }
 
 export const ragLabel: Record<Rag, string> = { red: '红灯', amber: '黄灯', green: '绿灯' };
+
+export const ragRuleLabel: Record<RagExplanation['rule'], string> = {
+  met: '已达标办结',
+  missed: '未达标',
+  cancelled: '已撤销',
+  overdue: '已逾期',
+  too_many_returns: '多次退回',
+  returned: '退回重办',
+  due_soon: '临近期限',
+  in_review: '待审核',
+  on_track: '正常推进',
+  not_open: '未开始',
+  suspended: '暂停督办',
+};

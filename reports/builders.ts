@@ -1,4 +1,4 @@
-import { ragRuleLabel, type RagVerdict } from '../db/projections/rag';
+import { ragRuleLabel, type RagExplanation } from '../domain/rag';
 import type { Db } from '../db/projections/read-model';
 import { assessUnits, onTimeRate, scoringPolicyText } from './assessment';
 import { day, percent, ragLabel, yesNo } from './format';
@@ -21,7 +21,7 @@ import type { Chart, Report, ReportTable } from './report';
 export type ReportScope = Scope & { at: string };
 
 const ruleLabel = (rule: string | null): string =>
-  rule ? (ragRuleLabel[rule as RagVerdict['rule']] ?? rule) : '—';
+  rule ? (ragRuleLabel[rule as RagExplanation['rule']] ?? rule) : '—';
 const roleLabel = (role: string): string => (role === 'lead' ? '牵头' : '配合');
 const statusLabel: Record<string, string> = {
   active: '推进中',

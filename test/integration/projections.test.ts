@@ -119,7 +119,7 @@ describe('projections against the demo cycle', () => {
       .selectAll()
       .where('project_id', '=', 'p3')
       .executeTakeFirstOrThrow();
-    expect(p3).toMatchObject({ escalation_level: 1, rag: 'red', rag_rule: 'escalated' });
+    expect(p3).toMatchObject({ escalation_level: 1, rag: 'red', rag_rule: 'overdue' });
   });
 
   it('rebuilds as of a plan time', async () => {

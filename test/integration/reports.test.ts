@@ -120,7 +120,7 @@ describe('reports on the demo cycle', () => {
     const report = await cycleReport(t.db, scope);
     const text = renderTerminal(report);
     expect(text).toContain('2017年度重大项目专项督导情况汇总');
-    expect(text).toMatch(/中小学校舍建设工程\s+财务处\s+推进中\s+红灯\s+已督办/);
+    expect(text).toMatch(/中小学校舍建设工程\s+财务处\s+推进中\s+红灯\s+已逾期/);
     const xlsx = await renderXlsx(report);
     expect(xlsx.subarray(0, 2).toString()).toBe('PK');
   });

@@ -76,20 +76,19 @@ describe('project status and 红黄绿灯', () => {
     expect(milestones!['p1\u0001p1/m1']).toMatchObject({ rounds: 2, returns: 1, outcome: 'met' });
   });
 
-  it('turns amber within the amber window, naming the threshold and deadline', () => {
+  it('keeps a report awaiting review green inside the amber window, naming its deadline', () => {
     const { milestones } = fold(ofProject('p1', upTo('project:p1#9')));
     expect(milestones!['p1\u0001p1/m1']).toMatchObject({
-      rag: 'amber',
-      rag_rule: 'due_soon',
-      rag_threshold: '7天',
+      rag: 'green',
+      rag_rule: 'in_review',
       rag_deadline: '2017-06-30T09:00:00.000Z',
     });
   });
 
-  it('turns red on a 督办 and keeps the event that set the colour', () => {
+  it('turns red once overdue (督办 raised) and keeps the event that set the colour', () => {
     const { projects, milestones } = fold(ofProject('p3'));
     const m = milestones!['p3\u0001p3/m1']!;
-    expect(m).toMatchObject({ rag: 'red', rag_rule: 'escalated', escalation_level: 2 });
+    expect(m).toMatchObject({ rag: 'red', rag_rule: 'overdue', escalation_level: 2 });
     expect(m.rag_event_id).toBe('project:p3#8');
     expect(projects!.p3).toMatchObject({ rag: 'red', rag_milestone_id: 'p3/m1' });
   });
@@ -113,14 +112,15 @@ describe('project status and 红黄绿灯', () => {
     const open = {
       status: 'open' as const,
       outcome: null,
+      opens_at: '2017-01-01T00:00:00.000Z',
       due_at: '2017-06-30T09:00:00.000Z',
       returns: 0,
-      escalation_level: 0,
     };
     expect(milestoneRag(open, '2017-05-01T00:00:00Z', policy).rag).toBe('green');
     expect(milestoneRag(open, '2017-07-01T00:00:00Z', policy)).toMatchObject({ rag: 'red', rule: 'overdue' });
+    // The board applies the one rule of domain/rag.ts: returned maxReturns times is red.
     expect(milestoneRag({ ...open, returns: 2 }, '2017-05-01T00:00:00Z', policy)).toMatchObject({
-      rag: 'amber',
+      rag: 'red',
       rule: 'too_many_returns',
     });
   });
