@@ -8,7 +8,7 @@ import {
 } from '@temporalio/worker';
 import { bundleOptions } from '../../worker/bundle';
 
-import { MANIFEST, loadHistory, type Manifest } from '../../scripts/record-histories';
+import { MANIFEST, loadHistory, type Manifest } from '../../audit/histories';
 import type { History } from '@temporalio/common/lib/proto-utils';
 
 export const historiesDir = path.join(__dirname, '..', 'histories');

@@ -1,63 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import * as sdkProtoUtils from '@temporalio/common/lib/proto-utils';
-import type { History } from '@temporalio/common/lib/proto-utils';
-import * as proto from '@temporalio/proto';
-import { patchProtobufRoot } from '@temporalio/proto/lib/patch-protobuf-root';
+import { historyFromJSON, historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 
-/**
- * Temporal's JSON history format, as `temporal workflow show --output json` writes it.
- *
- * `@temporalio/common`'s `historyToJSON`/`historyFromJSON` are tried first. In this install npm
- * nests two copies of protobufjs 8 (one under `@temporalio/common`, one under `@temporalio/proto`,
- * because the hoisted copy is protobufjs 7), and their `protojson` refuses the History type built
- * by the other copy ("type must be a Type"). The fallback runs the same ProtoJSON conversion with
- * the protobufjs copy `@temporalio/proto` itself was built with, so the output is identical.
- */
-type ProtoJson = {
-  toJson(type: unknown, message: unknown): unknown;
-  fromJson(type: unknown, json: unknown, options?: { ignoreUnknownFields?: boolean }): unknown;
-};
-let protoJson: { codec: ProtoJson; historyType: unknown } | undefined;
-const sameCopyProtoJson = () => {
-  if (!protoJson) {
-    const protoDir = path.dirname(require.resolve('@temporalio/proto/package.json'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const codec = require(require.resolve('protobufjs/ext/protojson', { paths: [protoDir] })) as ProtoJson;
-    const root = patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown };
-    protoJson = { codec, historyType: root.lookupType('temporal.api.history.v1.History') };
-  }
-  return protoJson;
-};
-const isProtobufCopyMismatch = (err: unknown): boolean =>
-  err instanceof TypeError && /must be a Type/.test(err.message);
-
-export function historyToJSON(history: History): string {
-  try {
-    return sdkProtoUtils.historyToJSON(history);
-  } catch (err) {
-    if (!isProtobufCopyMismatch(err)) throw err;
-  }
-  const { codec, historyType } = sameCopyProtoJson();
-  return JSON.stringify(
-    codec.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)),
-    null,
-    2,
-  );
-}
-
-export function historyFromJSON(json: unknown): History {
-  try {
-    return sdkProtoUtils.historyFromJSON(json);
-  } catch (err) {
-    if (!isProtobufCopyMismatch(err)) throw err;
-  }
-  const { codec, historyType } = sameCopyProtoJson();
-  const history = codec.fromJson(historyType, json, { ignoreUnknownFields: true });
-  if (!history) throw new TypeError('invalid history JSON');
-  return history as History;
-}
+export { historyFromJSON, historyToJSON, type History };
 
 /** A recorded history file, decoded for `Worker.runReplayHistory`. */
 export async function loadHistory(file: string): Promise<History> {
