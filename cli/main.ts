@@ -10,6 +10,7 @@ import { registerProjectCommands } from './commands/project';
 import { registerDemoCommand } from './commands/demo';
 import { registerReportCommands } from './commands/report';
 import { registerProjectionCommands } from './commands/projections';
+import { registerAuditCommands } from './commands/audit';
 
 const program = new Command('dudao')
   .description('督导：规划任务分工的督查督办引擎（Temporal 工作流 + 事件溯源）')
@@ -29,6 +30,7 @@ registerReviewCommands(program);
 registerProjectCommands(program);
 registerReportCommands(program);
 registerProjectionCommands(program);
+registerAuditCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));

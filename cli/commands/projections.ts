@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { progressBar } from '../progress';
 import { openDatabase } from '../../db/connect';
 import { readModels } from '../../db/projections/models';
 import { checkpointOf, LIVE_SCHEMA } from '../../db/projections/read-model';
@@ -45,7 +46,7 @@ async function rebuild(flags: RebuildFlags): Promise<void> {
     const options: RebuildOptions = {
       only: flags.only,
       batchSize: Number(flags.batch),
-      onProgress: progressBar(),
+      onProgress: progressBar('重建读模型', '条事件'),
     };
     if (flags.asOf !== undefined) {
       const isPosition = /^\d+$/.test(flags.asOf);
@@ -114,25 +115,4 @@ async function status(): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-/**
- * A plain-text progress bar on stderr: redrawn in place on a terminal, one line per tenth
- * otherwise, so logs and CI output stay readable.
- */
-function progressBar(): (done: number, total: number) => void {
-  const tty = process.stderr.isTTY === true;
-  let lastTenth = -1;
-  return (done, total) => {
-    const ratio = total === 0 ? 1 : done / total;
-    const width = 30;
-    const filled = Math.round(ratio * width);
-    const line = `重建读模型 [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${done}/${total} 条事件`;
-    if (tty) {
-      process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
-    } else if (Math.floor(ratio * 10) > lastTenth) {
-      lastTenth = Math.floor(ratio * 10);
-      process.stderr.write(`${line}\n`);
-    }
-  };
 }
