@@ -1,6 +1,7 @@
 import type { EventsTable, NotificationAttemptsTable, NotificationsTable } from './tables/events';
 import type { ReadModelTables } from './tables/read-models';
 import type { PlanTables } from './tables/plans';
+import type { IdentityTables } from './tables/identity';
 
 export interface Database {
   events: EventsTable;
@@ -21,4 +22,8 @@ export interface Database {
   plan_items: PlanTables['plan_items'];
   units: PlanTables['units'];
   plan_version_units: PlanTables['plan_version_units'];
+  users: IdentityTables['users'];
+  sessions: IdentityTables['sessions'];
+  api_tokens: IdentityTables['api_tokens'];
+  security_events: IdentityTables['security_events'];
 }

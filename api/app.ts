@@ -1,0 +1,98 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { z } from 'zod';
+import type { ApiDeps, AppEnv } from './deps';
+import { ApiError } from './errors';
+import { accessLog, authenticate, errorHandler } from './middleware';
+import { cycleRoutes } from './routes/cycles';
+import { recordRoutes } from './routes/records';
+import { sessionRoutes } from './routes/session';
+import { workRoutes } from './routes/work';
+import { evidenceMaxBytes } from './services/evidence';
+import { webRoutes } from '../web/routes';
+
+// People read validation messages: zod speaks Chinese in this process.
+z.config(z.locales.zhCN());
+
+/** JSON bodies stay small; only evidence uploads may be large. */
+const JSON_LIMIT = 256 * 1024;
+
+/** The whole HTTP application: JSON API under /api, the web workspace at /, the OpenAPI document. */
+export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(errorHandler(deps));
+  app.use(accessLog(deps));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'no-referrer',
+      xContentTypeOptions: 'nosniff',
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    const limit = c.req.path === '/api/evidence' ? evidenceMaxBytes() + 64 * 1024 : JSON_LIMIT;
+    return bodyLimit({
+      maxSize: limit,
+      onError: () => {
+        throw new ApiError(413, 'too_large', `请求内容超过 ${Math.floor(limit / 1024)} KB 上限`);
+      },
+    })(c, next);
+  });
+  // JSON writes must say so: it keeps cross-site HTML forms (which cannot send JSON) out.
+  app.use('/api/*', async (c, next) => {
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && c.req.path !== '/api/evidence') {
+      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json')
+        throw new ApiError(415, 'unsupported_media_type', '请求的 Content-Type 必须是 application/json');
+    }
+    await next();
+  });
+
+  const session = sessionRoutes(deps);
+  app.route('/', session.publicRoutes);
+  app.use(
+    '/api/*',
+    authenticate(deps, () => {
+      throw new ApiError(401, 'unauthenticated', '请先登录');
+    }),
+  );
+  app.route('/', session.privateRoutes);
+  app.route('/', cycleRoutes(deps));
+  app.route('/', workRoutes(deps));
+  app.route('/', recordRoutes(deps));
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? c.json({ code: 'not_found', message: '没有这个接口' }, 404)
+      : c.text('页面不存在', 404),
+  );
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'dudao_session',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: '督导 dudao API',
+      version: '1.0.0',
+      description:
+        '督查督办工作流接口。浏览器会话（Cookie）写操作须带 X-CSRF-Token 头；脚本使用 Authorization: Bearer <令牌>。错误均为 { code, message }。',
+    },
+  });
+  app.route('/', webRoutes(deps));
+  return app;
+}

@@ -1,0 +1,232 @@
+import { z } from '@hono/zod-openapi';
+import { EvidenceRef, Iso, ReportedValue } from '../domain/events';
+import { StartCycleBody, ExtendCycleBody, CancelCycleBody } from './services/cycles';
+
+/** Request and response bodies: the validators and /openapi.json come from these same schemas. */
+
+export const ErrorBody = z
+  .object({ code: z.string(), message: z.string() })
+  .openapi('Error', { example: { code: 'forbidden', message: '单位经办人无权审核通过' } });
+
+export const SignInBody = z
+  .object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) })
+  .openapi('SignIn');
+
+export const Me = z
+  .object({
+    username: z.string(),
+    displayName: z.string(),
+    role: z.string(),
+    unit: z.string().nullable(),
+    csrfToken: z.string().nullable(),
+  })
+  .openapi('Me');
+
+export const PlanVersion = z
+  .object({
+    planId: z.number(),
+    title: z.string(),
+    version: z.number(),
+    sourceName: z.string(),
+    issuedOn: z.string().nullable(),
+    itemCount: z.number(),
+  })
+  .openapi('PlanVersion');
+
+export const PlanItemRow = z
+  .looseObject({ id: z.string(), kind: z.string(), text: z.string(), units: z.array(z.string()) })
+  .openapi('PlanItem');
+
+export const PlanItemsQuery = z.object({
+  version: z.coerce.number().int().optional(),
+  kind: z.enum(['indicator', 'task', 'major_project']).optional(),
+});
+
+export const CycleRow = z
+  .object({ cycleId: z.string(), status: z.string(), startedAt: z.string() })
+  .openapi('CycleListRow');
+
+export const CycleState = z
+  .looseObject({
+    cycleId: z.string(),
+    name: z.string(),
+    status: z.string(),
+    window: z.object({ opensAt: z.string(), submissionDueAt: z.string(), reviewDueAt: z.string() }),
+    now: z.string(),
+    projects: z.array(z.object({ projectId: z.string(), workflowId: z.string(), done: z.boolean() })),
+  })
+  .openapi('Cycle');
+
+export const StartCycle = StartCycleBody.openapi('StartCycle');
+export const StartedCycle = z.object({ cycleId: z.string(), items: z.number() }).openapi('StartedCycle');
+export const ExtendCycle = ExtendCycleBody.openapi('ExtendCycle');
+export const CancelCycle = CancelCycleBody.openapi('CancelCycle');
+export const CycleIdParam = z.object({ cycleId: z.string().min(1).max(100) });
+export const ProjectParams = CycleIdParam.extend({ itemId: z.string().min(1).max(100) });
+export const CycleFilter = z.object({ cycle: z.string().max(100).optional() });
+export const InboxQuery = CycleFilter.extend({ unit: z.string().max(100).optional() });
+
+const Target = z.looseObject({ metric: z.string(), op: z.string(), value: z.number() });
+export const InboxItem = z
+  .object({
+    cycleId: z.string(),
+    itemId: z.string(),
+    title: z.string(),
+    milestoneId: z.string(),
+    milestoneText: z.string(),
+    assignmentId: z.string(),
+    role: z.enum(['lead', 'co']),
+    dueAt: z.string(),
+    originalDueAt: z.string(),
+    phase: z.string(),
+    acknowledged: z.boolean(),
+    submitted: z.boolean(),
+    rag: z.enum(['red', 'amber', 'green']),
+    ragReason: z.string(),
+    returnComment: z.string().nullable(),
+    pendingExtension: z.boolean(),
+    targets: z.array(Target),
+  })
+  .openapi('InboxItem');
+
+export const ProjectRow = z
+  .looseObject({
+    cycleId: z.string(),
+    itemId: z.string(),
+    title: z.string(),
+    leadUnit: z.string(),
+    rag: z.enum(['red', 'amber', 'green']),
+    ragReason: z.string(),
+    milestones: z.array(z.looseObject({ milestoneId: z.string(), phase: z.string(), rag: z.string() })),
+  })
+  .openapi('ProjectRow');
+
+export const ReviewQueue = z
+  .object({
+    reports: z.array(
+      z.object({
+        cycleId: z.string(),
+        itemId: z.string(),
+        title: z.string(),
+        milestoneId: z.string(),
+        leadUnit: z.string(),
+        round: z.number(),
+        late: z.boolean(),
+        narrative: z.string(),
+        values: z.array(z.object({ label: z.string(), value: z.number() })),
+        evidence: z.array(EvidenceRef),
+      }),
+    ),
+    extensions: z.array(
+      z.object({
+        cycleId: z.string(),
+        itemId: z.string(),
+        title: z.string(),
+        milestoneId: z.string(),
+        requestId: z.string(),
+        unit: z.string(),
+        dueAt: z.string(),
+        requestedDueAt: z.string(),
+        reason: z.string(),
+      }),
+    ),
+  })
+  .openapi('ReviewQueue');
+
+export const Escalation = z
+  .object({
+    cycleId: z.string(),
+    itemId: z.string(),
+    title: z.string(),
+    milestoneId: z.string(),
+    unit: z.string(),
+    level: z.number(),
+    dueAt: z.string(),
+    reason: z.string(),
+  })
+  .openapi('Escalation');
+
+export const ProjectState = z
+  .looseObject({ now: z.string(), state: z.looseObject({ itemId: z.string(), title: z.string() }) })
+  .openapi('ProjectView');
+
+const base = { cycleId: z.string().min(1).max(100) };
+const narrative = z.string().trim().min(1, '请填写进展说明').max(20_000);
+export const AcknowledgeBody = z.object({ ...base, assignmentId: z.string().min(1) }).openapi('Acknowledge');
+export const SubmitBody = z
+  .object({
+    ...base,
+    /** The lead unit's milestone id (a report) or a co-unit's assignment id (a contribution). */
+    ref: z.string().min(1),
+    narrative,
+    values: z.array(ReportedValue).max(100).default([]),
+    evidence: z.array(EvidenceRef).max(50).default([]),
+  })
+  .openapi('Submit');
+export const RequestExtensionBody = z
+  .object({
+    ...base,
+    milestoneId: z.string().min(1),
+    reason: z.string().trim().min(1, '请填写延期原因').max(2000),
+    requestedDueAt: Iso,
+  })
+  .openapi('RequestExtension');
+export const ReviewBody = z
+  .object({ ...base, milestoneId: z.string().min(1), comment: z.string().max(5000).default('') })
+  .openapi('Review');
+export const DecideExtensionBody = z
+  .object({
+    ...base,
+    requestId: z.string().min(1),
+    grant: z.boolean(),
+    newDueAt: Iso.optional(),
+    comment: z.string().max(2000).default(''),
+  })
+  .openapi('DecideExtension');
+export const ReassignBody = z
+  .object({
+    ...base,
+    assignmentId: z.string().min(1),
+    toUnit: z.string().trim().min(1).max(100),
+    reason: z.string().trim().min(1, '请填写转办原因').max(2000),
+  })
+  .openapi('Reassign');
+
+export const EvidenceUpload = z
+  .object({
+    file: z
+      .custom<File>((v) => v instanceof File, '请选择要上传的文件')
+      .openapi({ type: 'string', format: 'binary' }),
+  })
+  .openapi('EvidenceUpload');
+export const EvidenceRefBody = EvidenceRef.openapi('EvidenceRef');
+export const Sha256Param = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+
+export const TimelineEvent = z
+  .looseObject({
+    seq: z.number(),
+    type: z.string(),
+    at: z.string(),
+    actor: z.looseObject({ userId: z.string(), role: z.string() }),
+    hash: z.string(),
+  })
+  .openapi('TimelineEvent');
+export const Timeline = z
+  .object({
+    streamId: z.string(),
+    events: z.array(TimelineEvent),
+    verdict: z.object({
+      ok: z.boolean(),
+      events: z.number(),
+      brokenAt: z.object({ seq: z.number(), eventId: z.string(), reason: z.string() }).nullable(),
+      lastHash: z.string().nullable(),
+    }),
+  })
+  .openapi('Timeline');
+
+export const reportNames = ['cycle', 'units', 'overdue', 'targets', 'rework', 'assessment', 'notices'] as const;
+export const ReportParams = z.object({ name: z.enum(reportNames) });
+export const ReportQuery = z.object({
+  cycle: z.string().max(100).optional(),
+  format: z.enum(['csv', 'xlsx', 'html']).default('csv'),
+});
