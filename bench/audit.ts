@@ -48,7 +48,7 @@ export async function benchAudit(
   sizes = (process.env.BENCH_AUDIT_PROJECTS ?? '16,1000').split(',').map(Number),
 ): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-bench-temporal-'));
-  const port = Number(process.env.BENCH_TEMPORAL_PORT ?? 18233);
+  const port = Number(process.env.BENCH_TEMPORAL_PORT ?? 27233);
   const server = await ensureTemporal({
     port,
     uiPort: port + 1000,
