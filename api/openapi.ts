@@ -9,11 +9,17 @@ export const newRouter = () =>
       if (result.success) return undefined;
       const issue = result.error.issues[0];
       const where = issue?.path.length ? `${issue.path.join('.')}：` : '';
-      return c.json({ code: 'invalid_command', message: `请求内容不正确：${where}${issue?.message ?? ''}` }, 400);
+      return c.json(
+        { code: 'invalid_command', message: `请求内容不正确：${where}${issue?.message ?? ''}` },
+        400,
+      );
     },
   });
 
-export const error = (description: string) => ({ content: { 'application/json': { schema: ErrorBody } }, description });
+export const error = (description: string) => ({
+  content: { 'application/json': { schema: ErrorBody } },
+  description,
+});
 
 /** The error answers every authenticated operation may give. */
 export const errors = {

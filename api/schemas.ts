@@ -224,7 +224,15 @@ export const Timeline = z
   })
   .openapi('Timeline');
 
-export const reportNames = ['cycle', 'units', 'overdue', 'targets', 'rework', 'assessment', 'notices'] as const;
+export const reportNames = [
+  'cycle',
+  'units',
+  'overdue',
+  'targets',
+  'rework',
+  'assessment',
+  'notices',
+] as const;
 export const ReportParams = z.object({ name: z.enum(reportNames) });
 export const ReportQuery = z.object({
   cycle: z.string().max(100).optional(),

@@ -37,6 +37,7 @@ export async function startWebServer(deps: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}/`,
-    stop: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    stop: () =>
+      new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }

@@ -28,7 +28,13 @@ function asset(name: string): string {
   throw new Error(`web asset ${name} not found`);
 }
 
-const homeOf = { inspector: '/inspector', unit_staff: '/unit', unit_head: '/unit', auditor: '/auditor', admin: '/admin' };
+const homeOf = {
+  inspector: '/inspector',
+  unit_staff: '/unit',
+  unit_head: '/unit',
+  auditor: '/auditor',
+  admin: '/admin',
+};
 
 export function webRoutes(deps: ApiDeps) {
   const script = asset('app.js');
@@ -48,7 +54,9 @@ export function webRoutes(deps: ApiDeps) {
         null,
         html`<form data-signin class="signin">
           <label>用户名 <input name="username" autocomplete="username" required /></label>
-          <label>密码 <input name="password" type="password" autocomplete="current-password" required /></label>
+          <label
+            >密码 <input name="password" type="password" autocomplete="current-password" required
+          /></label>
           <button type="submit">登录</button>
         </form>`,
       ),
@@ -61,11 +69,20 @@ export function webRoutes(deps: ApiDeps) {
   const render = (c: Context<AppEnv>, title: string, body: ReturnType<typeof html>) =>
     c.html(page(title, c.get('user'), c.get('csrfToken'), body));
   const denied = (c: Context<AppEnv>) =>
-    c.html(page('无权访问', c.get('user'), c.get('csrfToken'), html`<p>当前账号无权访问此页面。<a href="/">返回</a></p>`), 403);
+    c.html(
+      page(
+        '无权访问',
+        c.get('user'),
+        c.get('csrfToken'),
+        html`<p>当前账号无权访问此页面。<a href="/">返回</a></p>`,
+      ),
+      403,
+    );
   const pickCycle = async (c: Context<AppEnv>) => {
     const cycles = await listCycles(deps.client);
     const requested = c.req.query('cycle');
-    const cycleId = requested ?? cycles.find((x) => x.status === 'RUNNING')?.cycleId ?? cycles[0]?.cycleId ?? null;
+    const cycleId =
+      requested ?? cycles.find((x) => x.status === 'RUNNING')?.cycleId ?? cycles[0]?.cycleId ?? null;
     return { cycles, cycleId };
   };
 
@@ -85,7 +102,14 @@ export function webRoutes(deps: ApiDeps) {
     return render(
       c,
       '督导处工作台',
-      inspectorBody({ cycles, cycleId, plan, board: rows, queue: reviewQueue(rows), escalations: escalations(rows) }),
+      inspectorBody({
+        cycles,
+        cycleId,
+        plan,
+        board: rows,
+        queue: reviewQueue(rows),
+        escalations: escalations(rows),
+      }),
     );
   });
 
@@ -94,7 +118,11 @@ export function webRoutes(deps: ApiDeps) {
     if (p.role !== 'unit_staff' && p.role !== 'unit_head') return denied(c);
     const { cycles } = await pickCycle(c);
     const cycleId = c.req.query('cycle') ?? null;
-    return render(c, '单位待办', unitBody(p.unit!, cycles, cycleId, await inbox(deps.client, p.unit!, cycleId ?? undefined)));
+    return render(
+      c,
+      '单位待办',
+      unitBody(p.unit!, cycles, cycleId, await inbox(deps.client, p.unit!, cycleId ?? undefined)),
+    );
   });
 
   pages.get('/auditor', async (c) => {
@@ -103,7 +131,8 @@ export function webRoutes(deps: ApiDeps) {
     const { cycles, cycleId } = await pickCycle(c);
     const itemId = c.req.query('item') ?? null;
     const cycle = cycleId ? await showCycle(deps.client, cycleId).catch(() => null) : null;
-    const stream = cycleId && (itemId ? projectWorkflowId(cycleWorkflowId(cycleId), itemId) : cycleWorkflowId(cycleId));
+    const stream =
+      cycleId && (itemId ? projectWorkflowId(cycleWorkflowId(cycleId), itemId) : cycleWorkflowId(cycleId));
     const t = stream ? await timeline(deps.db, stream) : null;
     return render(
       c,
@@ -126,7 +155,11 @@ export function webRoutes(deps: ApiDeps) {
     render(
       c,
       '管理员',
-      html`<p>账号管理在命令行进行：<code>dudao user add</code>、<code>dudao user list</code>、<code>dudao user disable</code>、<code>dudao token create</code>、<code>dudao token revoke</code>。</p>`,
+      html`<p>
+        账号管理在命令行进行：<code>dudao user add</code>、<code>dudao user list</code>、<code
+          >dudao user disable</code
+        >、<code>dudao token create</code>、<code>dudao token revoke</code>。
+      </p>`,
     ),
   );
   app.route('/', pages);

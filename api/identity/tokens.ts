@@ -16,7 +16,11 @@ export interface Session {
   expiresAt: Date;
 }
 
-export async function createSession(db: Kysely<Database>, userId: number, now = new Date()): Promise<Session> {
+export async function createSession(
+  db: Kysely<Database>,
+  userId: number,
+  now = new Date(),
+): Promise<Session> {
   const session = {
     token: newToken('dds'),
     csrfToken: randomBytes(24).toString('base64url'),
@@ -93,7 +97,10 @@ export async function revokeApiToken(db: Kysely<Database>, id: number, by: strin
     .executeTakeFirst();
   if (!row) throw new Error(`找不到未吊销的令牌 ${id}`);
   const user = await findUser(db, row.user_id);
-  await recordSecurityEvent(db, 'token_revoked', { username: user?.username ?? null, detail: { by, tokenId: id } });
+  await recordSecurityEvent(db, 'token_revoked', {
+    username: user?.username ?? null,
+    detail: { by, tokenId: id },
+  });
 }
 
 export async function listApiTokens(db: Kysely<Database>) {

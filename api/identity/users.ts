@@ -52,7 +52,11 @@ export const principalOf = (u: User): Principal => ({
 
 export async function createUser(db: Kysely<Database>, input: NewUser, by: string): Promise<User> {
   const u = NewUser.parse(input);
-  const taken = await db.selectFrom('users').select('id').where('username', '=', u.username).executeTakeFirst();
+  const taken = await db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', u.username)
+    .executeTakeFirst();
   if (taken) throw new Error(`用户名“${u.username}”已存在`);
   const row = await db
     .insertInto('users')
@@ -111,8 +115,7 @@ export async function checkPassword(
   const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
   return row && ok && !row.disabled ? toUser(row) : null;
 }
-const DUMMY_HASH =
-  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 /**
  * On the first start (no administrator yet) creates `admin` with a generated password and returns it
@@ -124,7 +127,11 @@ export async function ensureFirstAdmin(
   const existing = await db.selectFrom('users').select('id').where('role', '=', 'admin').executeTakeFirst();
   if (existing) return null;
   const password = generatePassword();
-  await createUser(db, { username: 'admin', displayName: '系统管理员', role: 'admin', unit: null, password }, 'system');
+  await createUser(
+    db,
+    { username: 'admin', displayName: '系统管理员', role: 'admin', unit: null, password },
+    'system',
+  );
   await recordSecurityEvent(db, 'first_admin_created', { username: 'admin' });
   return { username: 'admin', password };
 }

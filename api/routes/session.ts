@@ -46,7 +46,11 @@ export function sessionRoutes(deps: ApiDeps) {
         AND at > now() - make_interval(mins => ${SIGN_IN_LIMIT.minutes})`.execute(deps.db);
     if ((rows[0]?.n ?? 0) >= SIGN_IN_LIMIT.failures) {
       await recordSecurityEvent(deps.db, 'sign_in_throttled', { username, ip });
-      throw new ApiError(429, 'too_many_attempts', `登录失败次数过多，请 ${SIGN_IN_LIMIT.minutes} 分钟后再试`);
+      throw new ApiError(
+        429,
+        'too_many_attempts',
+        `登录失败次数过多，请 ${SIGN_IN_LIMIT.minutes} 分钟后再试`,
+      );
     }
     const user = await checkPassword(deps.db, username, password);
     if (!user) {
@@ -85,10 +89,15 @@ export function sessionRoutes(deps: ApiDeps) {
     .openapi(me, (c) => {
       const u = c.get('user');
       return c.json(
-        { username: u.username, displayName: u.displayName, role: u.role, unit: u.unit, csrfToken: c.get('csrfToken') },
+        {
+          username: u.username,
+          displayName: u.displayName,
+          role: u.role,
+          unit: u.unit,
+          csrfToken: c.get('csrfToken'),
+        },
         200,
       );
     });
   return { publicRoutes, privateRoutes };
 }
-

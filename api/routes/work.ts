@@ -24,8 +24,20 @@ import type { ProjectCommand } from '../../domain/commands';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
-const get = <Q extends z.ZodObject, S extends z.ZodType>(path: string, summary: string, query: Q, schema: S) =>
-  createRoute({ method: 'get', path, summary, security, request: { query }, responses: jsonOk(schema, summary) });
+const get = <Q extends z.ZodObject, S extends z.ZodType>(
+  path: string,
+  summary: string,
+  query: Q,
+  schema: S,
+) =>
+  createRoute({
+    method: 'get',
+    path,
+    summary,
+    security,
+    request: { query },
+    responses: jsonOk(schema, summary),
+  });
 const action = <B extends z.ZodType>(path: string, summary: string, body: B) =>
   createRoute({
     method: 'post',
@@ -161,7 +173,10 @@ export function workRoutes(deps: ApiDeps) {
     })
     .openapi(routes.acknowledge, (c) => {
       const b = c.req.valid('json');
-      return send(c, 'acknowledge', b.cycleId, b.assignmentId, { type: 'acknowledge', assignmentId: b.assignmentId });
+      return send(c, 'acknowledge', b.cycleId, b.assignmentId, {
+        type: 'acknowledge',
+        assignmentId: b.assignmentId,
+      });
     })
     .openapi(routes.submit, (c) => {
       const { cycleId, ref, narrative, values, evidence } = c.req.valid('json');

@@ -17,9 +17,19 @@ export function verifyChain(events: RecordedEvent[]): Verdict {
   for (const e of events) {
     const { position: _position, hash, prevHash, ...event } = e;
     if (prevHash !== prev)
-      return { ok: false, events: events.length, brokenAt: { seq: e.seq, eventId: e.eventId, reason: '链接断开：前序哈希不符' }, lastHash: null };
+      return {
+        ok: false,
+        events: events.length,
+        brokenAt: { seq: e.seq, eventId: e.eventId, reason: '链接断开：前序哈希不符' },
+        lastHash: null,
+      };
     if (chainHash(prev, DomainEvent.parse(event)) !== hash)
-      return { ok: false, events: events.length, brokenAt: { seq: e.seq, eventId: e.eventId, reason: '内容被改动：哈希不符' }, lastHash: null };
+      return {
+        ok: false,
+        events: events.length,
+        brokenAt: { seq: e.seq, eventId: e.eventId, reason: '内容被改动：哈希不符' },
+        lastHash: null,
+      };
     prev = hash;
   }
   return { ok: true, events: events.length, brokenAt: null, lastHash: events.at(-1)?.hash ?? null };

@@ -148,4 +148,6 @@ export async function extend(
 }
 
 export const cancel = (client: Client, actor: Principal, cycleId: string, reason: string) =>
-  client.workflow.getHandle(cycleWorkflowId(cycleId)).executeUpdate(cancelCycle, { args: [{ actor, reason }] });
+  client.workflow
+    .getHandle(cycleWorkflowId(cycleId))
+    .executeUpdate(cancelCycle, { args: [{ actor, reason }] });

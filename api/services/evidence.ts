@@ -5,7 +5,8 @@ import type { EvidenceRef } from '../../domain/events';
 import { ApiError } from '../errors';
 
 /** Largest evidence file accepted (bytes): DUDAO_EVIDENCE_MAX_BYTES, default 20 MiB. */
-export const evidenceMaxBytes = (): number => Number(process.env.DUDAO_EVIDENCE_MAX_BYTES ?? 20 * 1024 * 1024);
+export const evidenceMaxBytes = (): number =>
+  Number(process.env.DUDAO_EVIDENCE_MAX_BYTES ?? 20 * 1024 * 1024);
 
 /**
  * The document types a unit may attach. Where a format has a signature, the bytes must carry it,
@@ -39,9 +40,17 @@ export async function storeEvidence(
   const rule = accepted[file.type.split(';')[0]!.trim().toLowerCase()];
   const name = path.basename(file.name).slice(0, 200);
   if (!rule || !rule.ext.includes(path.extname(name).toLowerCase()))
-    throw new ApiError(415, 'unsupported_type', '不支持的文件类型：请上传 PDF、图片（PNG/JPEG）、Word、Excel、TXT 或 CSV');
+    throw new ApiError(
+      415,
+      'unsupported_type',
+      '不支持的文件类型：请上传 PDF、图片（PNG/JPEG）、Word、Excel、TXT 或 CSV',
+    );
   if (rule.magic && !rule.magic.every((b, i) => file.bytes[i] === b))
-    throw new ApiError(415, 'unsupported_type', `文件内容与类型不符：“${name}”不是有效的${path.extname(name)}文件`);
+    throw new ApiError(
+      415,
+      'unsupported_type',
+      `文件内容与类型不符：“${name}”不是有效的${path.extname(name)}文件`,
+    );
   if (file.bytes.length === 0) throw new ApiError(400, 'invalid_command', '文件为空');
   if (file.bytes.length > evidenceMaxBytes())
     throw new ApiError(413, 'too_large', `文件超过 ${Math.floor(evidenceMaxBytes() / 1048576)} MB 上限`);

@@ -18,22 +18,26 @@ export interface AuditorPage {
 export function auditorBody(p: AuditorPage): Html {
   const q = (extra: string) => `/auditor?cycle=${encodeURIComponent(p.cycleId ?? '')}${extra}`;
   return html`${cyclePicker(p.cycles, p.cycleId, '/auditor')}
-    ${p.cycleId
+  ${
+    p.cycleId
       ? html`<section id="reports">
             <h2>报表下载</h2>
             <table>
               ${(Object.keys(reportTitles) as ReportName[]).map(
-                (name) => html`<tr>
-                  <td>${reportTitles[name]}</td>
-                  ${(['csv', 'xlsx', 'html'] as const).map(
-                    (f) =>
-                      html`<td>
-                        <a href="/api/reports/${name}?cycle=${encodeURIComponent(p.cycleId!)}&format=${f}" download
-                          >${f.toUpperCase()}</a
-                        >
-                      </td>`,
-                  )}
-                </tr>`,
+                (name) =>
+                  html`<tr>
+                    <td>${reportTitles[name]}</td>
+                    ${(['csv', 'xlsx', 'html'] as const).map(
+                      (f) =>
+                        html`<td>
+                          <a
+                            href="/api/reports/${name}?cycle=${encodeURIComponent(p.cycleId!)}&format=${f}"
+                            download
+                            >${f.toUpperCase()}</a
+                          >
+                        </td>`,
+                    )}
+                  </tr>`,
               )}
             </table>
           </section>
@@ -42,34 +46,51 @@ export function auditorBody(p: AuditorPage): Html {
             <a href="${q('')}" class="${p.itemId ? '' : 'current'}">周期时间线</a>
             ${p.projects.map(
               (x) =>
-                html` · <a href="${q(`&item=${encodeURIComponent(x.projectId)}`)}" class="${x.projectId === p.itemId ? 'current' : ''}"
+                html` ·
+                  <a
+                    href="${q(`&item=${encodeURIComponent(x.projectId)}`)}"
+                    class="${x.projectId === p.itemId ? 'current' : ''}"
                     >${x.projectId}${x.done ? '（已办结）' : ''}</a
                   >`,
             )}
           </section>`
-      : html`<p class="empty">请选择一个督导周期。</p>`}
-    ${p.timeline ? timelineSection(p.timeline) : ''}`;
+      : html`<p class="empty">请选择一个督导周期。</p>`
+  }
+  ${p.timeline ? timelineSection(p.timeline) : ''}`;
 }
 
 function timelineSection(t: NonNullable<AuditorPage['timeline']>): Html {
   return html`<section id="timeline" data-live>
     <h2>${t.title}</h2>
     <p class="verdict ${t.verdict.ok ? 'ok' : 'broken'}" data-verdict>
-      ${t.verdict.ok
-        ? `校验通过：${t.verdict.events} 条事件的哈希链完整${t.verdict.lastHash ? `，末端哈希 ${t.verdict.lastHash.slice(0, 16)}…` : ''}`
-        : `校验失败：第 ${t.verdict.brokenAt?.seq} 条事件（${t.verdict.brokenAt?.eventId}）${t.verdict.brokenAt?.reason}`}
+      ${
+        t.verdict.ok
+          ? `校验通过：${t.verdict.events} 条事件的哈希链完整${t.verdict.lastHash ? `，末端哈希 ${t.verdict.lastHash.slice(0, 16)}…` : ''}`
+          : `校验失败：第 ${t.verdict.brokenAt?.seq} 条事件（${t.verdict.brokenAt?.eventId}）${t.verdict.brokenAt?.reason}`
+      }
     </p>
     <table>
-      <thead><tr><th>序号</th><th>规划时间</th><th>事件</th><th>操作人</th><th>内容</th></tr></thead>
+      <thead>
+        <tr>
+          <th>序号</th>
+          <th>规划时间</th>
+          <th>事件</th>
+          <th>操作人</th>
+          <th>内容</th>
+        </tr>
+      </thead>
       <tbody>
         ${t.events.map(
-          (e) => html`<tr data-event="${e.type}">
-            <td>${e.seq}</td>
-            <td>${dateTime(e.at)}</td>
-            <td>${eventText[e.type] ?? e.type}</td>
-            <td>${roleLabel[e.actor.role]}${e.actor.unit ? `·${e.actor.unit}` : ''}（${e.actor.userId}）</td>
-            <td><small>${summary(e)}</small></td>
-          </tr>`,
+          (e) =>
+            html`<tr data-event="${e.type}">
+              <td>${e.seq}</td>
+              <td>${dateTime(e.at)}</td>
+              <td>${eventText[e.type] ?? e.type}</td>
+              <td>
+                ${roleLabel[e.actor.role]}${e.actor.unit ? `·${e.actor.unit}` : ''}（${e.actor.userId}）
+              </td>
+              <td><small>${summary(e)}</small></td>
+            </tr>`,
         )}
       </tbody>
     </table>

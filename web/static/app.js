@@ -74,7 +74,11 @@
       if (lists[name].length) setPath(body, name, lists[name]);
     });
     if (submitter && submitter.name) {
-      setPath(body, submitter.name, submitter.getAttribute('data-type') === 'bool' ? submitter.value === 'true' : submitter.value);
+      setPath(
+        body,
+        submitter.name,
+        submitter.getAttribute('data-type') === 'bool' ? submitter.value === 'true' : submitter.value,
+      );
     }
     if (body.requestedDueAt) body.requestedDueAt = endOfDay(body.requestedDueAt);
     if (body.window && !body.window.opensAt) delete body.window;
