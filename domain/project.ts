@@ -721,8 +721,25 @@ function assignmentsFor(s: ProjectState, m: MilestoneState): EventBody[] {
   return [make(s.leadUnit, 'lead', m.dueAt), ...s.coUnits.map((u) => make(u, 'co', coDue))];
 }
 
-/** The earliest plan instant after `now` at which `tick` has something to do, or null. */
-export function nextWake(s: ProjectState, now: string, closesAt: string): string | null {
+export type WakeOptions = {
+  /**
+   * Count work that is already due (a ladder step, the cycle's close) as a reason to wake at once
+   * (true). Runs recorded before this rule looked only at future instants (false) and could wait
+   * forever when a slow activity let plan time pass every deadline; kept for their replay.
+   */
+  wakeForPastDue: boolean;
+};
+
+/**
+ * The plan instant at which `tick` next has something to do, or null when nothing is pending. An
+ * instant at or before `now` means there is work to do right away.
+ */
+export function nextWake(
+  s: ProjectState,
+  now: string,
+  closesAt: string,
+  options: WakeOptions = { wakeForPastDue: true },
+): string | null {
   if (s.status !== 'active') return null;
   const t = Date.parse(now);
   const candidates: number[] = [Date.parse(closesAt)];
@@ -731,13 +748,16 @@ export function nextWake(s: ProjectState, now: string, closesAt: string): string
     if (!isOpenPhase(m)) continue;
     for (const a of m.assignments) {
       if (a.submitted || (a.role === 'lead' && m.phase === 'submitted')) continue;
+      // A reminder whose deadline has passed will never be sent: it is no reason to wake.
+      const remindable = !options.wakeForPastDue || t < Date.parse(a.dueAt);
       for (const lead of s.policy.reminders) {
-        if (!a.remindersSent.includes(spanLabel(lead))) candidates.push(Date.parse(shift(a.dueAt, lead, -1)));
+        if (remindable && !a.remindersSent.includes(spanLabel(lead)))
+          candidates.push(Date.parse(shift(a.dueAt, lead, -1)));
       }
       const step = s.policy.escalations.find((e) => e.level > a.escalationLevel);
       if (step) candidates.push(Math.max(Date.parse(shift(a.dueAt, step.after, 1)), Date.parse(a.dueAt) + 1));
     }
   }
-  const future = candidates.filter((c) => c > t);
-  return future.length ? new Date(Math.min(...future)).toISOString() : null;
+  const pending = options.wakeForPastDue ? candidates : candidates.filter((c) => c > t);
+  return pending.length ? new Date(Math.min(...pending)).toISOString() : null;
 }

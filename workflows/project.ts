@@ -154,7 +154,7 @@ export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise
       await continueAsNew<typeof majorProjectWorkflow>({ ...input, closesAt, carried: state });
     }
 
-    const wake = nextWake(state, now(), closesAt);
+    const wake = nextWake(state, now(), closesAt, { wakeForPastDue: patched('wake-for-past-due-work') });
     changed = false;
     if (wake === null) await condition(() => changed);
     else await condition(() => changed, Math.max(1, realDelayMs(input.clock, wake, Date.now())));

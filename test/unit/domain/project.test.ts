@@ -146,7 +146,7 @@ describe('project decider', () => {
     expect(levels).toEqual([1, 2, 3]);
   });
 
-  it('wakes at the next reminder, escalation, opening or closing — never in the past', () => {
+  it('wakes at the next reminder, escalation, opening or closing', () => {
     const s = opened();
     const now = '2017-06-01T00:00:00.000Z';
     const wake = nextWake(s, now, closesAt)!;
@@ -155,6 +155,24 @@ describe('project decider', () => {
     expect(
       nextWake(fold(s, [{ type: 'ProjectClosed', data: { outcome: 'completed' } }]), now, closesAt),
     ).toBeNull();
+  });
+
+  it('wakes at once when plan time has already passed pending work, and ticking does that work', () => {
+    // A slow activity let a drill clock run past every deadline and the cycle's close.
+    const late = '2018-02-01T00:00:00.000Z';
+    const s = opened();
+    expect(Date.parse(nextWake(s, late, closesAt)!)).toBeLessThanOrEqual(Date.parse(late));
+    const done = fold(s, tick(s, late, closesAt));
+    expect(done.status).toBe('closed');
+    expect(nextWake(done, late, closesAt)).toBeNull();
+    // Runs recorded before the rule kept waiting only for future instants.
+    expect(nextWake(s, late, closesAt, { wakeForPastDue: false })).toBeNull();
+  });
+
+  it('does not wake for a reminder whose deadline has passed', () => {
+    const afterDue = fold(opened(), tick(opened(), '2017-12-30T00:00:00.000Z', closesAt));
+    const wake = nextWake(afterDue, '2017-12-30T00:00:00.000Z', closesAt)!;
+    expect(Date.parse(wake)).toBeGreaterThan(Date.parse('2017-12-30T00:00:00.000Z'));
   });
 
   it('closes what is still open as missed when the cycle closes', () => {
