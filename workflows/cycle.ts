@@ -3,6 +3,7 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -38,6 +39,8 @@ export type CycleWorkflowInput = {
   items: CycleItem[];
   startedBy: Principal;
 };
+
+const START_BATCH = 100;
 
 export const projectWorkflowId = (cycleWorkflowId: string, itemId: string): string =>
   `${cycleWorkflowId}/${itemId}`;
@@ -154,9 +157,9 @@ export async function inspectionCycleWorkflow(input: CycleWorkflowInput): Promis
     null,
   );
 
-  for (const item of input.items) {
+  const startProject = (item: CycleItem) => {
     const [leadUnit, ...coUnits] = item.units;
-    const handle = await startChild(majorProjectWorkflow, {
+    return startChild(majorProjectWorkflow, {
       workflowId: projectWorkflowId(streamId, item.itemId),
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       typedSearchAttributes: [
@@ -186,7 +189,19 @@ export async function inspectionCycleWorkflow(input: CycleWorkflowInput): Promis
         },
       ],
     });
-    children.push({ projectId: item.itemId, handle });
+  };
+  // Children started a hundred at a time go out in one workflow task each (one at a time, a
+  // 1,000-project cycle spent minutes of drill time on starts alone; all at once, one task's
+  // commands could pass the server's message size limit). Runs recorded before keep one by one.
+  if (patched('start-children-in-batches')) {
+    for (let i = 0; i < input.items.length; i += START_BATCH) {
+      const batch = input.items.slice(i, i + START_BATCH);
+      const handles = await Promise.all(batch.map(startProject));
+      handles.forEach((handle, j) => children.push({ projectId: batch[j]!.itemId, handle }));
+    }
+  } else {
+    for (const item of input.items)
+      children.push({ projectId: item.itemId, handle: await startProject(item) });
   }
 
   const finals: ProjectState[] = await Promise.all(
