@@ -46,6 +46,8 @@ export function webRoutes(deps: ApiDeps) {
   app.get('/static/app.css', (c) =>
     c.body(style, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }),
   );
+  // Browsers ask for it on every page; there is none, and a 404 would clutter their consoles.
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/signin', (c) =>
     c.html(
       page(

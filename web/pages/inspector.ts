@@ -164,9 +164,7 @@ function startForm(plan: InspectorPage['plan']): Html {
       <input type="hidden" name="planId" value="${plan.planId}" data-type="number" />
       <input type="hidden" name="planVersion" value="${plan.version}" data-type="number" />
       <label>周期名称 <input name="name" required placeholder="例如 2017年度重大项目专项督导" /></label>
-      <label
-        >周期编号（可选） <input name="cycleId" pattern="[A-Za-z0-9_-]{1,64}" placeholder="例如 2017-major"
-      /></label>
+      <label>周期编号（可选） <input name="cycleId" placeholder="例如 2017-major" /></label>
       <fieldset>
         <legend>周期窗口</legend>
         <label>年度 <input name="year" type="number" min="2000" max="2100" data-type="number" /></label>
