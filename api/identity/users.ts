@@ -51,7 +51,9 @@ export const principalOf = (u: User): Principal => ({
 });
 
 export async function createUser(db: Kysely<Database>, input: NewUser, by: string): Promise<User> {
-  const u = NewUser.parse(input);
+  const parsed = NewUser.safeParse(input);
+  if (!parsed.success) throw new Error(`账号信息不正确：${parsed.error.issues[0]?.message ?? ''}`);
+  const u = parsed.data;
   const taken = await db
     .selectFrom('users')
     .select('id')

@@ -24,7 +24,10 @@ export function registerUserCommands(program: Command): void {
       run(() =>
         withDatabase(async ({ db }) => {
           const password = opts.password ?? generatePassword();
-          const role = UserRole.parse(opts.role);
+          const parsedRole = UserRole.safeParse(opts.role);
+          if (!parsedRole.success)
+            throw new Error(`角色“${opts.role}”无效，应为 ${UserRole.options.join('、')}`);
+          const role = parsedRole.data;
           const created = await createUser(
             db,
             {
