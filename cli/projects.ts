@@ -3,6 +3,8 @@ import { projectStateQuery, projectUpdates, type ProjectView } from '../workflow
 import type { ProjectCommand } from '../domain/commands';
 import type { majorProjectWorkflow } from '../workflows/project';
 import { describeProject } from '../workflows/view';
+import { run } from './run';
+import { withTemporal } from './context';
 
 const escape = (v: string) => v.replace(/'/g, "\\'");
 
@@ -70,3 +72,27 @@ export async function sendCommand(
 
 export const shanghai = (iso: string): string =>
   new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+
+/**
+ * The action of a command-line verb that sends one project command: build it from the argument
+ * and options, send it as the Update of its type, then confirm in Chinese.
+ */
+export const commandAction =
+  <O extends { cycle?: string }>(
+    build: (id: string, opts: O) => ProjectCommand,
+    confirm: (id: string, opts: O, view: ProjectView) => string,
+  ) =>
+  (id: string, opts: O): Promise<void> =>
+    run(() =>
+      withTemporal(async (client) => {
+        const view = await sendCommand(client, id, build(id, opts), opts.cycle);
+        console.log(confirm(id, opts, view));
+      }),
+    );
+
+/** A date typed as YYYY-MM-DD means the end of that day in Beijing. */
+export const endOfShanghaiDay = (date: string): string => {
+  const at = Date.parse(`${date}T23:59:59+08:00`);
+  if (Number.isNaN(at)) throw new Error(`日期“${date}”格式不正确，应为 YYYY-MM-DD`);
+  return new Date(at).toISOString();
+};

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { shanghaiDate } from '../../domain/calendar';
 import { planNow } from '../../domain/clock';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
@@ -216,10 +217,10 @@ export function registerCycleCommands(program: Command): void {
         withTemporal(async (client) => {
           const view = await client.workflow.getHandle(cycleWorkflowId(id)).query(cycleStateQuery);
           console.log(
-            `${view.name}（${view.cycleId}）状态：${view.status}，规划时间 ${planNow(view.clock, Date.now()).slice(0, 10)}`,
+            `${view.name}（${view.cycleId}）状态：${view.status}，规划时间 ${shanghaiDate(planNow(view.clock, Date.now()))}`,
           );
           console.log(
-            `窗口：${view.window.opensAt.slice(0, 10)} 至 报送 ${view.window.submissionDueAt.slice(0, 10)}，审核 ${view.window.reviewDueAt.slice(0, 10)}`,
+            `窗口：${shanghaiDate(view.window.opensAt)} 至 报送 ${shanghaiDate(view.window.submissionDueAt)}，审核 ${shanghaiDate(view.window.reviewDueAt)}`,
           );
           console.log(`项目：${view.projects.filter((p) => p.done).length}/${view.projects.length} 已办结`);
           if (view.summary) {
@@ -251,7 +252,7 @@ export function registerCycleCommands(program: Command): void {
           args: [{ actor: actorFrom(opts, '督导处:inspector'), window, reason: opts.reason }],
         });
         console.log(
-          `已延长：报送截止 ${view.window.submissionDueAt.slice(0, 10)}，审核截止 ${view.window.reviewDueAt.slice(0, 10)}`,
+          `已延长：报送截止 ${shanghaiDate(view.window.submissionDueAt)}，审核截止 ${shanghaiDate(view.window.reviewDueAt)}`,
         );
       }),
     ),

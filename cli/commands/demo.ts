@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { shanghaiDate } from '../../domain/calendar';
 import { planNow } from '../../domain/clock';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
@@ -114,7 +115,7 @@ async function runDemo(
         for (const { view } of views) rag[view.rag.rag]++;
         const done = state.projects.filter((p) => p.done).length;
         process.stdout.write(
-          `\r规划时间 ${planNow(state.clock, Date.now()).slice(0, 10)}  已办结 ${done}/${state.projects.length}  🔴${rag.red} 🟡${rag.amber} 🟢${rag.green}   `,
+          `\r规划时间 ${shanghaiDate(planNow(state.clock, Date.now()))}  已办结 ${done}/${state.projects.length}  🔴${rag.red} 🟡${rag.amber} 🟢${rag.green}   `,
         );
       }
       await new Promise((r) => setTimeout(r, 150));

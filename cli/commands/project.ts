@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
+import { shanghaiDate } from '../../domain/calendar';
 import { actorFrom, withActorOption } from '../actor';
 import { withTemporal } from '../context';
-import { queryProject, resolveProject, sendCommand, shanghai } from '../projects';
+import { commandAction, queryProject, resolveProject, shanghai } from '../projects';
 import { renderTable, ragDot } from '../table';
 import { run } from '../run';
 import { ragLabel } from '../../domain/rag';
+
+type Reasoned = { as?: string; cycle?: string; reason: string };
+const inspectorFrom = (opts: { as?: string }) => actorFrom(opts, '督导处:inspector');
 
 export function registerProjectCommands(program: Command): void {
   const project = program
@@ -25,7 +29,7 @@ export function registerProjectCommands(program: Command): void {
             `${s.title}（${s.projectId}）  ${ragDot[view.rag.rag]}  ${ragLabel[view.rag.rag]}：${view.rag.reason}`,
           );
           console.log(
-            `牵头单位：${s.leadUnit}  配合单位：${s.coUnits.join('、') || '无'}  状态：${s.status}  规划时间：${view.now.slice(0, 10)}`,
+            `牵头单位：${s.leadUnit}  配合单位：${s.coUnits.join('、') || '无'}  状态：${s.status}  规划时间：${shanghaiDate(view.now)}`,
           );
           console.log(
             renderTable(
@@ -73,23 +77,16 @@ export function registerProjectCommands(program: Command): void {
       .requiredOption('--reason <原因>')
       .option('--cycle <周期编号>'),
     '督导处:inspector',
-  ).action((id: string, opts) =>
-    run(() =>
-      withTemporal(async (client) => {
-        await sendCommand(
-          client,
-          id,
-          {
-            type: 'reassign',
-            actor: actorFrom(opts, '督导处:inspector'),
-            assignmentId: id,
-            toUnit: opts.to,
-            reason: opts.reason,
-          },
-          opts.cycle,
-        );
-        console.log(`已将 ${id} 转办给${opts.to}。`);
+  ).action(
+    commandAction<Reasoned & { to: string }>(
+      (id, opts) => ({
+        type: 'reassign',
+        actor: inspectorFrom(opts),
+        assignmentId: id,
+        toUnit: opts.to,
+        reason: opts.reason,
       }),
+      (id, opts) => `已将 ${id} 转办给${opts.to}。`,
     ),
   );
 
@@ -105,17 +102,10 @@ export function registerProjectCommands(program: Command): void {
         .requiredOption('--reason <原因>')
         .option('--cycle <周期编号>'),
       '督导处:inspector',
-    ).action((id: string, opts) =>
-      run(() =>
-        withTemporal(async (client) => {
-          await sendCommand(
-            client,
-            id,
-            { type, actor: actorFrom(opts, '督导处:inspector'), reason: opts.reason },
-            opts.cycle,
-          );
-          console.log(`已${label}：${id}。`);
-        }),
+    ).action(
+      commandAction<Reasoned>(
+        (_id, opts) => ({ type, actor: inspectorFrom(opts), reason: opts.reason }),
+        (id) => `已${label}：${id}。`,
       ),
     );
   }

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { actorFrom, withActorOption } from '../actor';
 import { withTemporal } from '../context';
-import { listProjectViews, sendCommand, shanghai } from '../projects';
+import { commandAction, endOfShanghaiDay, listProjectViews, shanghai } from '../projects';
 import { renderTable } from '../table';
 import { run } from '../run';
+
+type Commented = { as?: string; cycle?: string; comment: string };
+const inspectorFrom = (opts: { as?: string }) => actorFrom(opts, '督导处:inspector');
 
 export function registerReviewCommands(program: Command): void {
   const review = program.command('review').description('督导处：审核报告、审批延期');
@@ -69,23 +72,13 @@ export function registerReviewCommands(program: Command): void {
       .option('--comment <意见>', '审核意见', '')
       .option('--cycle <周期编号>'),
     '督导处:inspector',
-  ).action((id: string, opts) =>
-    run(() =>
-      withTemporal(async (client) => {
-        const view = await sendCommand(
-          client,
-          id,
-          {
-            type: 'approve',
-            actor: actorFrom(opts, '督导处:inspector'),
-            milestoneId: id,
-            comment: opts.comment,
-          },
-          opts.cycle,
-        );
+  ).action(
+    commandAction<Commented>(
+      (id, opts) => ({ type: 'approve', actor: inspectorFrom(opts), milestoneId: id, comment: opts.comment }),
+      (id, _opts, view) => {
         const m = view.state.milestones.find((x) => x.milestoneId === id);
-        console.log(`已审核通过 ${id}：${m?.outcome === 'met' ? '目标已达成' : '目标未达成'}。`);
-      }),
+        return `已审核通过 ${id}：${m?.outcome === 'met' ? '目标已达成' : '目标未达成'}。`;
+      },
     ),
   );
 
@@ -96,22 +89,10 @@ export function registerReviewCommands(program: Command): void {
       .requiredOption('--comment <意见>', '退回意见')
       .option('--cycle <周期编号>'),
     '督导处:inspector',
-  ).action((id: string, opts) =>
-    run(() =>
-      withTemporal(async (client) => {
-        await sendCommand(
-          client,
-          id,
-          {
-            type: 'return',
-            actor: actorFrom(opts, '督导处:inspector'),
-            milestoneId: id,
-            comment: opts.comment,
-          },
-          opts.cycle,
-        );
-        console.log(`已退回 ${id}，意见：${opts.comment}`);
-      }),
+  ).action(
+    commandAction<Commented>(
+      (id, opts) => ({ type: 'return', actor: inspectorFrom(opts), milestoneId: id, comment: opts.comment }),
+      (id, opts) => `已退回 ${id}，意见：${opts.comment}`,
     ),
   );
 
@@ -125,27 +106,21 @@ export function registerReviewCommands(program: Command): void {
       .option('--comment <意见>', '审批意见', '')
       .option('--cycle <周期编号>'),
     '督导处:inspector',
-  ).action((requestId: string, opts) =>
-    run(() =>
-      withTemporal(async (client) => {
+  ).action(
+    commandAction<Commented & { grant?: boolean; deny?: boolean; until?: string }>(
+      (requestId, opts) => {
         if (Boolean(opts.grant) === Boolean(opts.deny)) throw new Error('请在 --grant 与 --deny 中选择一个');
-        const milestoneId = requestId.replace(/\/ext-\d+$/, '');
-        await sendCommand(
-          client,
-          milestoneId,
-          {
-            type: 'decideExtension',
-            actor: actorFrom(opts, '督导处:inspector'),
-            milestoneId,
-            requestId,
-            grant: Boolean(opts.grant),
-            comment: opts.comment,
-            ...(opts.until ? { newDueAt: new Date(`${opts.until}T23:59:59+08:00`).toISOString() } : {}),
-          },
-          opts.cycle,
-        );
-        console.log(`${opts.grant ? '已同意' : '已驳回'}延期申请 ${requestId}。`);
-      }),
+        return {
+          type: 'decideExtension',
+          actor: inspectorFrom(opts),
+          milestoneId: requestId.replace(/\/ext-\d+$/, ''),
+          requestId,
+          grant: Boolean(opts.grant),
+          comment: opts.comment,
+          ...(opts.until ? { newDueAt: endOfShanghaiDay(opts.until) } : {}),
+        };
+      },
+      (requestId, opts) => `${opts.grant ? '已同意' : '已驳回'}延期申请 ${requestId}。`,
     ),
   );
 }

@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import { actorFrom, withActorOption } from '../actor';
 import { withTemporal } from '../context';
-import { listProjectViews, sendCommand, shanghai } from '../projects';
+import { commandAction, endOfShanghaiDay, listProjectViews, shanghai } from '../projects';
 import { evidenceFrom, valueFrom } from '../evidence';
 import { renderTable, ragDot } from '../table';
 import { run } from '../run';
 import { milestoneRag } from '../../domain/rag';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
+const isContribution = (id: string) => id.includes('/co:');
+type Common = { as?: string; cycle?: string };
+type SubmitOptions = Common & { narrative: string; value: string[]; evidence: string[] };
+type ExtensionOptions = Common & { until: string; reason: string };
 const phaseLabel: Record<string, string> = {
   scheduled: '待交办',
   assigned: '办理中',
@@ -64,17 +68,10 @@ export function registerTaskCommands(program: Command): void {
 
   withActorOption(
     task.command('ack <交办编号>').description('签收交办事项').option('--cycle <周期编号>'),
-  ).action((id: string, opts) =>
-    run(() =>
-      withTemporal(async (client) => {
-        await sendCommand(
-          client,
-          id,
-          { type: 'acknowledge', actor: actorFrom(opts), assignmentId: id },
-          opts.cycle,
-        );
-        console.log(`已签收 ${id}。`);
-      }),
+  ).action(
+    commandAction<Common>(
+      (id, opts) => ({ type: 'acknowledge', actor: actorFrom(opts), assignmentId: id }),
+      (id) => `已签收 ${id}。`,
     ),
   );
 
@@ -86,32 +83,20 @@ export function registerTaskCommands(program: Command): void {
       .option('--value <序号=数值>', '目标值实际完成情况，可多次，例如 --value 1=82', collect, [])
       .option('--evidence <文件|编号=哈希>', '佐证材料，可多次', collect, [])
       .option('--cycle <周期编号>'),
-  ).action((id: string, opts) =>
-    run(() =>
-      withTemporal(async (client) => {
-        const actor = actorFrom(opts);
-        const values = (opts.value as string[]).map(valueFrom);
-        const evidence = (opts.evidence as string[]).map(evidenceFrom);
-        const command = id.includes('/co:')
-          ? {
-              type: 'submitContribution' as const,
-              actor,
-              assignmentId: id,
-              narrative: opts.narrative,
-              values,
-              evidence,
-            }
-          : {
-              type: 'submitReport' as const,
-              actor,
-              milestoneId: id,
-              narrative: opts.narrative,
-              values,
-              evidence,
-            };
-        await sendCommand(client, id, command, opts.cycle);
-        console.log(`已报送 ${id}${command.type === 'submitReport' ? '，等待督导处审核' : ''}。`);
-      }),
+  ).action(
+    commandAction<SubmitOptions>(
+      (id, opts) => {
+        const report = {
+          actor: actorFrom(opts),
+          narrative: opts.narrative,
+          values: opts.value.map(valueFrom),
+          evidence: opts.evidence.map(evidenceFrom),
+        };
+        return isContribution(id)
+          ? { type: 'submitContribution', assignmentId: id, ...report }
+          : { type: 'submitReport', milestoneId: id, ...report };
+      },
+      (id) => `已报送 ${id}${isContribution(id) ? '' : '，等待督导处审核'}。`,
     ),
   );
 
@@ -122,25 +107,19 @@ export function registerTaskCommands(program: Command): void {
       .requiredOption('--until <日期>', '申请的新期限 YYYY-MM-DD')
       .requiredOption('--reason <原因>', '延期原因')
       .option('--cycle <周期编号>'),
-  ).action((id: string, opts) =>
-    run(() =>
-      withTemporal(async (client) => {
-        const requestedDueAt = new Date(`${opts.until}T23:59:59+08:00`).toISOString();
-        const view = await sendCommand(
-          client,
-          id,
-          {
-            type: 'requestExtension',
-            actor: actorFrom(opts),
-            milestoneId: id,
-            reason: opts.reason,
-            requestedDueAt,
-          },
-          opts.cycle,
-        );
-        const request = view.state.milestones.find((m) => m.milestoneId === id)?.extensions.at(-1);
-        console.log(`已提交延期申请 ${request?.requestId ?? ''}，等待督导处审批。`);
+  ).action(
+    commandAction<ExtensionOptions>(
+      (id, opts) => ({
+        type: 'requestExtension',
+        actor: actorFrom(opts),
+        milestoneId: id,
+        reason: opts.reason,
+        requestedDueAt: endOfShanghaiDay(opts.until),
       }),
+      (id, _opts, view) => {
+        const request = view.state.milestones.find((m) => m.milestoneId === id)?.extensions.at(-1);
+        return `已提交延期申请 ${request?.requestId ?? ''}，等待督导处审批。`;
+      },
     ),
   );
 }
