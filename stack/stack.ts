@@ -2,6 +2,8 @@ import type { Worker } from '@temporalio/worker';
 import { connectDatabase, type DatabaseHandle } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
 import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { rebuildLive, staleModels } from '../db/projections/rebuild';
 import { ensurePostgres, redactDatabaseUrl, type PostgresEndpoint } from './postgres';
 import { ensureTemporal, type TemporalEndpoint } from './temporal';
 import { createWorker, DEFAULT_TASK_QUEUE } from '../worker/worker';
@@ -41,6 +43,8 @@ export async function startStack(
       `数据库：${redactDatabaseUrl(postgres.url)}（${postgres.source === 'embedded' ? '内置' : 'DATABASE_URL'}${applied ? `，已执行 ${applied} 个迁移` : ''}）`,
     );
 
+    await refreshStaleModels(database.db, log);
+
     const temporal = await ensureTemporal({ log });
     cleanups.push(temporal.stop);
     const taskQueue = process.env.DUDAO_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
@@ -63,4 +67,18 @@ export async function startStack(
     await unwind();
     throw err;
   }
+}
+
+/**
+ * Read models built by an older version of their projection are rebuilt from the log before the
+ * worker appends again, so reports never mix rows of two versions of a rule.
+ */
+async function refreshStaleModels(db: Kysely<Database>, log: (line: string) => void): Promise<void> {
+  const stale = await staleModels(db);
+  if (stale.length === 0) return;
+  log(
+    `读模型投影已更新（${stale.map((m) => `${m.name} v${m.built}→v${m.current}`).join('，')}），正在从事件日志重建……`,
+  );
+  const { events } = await rebuildLive(db, { only: stale.map((m) => m.name) });
+  log(`已重建 ${stale.length} 个读模型（${events} 条事件）。`);
 }

@@ -218,7 +218,8 @@ async function loadPolicies(
 
 export const projectStatusModel: ReadModel<ProjectStatusState, RagPolicy> = {
   name: 'project_status',
-  version: 1,
+  // 2: colours follow the one rule of domain/rag.ts.
+  version: 2,
   scope: 'projectId',
   tables: { projects: ['project_id'], milestones: ['project_id', 'milestone_id'] },
   evolve: evolveProjectStatus,

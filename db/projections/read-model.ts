@@ -159,9 +159,10 @@ async function advanceCheckpoint(db: Db, schema: string, model: ReadModel, posit
     .withSchema(schema)
     .insertInto('projection_checkpoints')
     .values({ name: model.name, version: model.version, position })
+    // The version stays the one the rows were first built with: only a rebuild (which starts the
+    // checkpoint afresh) makes rows of an older projection version current again.
     .onConflict((oc) =>
       oc.column('name').doUpdateSet({
-        version: model.version,
         position: sql<string>`GREATEST(projection_checkpoints.position, excluded.position)`,
       }),
     )

@@ -91,6 +91,15 @@ export async function compareModels(
   return compare(models, await checksums(db, schemaA, models), await checksums(db, schemaB, models));
 }
 
+/** Live models whose rows were built by another version of their projection than the code's. */
+export async function staleModels(db: Db): Promise<{ name: string; built: number; current: number }[]> {
+  const rows = await db.selectFrom('projection_checkpoints').select(['name', 'version']).execute();
+  const built = new Map(rows.map((r) => [r.name, r.version]));
+  return readModels
+    .filter((m) => built.has(m.name) && built.get(m.name) !== m.version)
+    .map((m) => ({ name: m.name, built: built.get(m.name)!, current: m.version }));
+}
+
 /** Drops a scratch schema made by an as-of or verification rebuild. */
 export async function dropScratchSchema(db: Db, schema: string): Promise<void> {
   assertSchemaName(schema);
