@@ -16,6 +16,11 @@ export interface DatabaseHandle {
 
 export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
   const pool = new Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server ends (a restart, or Ctrl-C reaching the embedded server first)
+  // must not take the process down; the pool replaces it on next use.
+  pool.on('error', (err) => {
+    if ((err as { code?: string }).code !== '57P01') console.error(`数据库连接中断：${err.message}`);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, url, close: () => db.destroy() };
 }

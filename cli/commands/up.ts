@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import exitHook from 'async-exit-hook';
 import { startStack, type RunningStack } from '../../stack/stack';
 import { redactDatabaseUrl } from '../../stack/postgres';
 import { run } from '../run';
@@ -13,17 +14,23 @@ export function printBanner(stack: RunningStack): void {
   console.log('  按 Ctrl-C 停止。');
 }
 
-/** Waits for Ctrl-C (or SIGTERM), then stops everything that was started. */
+/**
+ * Runs until Ctrl-C (or SIGTERM), then stops everything that was started, in order. The stop is an
+ * exit hook: the embedded PostgreSQL registers one too, and the process ends only when both are
+ * done, instead of when the first hook finishes.
+ */
 export async function holdUntilSignalled(stack: RunningStack): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    void stack.running.then(stop, stop);
-  });
-  console.log('\n正在停止……');
-  await stack.stop();
-  console.log('已停止。再次运行 dudao up 即可继续所有进行中的流程。');
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      console.log('\n正在停止……');
+      await stack.stop();
+      console.log('已停止。再次运行 dudao up 即可继续所有进行中的流程。');
+    })());
+  exitHook.forceExitTimeout(30_000);
+  exitHook((done) => void stop().finally(done));
+  await stack.running.catch(() => undefined);
+  await stop();
 }
 
 export function registerUpCommand(program: Command): void {
