@@ -81,7 +81,7 @@ export function webRoutes(deps: ApiDeps) {
       403,
     );
   const pickCycle = async (c: Context<AppEnv>) => {
-    const cycles = await listCycles(deps.client);
+    const cycles = await listCycles(deps.client, deps.taskQueue);
     const requested = c.req.query('cycle');
     const cycleId =
       requested ?? cycles.find((x) => x.status === 'RUNNING')?.cycleId ?? cycles[0]?.cycleId ?? null;
@@ -91,7 +91,7 @@ export function webRoutes(deps: ApiDeps) {
   pages.get('/inspector', async (c) => {
     if (c.get('principal').role !== 'inspector') return denied(c);
     const { cycles, cycleId } = await pickCycle(c);
-    const rows = cycleId ? await board(deps.client, cycleId) : [];
+    const rows = cycleId ? await board(deps.client, [cycleId]) : [];
     const plan = await loadPlanVersion(deps.db)
       .then(({ planId, version, plan }) => ({
         planId,
@@ -123,7 +123,16 @@ export function webRoutes(deps: ApiDeps) {
     return render(
       c,
       '单位待办',
-      unitBody(p.unit!, cycles, cycleId, await inbox(deps.client, p.unit!, cycleId ?? undefined)),
+      unitBody(
+        p.unit!,
+        cycles,
+        cycleId,
+        await inbox(
+          deps.client,
+          p.unit!,
+          cycleId ? [cycleId] : cycles.filter((x) => x.status === 'RUNNING').map((x) => x.cycleId),
+        ),
+      ),
     );
   });
 

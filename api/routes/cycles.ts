@@ -93,7 +93,7 @@ export function cycleRoutes(deps: ApiDeps) {
     })
     .openapi(list, async (c) => {
       requireAction(c.get('principal'), 'readCycles');
-      return c.json(await listCycles(deps.client), 200);
+      return c.json(await listCycles(deps.client, deps.taskQueue), 200);
     })
     .openapi(start, async (c) => {
       requireAction(c.get('principal'), 'startCycle');

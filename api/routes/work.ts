@@ -20,6 +20,7 @@ import {
   SubmitBody,
 } from '../schemas';
 import { board, inbox, projectView, runCommand, type BoardRow } from '../services/projects';
+import { cyclesInScope } from '../services/cycles';
 import type { ProjectCommand } from '../../domain/commands';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -152,13 +153,17 @@ export function workRoutes(deps: ApiDeps) {
   };
   const readBoard = async (c: Context<AppEnv>, cycle?: string) => {
     requireAction(c.get('principal'), 'readBoard');
-    return board(deps.client, cycle);
+    return board(deps.client, await cyclesInScope(deps.client, deps.taskQueue, cycle));
   };
 
   return newRouter()
     .openapi(routes.inbox, async (c) => {
       const { unit, cycle } = c.req.valid('query');
-      return c.json(await inbox(deps.client, inboxUnit(c.get('principal'), unit), cycle), 200);
+      const forUnit = inboxUnit(c.get('principal'), unit);
+      return c.json(
+        await inbox(deps.client, forUnit, await cyclesInScope(deps.client, deps.taskQueue, cycle)),
+        200,
+      );
     })
     .openapi(routes.board, async (c) => c.json(await readBoard(c, c.req.valid('query').cycle), 200))
     .openapi(routes.queue, async (c) =>

@@ -106,15 +106,26 @@ export interface CycleListRow {
   startedAt: string;
 }
 
-export async function listCycles(client: Client): Promise<CycleListRow[]> {
+/**
+ * The cycles this deployment runs: those on its task queue. A namespace may be shared (other
+ * deployments, tests), and their workflows may have no worker here to answer queries.
+ */
+export async function listCycles(client: Client, taskQueue: string): Promise<CycleListRow[]> {
   const rows: CycleListRow[] = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowType = 'inspectionCycleWorkflow'` }))
+  const query = `WorkflowType = 'inspectionCycleWorkflow' AND TaskQueue = '${taskQueue.replace(/'/g, "\\'")}'`;
+  for await (const wf of client.workflow.list({ query }))
     rows.push({
       cycleId: wf.workflowId.replace(/^cycle-/, ''),
       status: wf.status.name,
       startedAt: wf.startTime.toISOString(),
     });
   return rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
+/** The given cycle, or every running cycle of this deployment. */
+export async function cyclesInScope(client: Client, taskQueue: string, cycleId?: string): Promise<string[]> {
+  if (cycleId) return [cycleId];
+  return (await listCycles(client, taskQueue)).filter((c) => c.status === 'RUNNING').map((c) => c.cycleId);
 }
 
 /** The cycle's state with its plan-time "now" recomputed at the caller's time. */

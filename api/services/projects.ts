@@ -57,10 +57,15 @@ export interface InboxItem {
   targets: Target[];
 }
 
-/** A unit's open steps across running projects, soonest due first. */
-export async function inbox(client: Client, unit: string, cycleId?: string): Promise<InboxItem[]> {
+/** Running project views of the given cycles, for one unit or all. */
+async function projectViews(client: Client, cycleIds: string[], unit?: string) {
+  return (await Promise.all(cycleIds.map((cycleId) => listProjectViews(client, { unit, cycleId })))).flat();
+}
+
+/** A unit's open steps across the given cycles' running projects, soonest due first. */
+export async function inbox(client: Client, unit: string, cycleIds: string[]): Promise<InboxItem[]> {
   const items: InboxItem[] = [];
-  for (const { view } of await listProjectViews(client, { unit, cycleId })) {
+  for (const { view } of await projectViews(client, cycleIds, unit)) {
     const s = view.state;
     if (s.status !== 'active' && s.status !== 'suspended') continue;
     for (const m of s.milestones) {
@@ -118,10 +123,9 @@ export interface BoardRow {
   }[];
 }
 
-/** Every running project of a cycle (or all cycles) with its colours: the 督导处 board. */
-export async function board(client: Client, cycleId?: string): Promise<BoardRow[]> {
-  const views = await listProjectViews(client, cycleId ? { cycleId } : {});
-  return views
+/** Every running project of the given cycles with its colours: the 督导处 board. */
+export async function board(client: Client, cycleIds: string[]): Promise<BoardRow[]> {
+  return (await projectViews(client, cycleIds))
     .map(({ view }) => boardRow(view))
     .sort((a, b) => a.cycleId.localeCompare(b.cycleId) || a.itemId.localeCompare(b.itemId));
 }

@@ -147,6 +147,22 @@ describe('HTTP API', () => {
       expect(stored.map((r) => r.token_hash)).not.toContain(live.token);
     });
 
+    it('refuses an expired session', async () => {
+      const temp = await Session.signIn(s.url, 'aud');
+      const aud = await s.t.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', 'aud')
+        .executeTakeFirstOrThrow();
+      await s.t.db
+        .updateTable('sessions')
+        .set({ expires_at: '2000-01-01T00:00:00Z' })
+        .where('user_id', '=', aud.id)
+        .execute();
+      await expectError(await temp.get('/api/cycles'), 401, 'unauthenticated');
+      as.auditor = await Session.signIn(s.url, 'aud');
+    });
+
     it('signs out: the session no longer works', async () => {
       const temp = await Session.signIn(s.url, 'aud');
       expect((await temp.request('DELETE', '/api/session')).status).toBe(204);

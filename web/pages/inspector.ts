@@ -147,7 +147,25 @@ export function inspectorBody(p: InspectorPage): Html {
         }
       </section>
     </div>
+    ${p.cycleId && p.cycles.find((c) => c.cycleId === p.cycleId)?.status === 'RUNNING' ? cycleForms(p.cycleId) : ''}
     ${startForm(p.plan)}`;
+}
+
+/** Extending or cancelling the selected cycle (the workflow re-checks that the actor is 督导处). */
+function cycleForms(cycleId: string): Html {
+  return html`<section id="cycle-actions">
+    <h2>调整本周期（${cycleId}）</h2>
+    <form data-action="/api/cycles/${encodeURIComponent(cycleId)}/extend" class="inline">
+      <label>新的报送截止 <input type="date" name="submissionDueAt" required /></label>
+      <label>新的审核截止（可选） <input type="date" name="reviewDueAt" /></label>
+      <label>原因 <input name="reason" required /></label>
+      <button type="submit">延长周期</button>
+    </form>
+    <form data-action="/api/cycles/${encodeURIComponent(cycleId)}/cancel" class="inline">
+      <label>撤销原因 <input name="reason" required /></label>
+      <button type="submit" class="secondary">撤销周期</button>
+    </form>
+  </section>`;
 }
 
 function startForm(plan: InspectorPage['plan']): Html {
