@@ -215,12 +215,15 @@ export const Timeline = z
   .object({
     streamId: z.string(),
     events: z.array(TimelineEvent),
-    verdict: z.object({
-      ok: z.boolean(),
-      events: z.number(),
-      brokenAt: z.object({ seq: z.number(), eventId: z.string(), reason: z.string() }).nullable(),
-      lastHash: z.string().nullable(),
-    }),
+    verdict: z
+      .object({
+        ok: z.boolean(),
+        checked: z.enum(['history', 'log']),
+        events: z.number(),
+        findings: z.array(z.string()),
+        lastHash: z.string().nullable(),
+      })
+      .nullable(),
   })
   .openapi('Timeline');
 

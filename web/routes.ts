@@ -144,7 +144,7 @@ export function webRoutes(deps: ApiDeps) {
     const cycle = cycleId ? await showCycle(deps.client, cycleId).catch(() => null) : null;
     const stream =
       cycleId && (itemId ? projectWorkflowId(cycleWorkflowId(cycleId), itemId) : cycleWorkflowId(cycleId));
-    const t = stream ? await timeline(deps.db, stream) : null;
+    const t = stream ? await timeline(deps.client, deps.db, stream) : null;
     return render(
       c,
       '审计：时间线与报表',

@@ -106,14 +106,14 @@ export function recordRoutes(deps: ApiDeps) {
     .openapi(cycleTimeline, async (c) => {
       requireAction(c.get('principal'), 'readTimeline');
       const { cycleId } = c.req.valid('param');
-      const t = await timeline(deps.db, cycleWorkflowId(cycleId));
+      const t = await timeline(deps.client, deps.db, cycleWorkflowId(cycleId));
       if (t.events.length === 0) throw notFound(`找不到周期 ${cycleId} 的事件`);
       return c.json(t, 200);
     })
     .openapi(projectTimeline, async (c) => {
       requireAction(c.get('principal'), 'readTimeline');
       const { cycleId, itemId } = c.req.valid('param');
-      const t = await timeline(deps.db, projectWorkflowId(cycleWorkflowId(cycleId), itemId));
+      const t = await timeline(deps.client, deps.db, projectWorkflowId(cycleWorkflowId(cycleId), itemId));
       if (t.events.length === 0) throw notFound(`找不到项目 ${itemId} 的事件`);
       return c.json(t, 200);
     })

@@ -1,41 +1,39 @@
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
-import { chainHash, GENESIS_HASH, readStream, type RecordedEvent } from '../../db/event-store';
-import { DomainEvent } from '../../domain/events';
+import { readStream, type RecordedEvent } from '../../db/event-store';
+import { chainFindings, findingLabel } from '../../audit/compare';
+import { liveSource } from '../../audit/source';
+import { verifyStreams } from '../../audit/verify';
 
 export interface Verdict {
   ok: boolean;
+  /** `history`: the workflow's Temporal history against the log and its hash chain; `log`: the chain alone. */
+  checked: 'history' | 'log';
   events: number;
-  /** The first event whose link or hash does not match, when the chain is broken. */
-  brokenAt: { seq: number; eventId: string; reason: string } | null;
+  /** Each disagreement, in Chinese. */
+  findings: string[];
   lastHash: string | null;
 }
 
-/** Recomputes a stream's hash chain from its first event: the auditor's verify verdict. */
-export function verifyChain(events: RecordedEvent[]): Verdict {
-  let prev = GENESIS_HASH;
-  for (const e of events) {
-    const { position: _position, hash, prevHash, ...event } = e;
-    if (prevHash !== prev)
-      return {
-        ok: false,
-        events: events.length,
-        brokenAt: { seq: e.seq, eventId: e.eventId, reason: '链接断开：前序哈希不符' },
-        lastHash: null,
-      };
-    if (chainHash(prev, DomainEvent.parse(event)) !== hash)
-      return {
-        ok: false,
-        events: events.length,
-        brokenAt: { seq: e.seq, eventId: e.eventId, reason: '内容被改动：哈希不符' },
-        lastHash: null,
-      };
-    prev = hash;
+/**
+ * The auditor's verify verdict for one stream, as `dudao audit verify` reaches it. When the history
+ * is gone (retention) or unreachable, the log's own hash chain is still checked.
+ */
+async function verdictOf(client: Client, db: Kysely<Database>, events: RecordedEvent[]): Promise<Verdict> {
+  const base = { events: events.length, lastHash: events.at(-1)?.hash ?? null };
+  const streamId = events[0]!.streamId;
+  try {
+    const { streams } = await verifyStreams(liveSource(client, db, { workflowId: streamId }));
+    const findings = streams.flatMap((s) => s.findings).map(findingLabel);
+    return { ...base, ok: findings.length === 0, checked: 'history', findings };
+  } catch {
+    const findings = chainFindings(events).map(findingLabel);
+    return { ...base, ok: findings.length === 0, checked: 'log', findings };
   }
-  return { ok: true, events: events.length, brokenAt: null, lastHash: events.at(-1)?.hash ?? null };
 }
 
-export async function timeline(db: Kysely<Database>, streamId: string) {
+export async function timeline(client: Client, db: Kysely<Database>, streamId: string) {
   const events = await readStream(db, streamId);
-  return { streamId, events, verdict: verifyChain(events) };
+  return { streamId, events, verdict: events.length ? await verdictOf(client, db, events) : null };
 }

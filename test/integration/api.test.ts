@@ -476,7 +476,12 @@ describe('HTTP API', () => {
         events: { type: string }[];
         verdict: { ok: boolean; events: number };
       }>(`/api/timeline/cycles/${cycleId}/projects/${item.id}`);
-      expect(project.verdict).toMatchObject({ ok: true, events: project.events.length });
+      expect(project.verdict).toMatchObject({
+        ok: true,
+        checked: 'history',
+        findings: [],
+        events: project.events.length,
+      });
       expect(project.events[0]!.type).toBe('ProjectStarted');
       const cycle = await as.auditor.json<{ events: { type: string }[]; verdict: { ok: boolean } }>(
         `/api/timeline/cycles/${cycleId}`,

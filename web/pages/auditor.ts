@@ -1,10 +1,10 @@
 import type { RecordedEvent } from '../../db/event-store';
 import type { CycleListRow } from '../../api/services/cycles';
 import type { Verdict } from '../../api/services/audit';
+import { describeEvent } from '../../audit/describe';
 import { reportTitles, type ReportName } from '../../api/services/reports';
 import { roleLabel } from '../../domain/principal';
 import { dateTime, html, type Html } from '../html';
-import { eventText } from '../labels';
 import { cyclePicker } from './inspector';
 
 export interface AuditorPage {
@@ -12,7 +12,7 @@ export interface AuditorPage {
   cycleId: string | null;
   projects: { projectId: string; done: boolean }[];
   itemId: string | null;
-  timeline: { title: string; events: RecordedEvent[]; verdict: Verdict } | null;
+  timeline: { title: string; events: RecordedEvent[]; verdict: Verdict | null } | null;
 }
 
 export function auditorBody(p: AuditorPage): Html {
@@ -60,15 +60,20 @@ export function auditorBody(p: AuditorPage): Html {
 }
 
 function timelineSection(t: NonNullable<AuditorPage['timeline']>): Html {
+  const v = t.verdict;
   return html`<section id="timeline" data-live>
     <h2>${t.title}</h2>
-    <p class="verdict ${t.verdict.ok ? 'ok' : 'broken'}" data-verdict>
-      ${
-        t.verdict.ok
-          ? `校验通过：${t.verdict.events} 条事件的哈希链完整${t.verdict.lastHash ? `，末端哈希 ${t.verdict.lastHash.slice(0, 16)}…` : ''}`
-          : `校验失败：第 ${t.verdict.brokenAt?.seq} 条事件（${t.verdict.brokenAt?.eventId}）${t.verdict.brokenAt?.reason}`
-      }
-    </p>
+    ${
+      v
+        ? html`<p class="verdict ${v.ok ? 'ok' : 'broken'}" data-verdict>
+            ${
+              v.ok
+                ? `校验通过：${v.events} 条事件${v.checked === 'history' ? '与 Temporal 执行历史一致，' : '（执行历史不可用，仅校验日志）'}哈希链完整${v.lastHash ? `，末端哈希 ${v.lastHash.slice(0, 16)}…` : ''}`
+                : `校验失败：${v.findings.join('；')}`
+            }
+          </p>`
+        : html`<p class="empty">暂无事件。</p>`
+    }
     <table>
       <thead>
         <tr>
@@ -80,29 +85,25 @@ function timelineSection(t: NonNullable<AuditorPage['timeline']>): Html {
         </tr>
       </thead>
       <tbody>
-        ${t.events.map(
-          (e) =>
-            html`<tr data-event="${e.type}">
-              <td>${e.seq}</td>
-              <td>${dateTime(e.at)}</td>
-              <td>${eventText[e.type] ?? e.type}</td>
-              <td>
-                ${roleLabel[e.actor.role]}${e.actor.unit ? `·${e.actor.unit}` : ''}（${e.actor.userId}）
-              </td>
-              <td><small>${summary(e)}</small></td>
-            </tr>`,
-        )}
+        ${t.events.map((e) => {
+          const d = describeEvent(e);
+          return html`<tr data-event="${e.type}">
+            <td>${e.seq}</td>
+            <td>${dateTime(e.at)}</td>
+            <td>${d.label}</td>
+            <td>${roleLabel[e.actor.role]}${d.unit ? `·${d.unit}` : ''}（${e.actor.userId}）</td>
+            <td>${d.detail} ${d.evidence.map((x) => evidenceLink(x))}</td>
+          </tr>`;
+        })}
       </tbody>
     </table>
   </section>`;
 }
 
-/** The fields of an event a person reads, without the bulky ones (milestone plans, targets). */
-function summary(e: RecordedEvent): string {
-  const d = e.data as Record<string, unknown>;
-  return Object.entries(d)
-    .filter(([k]) => !['milestones', 'targets', 'items', 'policy', 'scope', 'itemIds'].includes(k))
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join('；')
-    .slice(0, 300);
+/** Evidence as describeEvent gives it (`<ref> sha256:<hash>`): a download link when stored here. */
+function evidenceLink(text: string): Html {
+  const hash = /sha256:([0-9a-f]{64})/.exec(text)?.[1];
+  return hash
+    ? html`<br /><a href="/api/evidence/${hash}">佐证材料 ${hash.slice(0, 12)}…</a>`
+    : html`<br />${text}`;
 }
