@@ -163,15 +163,17 @@ export function webRoutes(deps: ApiDeps) {
   });
 
   pages.get('/admin', (c) =>
-    render(
-      c,
-      '管理员',
-      html`<p>
-        账号管理在命令行进行：<code>dudao user add</code>、<code>dudao user list</code>、<code
-          >dudao user disable</code
-        >、<code>dudao token create</code>、<code>dudao token revoke</code>。
-      </p>`,
-    ),
+    c.get('principal').role !== 'admin'
+      ? denied(c)
+      : render(
+          c,
+          '管理员',
+          html`<p>
+            账号管理在命令行进行：<code>dudao user add</code>、<code>dudao user list</code>、<code
+              >dudao user disable</code
+            >、<code>dudao token create</code>、<code>dudao token revoke</code>。
+          </p>`,
+        ),
   );
   app.route('/', pages);
   return app;

@@ -62,7 +62,8 @@ export function sessionRoutes(deps: ApiDeps) {
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'Strict',
-      secure: new URL(c.req.url).protocol === 'https:',
+      // Behind a TLS-terminating proxy the request URL is http: DUDAO_SECURE_COOKIES=1 forces Secure.
+      secure: process.env.DUDAO_SECURE_COOKIES === '1' || new URL(c.req.url).protocol === 'https:',
       path: '/',
       maxAge: SESSION_HOURS * 3600,
     });
