@@ -22,7 +22,8 @@ const JSON_LIMIT = 256 * 1024;
 export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   app.onError(errorHandler(deps));
-  app.use(accessLog(deps));
+  // Pages poll every few seconds: one line per request only when asked for (DUDAO_ACCESS_LOG=1).
+  if (process.env.DUDAO_ACCESS_LOG === '1') app.use(accessLog(deps));
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
