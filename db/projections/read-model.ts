@@ -116,7 +116,14 @@ export async function applyToModel(
 
   const scoped = todo.filter((e) => scopeIdOf(model, e) !== null);
   if (scoped.length > 0) {
-    const scopeIds = [...new Set(scoped.map((e) => scopeIdOf(model, e)!))];
+    const scopeIds = [...new Set(scoped.map((e) => scopeIdOf(model, e)!))].sort();
+    // Streams append concurrently, and a cycle-scoped model's rows are shared by every project of
+    // the cycle: read-modify-write them one transaction at a time (in a fixed order, no deadlock).
+    for (const id of scopeIds) {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`${schema}.${model.name}`}), hashtext(${id}))`.execute(
+        db,
+      );
+    }
     const states = await loadStates(db, schema, model, scopeIds);
     const before = new Map([...states].map(([id, s]) => [id, snapshot(s)]));
     const context = model.loadContext ? await model.loadContext(db, schema, scoped) : () => undefined;
