@@ -11,6 +11,8 @@ import { registerDemoCommand } from './commands/demo';
 import { registerReportCommands } from './commands/report';
 import { registerProjectionCommands } from './commands/projections';
 import { registerAuditCommands } from './commands/audit';
+import { registerServeCommand } from './commands/serve';
+import { registerUserCommands } from './commands/users';
 
 const program = new Command('dudao')
   .description('督导：规划任务分工的督查督办引擎（Temporal 工作流 + 事件溯源）')
@@ -31,6 +33,8 @@ registerProjectCommands(program);
 registerReportCommands(program);
 registerProjectionCommands(program);
 registerAuditCommands(program);
+registerServeCommand(program);
+registerUserCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));

@@ -2,6 +2,9 @@ import type { Worker } from '@temporalio/worker';
 import { connectDatabase, type DatabaseHandle } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
 import type { Kysely } from 'kysely';
+import { Client, Connection } from '@temporalio/client';
+import { startWebServer } from '../api/server';
+import { SetupError } from './errors';
 import type { Database } from '../db/database';
 import { rebuildLive, staleModels } from '../db/projections/rebuild';
 import { ensurePostgres, redactDatabaseUrl, type PostgresEndpoint } from './postgres';
@@ -15,6 +18,8 @@ export interface RunningStack {
   database: DatabaseHandle;
   taskQueue: string;
   worker: Worker;
+  /** The web workspace and API. */
+  webUrl: string;
   /** Resolves when the worker stops. */
   running: Promise<void>;
   stop(): Promise<void>;
@@ -62,7 +67,21 @@ export async function startStack(
     });
     const notifier = startNotifier(database.db, defaultChannels(notify ?? log));
     cleanups.push(notifier.stop);
-    return { temporal, postgres, database, taskQueue, worker, running, stop: unwind };
+    const clientConnection = await Connection.connect(temporal.connectionOptions);
+    cleanups.push(() => clientConnection.close());
+    const web = await startWebServer({
+      db: database.db,
+      client: new Client({ connection: clientConnection, namespace: temporal.namespace }),
+      taskQueue,
+      log,
+    }).catch((err: Error) => {
+      throw new SetupError(
+        `网页工作台启动失败：${err.message}`,
+        '端口可能已被占用：设置 DUDAO_WEB_PORT（以及 DUDAO_WEB_HOST）换一个端口后重试。',
+      );
+    });
+    cleanups.push(web.stop);
+    return { temporal, postgres, database, taskQueue, worker, webUrl: web.url, running, stop: unwind };
   } catch (err) {
     await unwind();
     throw err;

@@ -11,6 +11,7 @@ export function printBanner(stack: RunningStack): void {
   if (stack.temporal.uiUrl) console.log(`  Temporal 界面   ${stack.temporal.uiUrl}`);
   console.log(`  数据库         ${redactDatabaseUrl(stack.postgres.url)}`);
   console.log(`  任务队列       ${stack.taskQueue}`);
+  console.log(`  网页工作台     ${stack.webUrl}`);
   console.log('  按 Ctrl-C 停止。');
 }
 
