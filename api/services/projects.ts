@@ -32,7 +32,13 @@ export async function runCommand(client: Client, cycleId: string, ref: string, c
 export async function projectView(client: Client, p: Principal, cycleId: string, itemId: string) {
   const view = await queryProject(projectHandle(client, cycleId, itemId));
   const s = view.state;
-  if ((p.role === 'unit_staff' || p.role === 'unit_head') && ![s.leadUnit, ...s.coUnits].includes(p.unit!))
+  // A unit that took an assignment over by 转办 works on the project too.
+  const units = new Set([
+    s.leadUnit,
+    ...s.coUnits,
+    ...s.milestones.flatMap((m) => m.assignments.map((a) => a.unit)),
+  ]);
+  if ((p.role === 'unit_staff' || p.role === 'unit_head') && !units.has(p.unit!))
     throw forbidden(`${p.unit}不是该项目的责任单位`);
   return view;
 }
