@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { rowToEvent, type RecordedEvent } from '../db/event-store';
+import type { ModelChecksum } from '../db/projections/rebuild';
 import { historyFromJSON, historyToJSON, listRuns, type History } from './histories';
 
 /** One workflow's execution record: every run of it, oldest first. */
@@ -79,6 +80,8 @@ export interface BundleManifest {
   exportedAt: string;
   histories: { file: string; workflowId: string; runId: string }[];
   events: { file: string; count: number };
+  /** Row count and checksum of each live read model over the scope, at export. */
+  models: Record<string, ModelChecksum> | null;
   /** SHA-256 of every file in the bundle, so a bundle altered after export is caught. */
   sha256: Record<string, string>;
 }
@@ -91,6 +94,7 @@ export async function exportBundle(
   scope: AuditScope,
   dir: string,
   onProgress?: (d: number, t: number) => void,
+  models: Record<string, ModelChecksum> | null = null,
 ): Promise<BundleManifest> {
   await fs.mkdir(path.join(dir, 'histories'), { recursive: true });
   const hashes: Record<string, string> = {};
@@ -115,6 +119,7 @@ export async function exportBundle(
     exportedAt: new Date().toISOString(),
     histories,
     events: { file: 'events.jsonl', count: events.length },
+    models,
     sha256: hashes,
   };
   await fs.writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

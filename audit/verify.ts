@@ -61,17 +61,21 @@ export async function verifyModels(db: Kysely<Database>): Promise<ModelCompariso
   }
 }
 
+/**
+ * Both checks: the records against each other, then the read models (`models`: the live or the
+ * offline comparison, or null to skip it).
+ */
 export async function verify(
   source: AuditSource,
-  db: Kysely<Database> | null,
+  models: (() => Promise<ModelComparison[]>) | null,
   onProgress?: (d: number, t: number) => void,
 ): Promise<AuditVerdict> {
   const { streams, counts } = await verifyStreams(source, onProgress);
-  const models = db ? await verifyModels(db) : null;
+  const compared = models ? await models() : null;
   return {
-    agrees: streams.every((s) => s.agrees) && (models ?? []).every((m) => m.equal),
+    agrees: streams.every((s) => s.agrees) && (compared ?? []).every((m) => m.equal),
     streams,
-    models,
+    models: compared,
     counts,
   };
 }

@@ -14,7 +14,9 @@ import {
   type AuditSource,
 } from '../../audit/source';
 import { replayAll, replayBundle, type ReplayVerdict } from '../../audit/replay';
-import { verify, type AuditVerdict } from '../../audit/verify';
+import { verify, verifyModels, type AuditVerdict } from '../../audit/verify';
+import { verifyBundleModels } from '../../audit/offline-models';
+import { modelChecksums, type ModelComparison } from '../../db/projections/rebuild';
 import { findingLabel } from '../../audit/compare';
 import { timelineEvents, timelineReport } from '../../audit/timeline';
 import { renderTerminal } from '../../reports/render-terminal';
@@ -61,7 +63,11 @@ export function registerAuditCommands(program: Command): void {
     .action((opts) =>
       run(async () => {
         const verdict = await withSource(undefined, opts, (source, db) =>
-          verify(source, opts.models ? db : null, progressBar('读取执行历史', '个工作流')),
+          verify(
+            source,
+            opts.models ? modelCheck(source, db) : null,
+            progressBar('读取执行历史', '个工作流'),
+          ),
         );
         printVerdict(verdict, opts.json);
         if (!verdict.agrees) process.exitCode = 1;
@@ -96,8 +102,14 @@ export function registerAuditCommands(program: Command): void {
       run(async () => {
         const scope: AuditScope = { cycleId: opts.cycle };
         const manifest = await withTemporal((client) =>
-          withDatabase(({ db }) =>
-            exportBundle(liveSource(client, db, scope), scope, dir, progressBar('导出执行历史', '个工作流')),
+          withDatabase(async ({ db }) =>
+            exportBundle(
+              liveSource(client, db, scope),
+              scope,
+              dir,
+              progressBar('导出执行历史', '个工作流'),
+              await modelChecksums(db, 'public', opts.cycle),
+            ),
           ),
         );
         console.log(
@@ -125,6 +137,20 @@ async function withSource<T>(
         ? { all: true }
         : missingScope();
   return withTemporal((client) => withDatabase(({ db }) => fn(liveSource(client, db, scope), db)));
+}
+
+/** Live: rebuild into a scratch schema beside the live models. Offline: rebuild the bundle's events
+ * in a throwaway embedded database and compare with the checksums recorded at export. */
+function modelCheck(
+  source: AuditSource,
+  db: Kysely<Database> | null,
+): (() => Promise<ModelComparison[]>) | null {
+  if (db) return () => verifyModels(db);
+  const manifest = (source as Partial<Awaited<ReturnType<typeof bundleSource>>>).manifest;
+  if (!manifest?.models) return null;
+  const cycleId = 'cycleId' in manifest.scope ? manifest.scope.cycleId : undefined;
+  const recorded = manifest.models;
+  return async () => verifyBundleModels([...(await source.log()).values()].flat(), recorded, cycleId);
 }
 
 const missingScope = (): never => {

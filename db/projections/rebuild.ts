@@ -91,6 +91,15 @@ export async function compareModels(
   return compare(models, await checksums(db, schemaA, models), await checksums(db, schemaB, models));
 }
 
+/** Row count and checksum of every model in `schema`, optionally only one cycle's rows. */
+export async function modelChecksums(
+  db: Db,
+  schema: string,
+  cycleId?: string,
+): Promise<Record<string, ModelChecksum>> {
+  return Object.fromEntries(await checksums(db, schema, readModels, cycleId));
+}
+
 /** Live models whose rows were built by another version of their projection than the code's. */
 export async function staleModels(db: Db): Promise<{ name: string; built: number; current: number }[]> {
   const rows = await db.selectFrom('projection_checkpoints').select(['name', 'version']).execute();
@@ -187,23 +196,31 @@ async function checksums(
   db: Db,
   schema: string,
   models: readonly ReadModel[],
+  cycleId?: string,
 ): Promise<Map<string, ModelChecksum>> {
-  const out = new Map<string, ModelChecksum>();
-  for (const model of models) {
-    let rows = 0;
-    const parts: string[] = [];
-    for (const [table, key] of Object.entries(model.tables) as [string, readonly string[]][]) {
-      // Rows in key order, as text: any difference in any column changes the digest.
-      const result = await sql<{ n: string; digest: string }>`
-        SELECT count(*) AS n,
-               md5(coalesce(string_agg(t::text, E'\n' ORDER BY ${sql.join(key.map((k) => sql.ref(`t.${k}`)))}), '')) AS digest
-        FROM ${sql.id(schema, table)} AS t`.execute(db);
-      rows += Number(result.rows[0]!.n);
-      parts.push(result.rows[0]!.digest);
+  // Row text of a timestamptz depends on the session's time zone: digests are taken in UTC, in
+  // one transaction, so two servers (the office's and an auditor's embedded one) agree.
+  const digest = async (trx: Db) => {
+    await sql`SET LOCAL TIME ZONE 'UTC'`.execute(trx);
+    const where = cycleId === undefined ? sql`` : sql`WHERE t.cycle_id = ${cycleId}`;
+    const out = new Map<string, ModelChecksum>();
+    for (const model of models) {
+      let rows = 0;
+      const parts: string[] = [];
+      for (const [table, key] of Object.entries(model.tables) as [string, readonly string[]][]) {
+        // Rows in key order, as text: any difference in any column changes the digest.
+        const result = await sql<{ n: string; digest: string }>`
+          SELECT count(*) AS n,
+                 md5(coalesce(string_agg(t::text, E'\n' ORDER BY ${sql.join(key.map((k) => sql.ref(`t.${k}`)))}), '')) AS digest
+          FROM ${sql.id(schema, table)} AS t ${where}`.execute(trx);
+        rows += Number(result.rows[0]!.n);
+        parts.push(result.rows[0]!.digest);
+      }
+      out.set(model.name, { rows, checksum: parts.length === 1 ? parts[0]! : md5Join(parts) });
     }
-    out.set(model.name, { rows, checksum: parts.length === 1 ? parts[0]! : md5Join(parts) });
-  }
-  return out;
+    return out;
+  };
+  return db.isTransaction ? digest(db) : (db as Kysely<Database>).transaction().execute(digest);
 }
 
 // A model of several tables gets one digest over its tables' digests.
