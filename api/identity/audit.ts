@@ -12,7 +12,8 @@ export type SecurityEventKind =
   | 'user_disabled'
   | 'token_created'
   | 'token_revoked'
-  | 'first_admin_created';
+  | 'first_admin_created'
+  | 'evidence_uploaded';
 
 export async function recordSecurityEvent(
   db: Kysely<Database>,

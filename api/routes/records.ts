@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps';
 import { requireAction } from '../authorize';
-import { ApiError, notFound } from '../errors';
+import { ApiError, forbidden, notFound } from '../errors';
 import { error, errors, jsonOk, newRouter, security } from '../openapi';
 import {
   CycleIdParam,
@@ -15,7 +15,8 @@ import {
   Timeline,
 } from '../schemas';
 import { timeline } from '../services/audit';
-import { evidencePath, storeEvidence } from '../services/evidence';
+import { evidencePath, storeEvidence, unitMayReadEvidence } from '../services/evidence';
+import { recordSecurityEvent } from '../identity/audit';
 import { buildReport } from '../services/reports';
 import { cycleWorkflowId } from '../../cli/commands/cycle';
 import { projectWorkflowId } from '../../workflows/cycle';
@@ -82,18 +83,28 @@ const attachment = (file: string) => `attachment; filename*=UTF-8''${encodeURICo
 export function recordRoutes(deps: ApiDeps) {
   return newRouter()
     .openapi(upload, async (c) => {
-      requireAction(c.get('principal'), 'uploadEvidence');
+      const principal = c.get('principal');
+      requireAction(principal, 'uploadEvidence');
       const { file } = c.req.valid('form');
       const ref = await storeEvidence(deps.dataDir, {
         name: file.name,
         type: file.type,
         bytes: Buffer.from(await file.arrayBuffer()),
       });
+      // Who uploaded what: a unit may read back its own uploads before it submits them.
+      await recordSecurityEvent(deps.db, 'evidence_uploaded', {
+        username: principal.userId,
+        detail: { sha256: ref.sha256, unit: principal.unit, name: ref.name },
+      });
       return c.json(ref, 200);
     })
     .openapi(download, async (c) => {
-      requireAction(c.get('principal'), 'readEvidence');
+      const principal = c.get('principal');
+      requireAction(principal, 'readEvidence');
       const { sha256 } = c.req.valid('param');
+      const unitRole = principal.role === 'unit_staff' || principal.role === 'unit_head';
+      if (unitRole && !(await unitMayReadEvidence(deps.db, principal.unit!, sha256)))
+        throw forbidden(`该佐证材料不属于${principal.unit}承办的事项`);
       const bytes = await fs.readFile(evidencePath(deps.dataDir, sha256)).catch(() => {
         throw notFound('找不到该佐证材料');
       });

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/database';
 import type { EvidenceRef } from '../../domain/events';
 import { ApiError } from '../errors';
 
@@ -62,4 +64,40 @@ export async function storeEvidence(
   await fs.writeFile(temp, file.bytes, { flag: 'wx' });
   await fs.rename(temp, target);
   return { ref: `evidence:${sha256}`, sha256, name };
+}
+
+/**
+ * Whether a unit may read a piece of evidence: its own upload, or evidence submitted on a project
+ * one of whose assignments is the unit's. 督导处 and auditors read all evidence.
+ */
+export async function unitMayReadEvidence(
+  db: Kysely<Database>,
+  unit: string,
+  sha256: string,
+): Promise<boolean> {
+  const uploaded = await db
+    .selectFrom('security_events')
+    .select('id')
+    .where('kind', '=', 'evidence_uploaded')
+    .where(sql<boolean>`detail @> ${JSON.stringify({ sha256, unit })}::jsonb`)
+    .limit(1)
+    .executeTakeFirst();
+  if (uploaded) return true;
+  const submitted = await db
+    .selectFrom('events as e')
+    .select('e.position')
+    .where('e.type', 'in', ['ReportSubmitted', 'ContributionSubmitted'])
+    .where(sql<boolean>`e.payload->'evidence' @> ${JSON.stringify([{ sha256 }])}::jsonb`)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('assignments as a')
+          .select('a.assignment_id')
+          .whereRef('a.project_id', '=', 'e.project_id')
+          .whereRef('a.cycle_id', '=', 'e.cycle_id')
+          .where('a.unit', '=', unit),
+      ),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return submitted !== undefined;
 }

@@ -414,6 +414,10 @@ describe('HTTP API', () => {
       const back = await as.auditor.get(`/api/evidence/${ref.sha256}`);
       expect(Buffer.from(await back.arrayBuffer())).toEqual(pdf);
       expect(back.headers.get('content-disposition')).toMatch(/^attachment/);
+      const own = await as.lead.get(`/api/evidence/${ref.sha256}`);
+      expect(own.status).toBe(200);
+      // A unit that neither uploaded it nor works on a project it was submitted to may not read it.
+      await expectError(await as.other.get(`/api/evidence/${ref.sha256}`), 403, 'forbidden');
       await expectError(
         await upload(as.lead, Buffer.from('MZ…'), 'virus.exe', 'application/x-msdownload'),
         415,
