@@ -491,7 +491,7 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
             target: step?.target ?? 'unit_head',
             reason: 'too_many_returns',
             dueAt: m.dueAt,
-            notificationId: `${lead.assignmentId}/returns-escalation`,
+            notificationId: `${s.streamId}/${lead.assignmentId}/returns-escalation`,
           },
         });
       }
@@ -664,7 +664,7 @@ export function tick(
               unit: a.unit,
               dueAt: a.dueAt,
               leadTime: label,
-              notificationId: `${a.assignmentId}/remind/${a.dueAt}/${label}`,
+              notificationId: `${s.streamId}/${a.assignmentId}/remind/${a.dueAt}/${label}`,
             },
           });
         }
@@ -684,7 +684,7 @@ export function tick(
               target: step.target,
               reason: 'overdue',
               dueAt: a.dueAt,
-              notificationId: `${a.assignmentId}/escalate/${a.dueAt}/${step.level}`,
+              notificationId: `${s.streamId}/${a.assignmentId}/escalate/${a.dueAt}/${step.level}`,
             },
           });
           if (!options.catchUpLadder) break;

@@ -139,8 +139,9 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
 
 export const assignmentsModel: ReadModel<AssignmentsState> = {
   name: 'assignments',
-  version: 1,
+  // 2: rows keyed by cycle too (an item in two cycles is two projects).
+  version: 2,
   scope: 'projectId',
-  tables: { assignments: ['assignment_id'] },
+  tables: { assignments: ['cycle_id', 'assignment_id'] },
   evolve: evolveAssignments,
 };

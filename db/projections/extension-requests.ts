@@ -75,8 +75,9 @@ export function evolveExtensionRequests(
 
 export const extensionRequestsModel: ReadModel<ExtensionRequestsState> = {
   name: 'extension_requests',
-  version: 1,
+  // 2: rows keyed by cycle too (an item in two cycles is two projects).
+  version: 2,
   scope: 'projectId',
-  tables: { extension_requests: ['request_id'] },
+  tables: { extension_requests: ['cycle_id', 'request_id'] },
   evolve: evolveExtensionRequests,
 };

@@ -78,8 +78,9 @@ export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesS
 
 export const noticesModel: ReadModel<NoticesState> = {
   name: 'notices',
-  version: 1,
+  // 2: rows keyed by cycle too (an item in two cycles is two projects).
+  version: 2,
   scope: 'projectId',
-  tables: { notices: ['notification_id'] },
+  tables: { notices: ['cycle_id', 'notification_id'] },
   evolve: evolveNotices,
 };

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../domain/events';
 import type { MilestonesTable, ProjectsTable } from '../tables/read-models';
-import { iso, type Db, type ReadModel } from './read-model';
+import { SCOPE_SEP, iso, type Db, type ReadModel } from './read-model';
 import { exhaustive, type Plain } from './plain';
 import { DEFAULT_RAG_POLICY, milestoneRag, worstRag, type RagPolicy } from './rag';
 
@@ -202,26 +202,25 @@ async function loadPolicies(
   db: Db,
   schema: string,
   events: DomainEvent[],
-): Promise<(projectId: string) => RagPolicy> {
-  const cycleOf = new Map(events.map((e) => [e.projectId!, e.cycleId]));
+): Promise<(scopeId: string) => RagPolicy> {
   const rows = await db
     .withSchema(schema)
     .selectFrom('cycles')
     .select(['cycle_id', 'amber_within', 'max_returns'])
-    .where('cycle_id', 'in', [...new Set(cycleOf.values())])
+    .where('cycle_id', 'in', [...new Set(events.map((e) => e.cycleId))])
     .execute();
   const policies = new Map(
     rows.map((r) => [r.cycle_id, { amberWithin: r.amber_within, maxReturns: r.max_returns }]),
   );
-  return (projectId) => policies.get(cycleOf.get(projectId) ?? '') ?? DEFAULT_RAG_POLICY;
+  return (scopeId) => policies.get(scopeId.split(SCOPE_SEP)[0]!) ?? DEFAULT_RAG_POLICY;
 }
 
 export const projectStatusModel: ReadModel<ProjectStatusState, RagPolicy> = {
   name: 'project_status',
-  // 2: colours follow the one rule of domain/rag.ts.
-  version: 2,
+  // 2: colours follow the one rule of domain/rag.ts. 3: rows keyed by cycle too.
+  version: 3,
   scope: 'projectId',
-  tables: { projects: ['project_id'], milestones: ['project_id', 'milestone_id'] },
+  tables: { projects: ['cycle_id', 'project_id'], milestones: ['cycle_id', 'project_id', 'milestone_id'] },
   evolve: evolveProjectStatus,
   loadContext: loadPolicies,
 };

@@ -42,8 +42,24 @@ const normalize = (row: Row): Row => {
 type AnyDb = Kysely<any>;
 const untyped = (db: Db, schema: string): AnyDb => (db as unknown as AnyDb).withSchema(schema);
 
-const scopeColumn = (model: ReadModel): string => (model.scope === 'projectId' ? 'project_id' : 'cycle_id');
-const scopeIdOf = (model: ReadModel, event: DomainEvent): string | null => event[model.scope];
+/**
+ * The rows an event may touch. A project is an item of the plan in one cycle: the same item in
+ * two cycles is two projects, so a project's scope is (cycle, item), never the item alone.
+ */
+export const SCOPE_SEP = '\u0001';
+const scopeIdOf = (model: ReadModel, event: DomainEvent): string | null =>
+  model.scope === 'cycleId'
+    ? event.cycleId
+    : event.projectId === null
+      ? null
+      : `${event.cycleId}${SCOPE_SEP}${event.projectId}`;
+/** Within one project's scope, rows are known by their own ids; the cycle is the scope's. */
+const stateKey = (model: ReadModel, key: readonly string[]): readonly string[] =>
+  model.scope === 'projectId' ? key.filter((k) => k !== 'cycle_id') : key;
+const scopeIdOfRow = (model: ReadModel, row: Row): string =>
+  model.scope === 'cycleId'
+    ? String(row.cycle_id)
+    : `${String(row.cycle_id)}${SCOPE_SEP}${String(row.project_id)}`;
 
 async function loadStates(
   db: Db,
@@ -57,11 +73,20 @@ async function loadStates(
     const rows = await untyped(db, schema)
       .selectFrom(table)
       .selectAll()
-      .where(scopeColumn(model), 'in', scopeIds)
+      .where((eb) =>
+        model.scope === 'cycleId'
+          ? eb('cycle_id', 'in', scopeIds)
+          : eb.or(
+              scopeIds.map((id) => {
+                const [cycleId, projectId] = id.split(SCOPE_SEP);
+                return eb.and([eb('cycle_id', '=', cycleId), eb('project_id', '=', projectId)]);
+              }),
+            ),
+      )
       .execute();
     for (const raw of rows) {
       const row = normalize(raw as Row);
-      states.get(String(row[scopeColumn(model)]))![table]![keyOf(row, key)] = row;
+      states.get(scopeIdOfRow(model, row))![table]![keyOf(row, stateKey(model, key))] = row;
     }
   }
   return states;
@@ -119,7 +144,8 @@ export async function applyToModel(
     const scopeIds = [...new Set(scoped.map((e) => scopeIdOf(model, e)!))].sort();
     // Streams append concurrently, and a cycle-scoped model's rows are shared by every project of
     // the cycle: read-modify-write them one transaction at a time (in a fixed order, no deadlock).
-    for (const id of scopeIds) {
+    // A project's rows are written by its own stream only, which the append already serializes.
+    for (const id of model.scope === 'cycleId' ? scopeIds : []) {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`${schema}.${model.name}`}), hashtext(${id}))`.execute(
         db,
       );

@@ -108,8 +108,9 @@ export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): 
 
 export const submissionsModel: ReadModel<SubmissionsState> = {
   name: 'submissions',
-  version: 1,
+  // 2: rows keyed by cycle too (an item in two cycles is two projects).
+  version: 2,
   scope: 'projectId',
-  tables: { submissions: ['submission_id'] },
+  tables: { submissions: ['cycle_id', 'submission_id'] },
   evolve: evolveSubmissions,
 };

@@ -99,8 +99,9 @@ export function evolveTargetProgress(state: TargetProgressState, event: DomainEv
 
 export const targetProgressModel: ReadModel<TargetProgressState> = {
   name: 'target_progress',
-  version: 1,
+  // 2: rows keyed by cycle too (an item in two cycles is two projects).
+  version: 2,
   scope: 'projectId',
-  tables: { target_progress: ['project_id', 'milestone_id', 'target_index'] },
+  tables: { target_progress: ['cycle_id', 'project_id', 'milestone_id', 'target_index'] },
   evolve: evolveTargetProgress,
 };

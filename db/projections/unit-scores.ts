@@ -100,8 +100,9 @@ export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): Un
 
 export const unitScoresModel: ReadModel<UnitScoresState> = {
   name: 'unit_scores',
-  version: 1,
+  // 2: rows keyed by cycle too (an item in two cycles is two projects).
+  version: 2,
   scope: 'projectId',
-  tables: { unit_score_lines: ['assignment_id'] },
+  tables: { unit_score_lines: ['cycle_id', 'assignment_id'] },
   evolve: evolveUnitScores,
 };

@@ -8,6 +8,7 @@ import {
 } from '../../db/projections/rebuild';
 import { appendInOrder, demoCycle } from '../support/event-builder';
 import { appendEvents } from '../../db/event-store';
+import { projectStatusModel } from '../../db/projections/project-status';
 import { freshDatabase, type TestDatabase } from '../support/db';
 
 /** Rows built by an older projection version are found, and a rebuild makes them current. */
@@ -40,7 +41,9 @@ describe('stale read models', () => {
         data: { reason: '继续' },
       },
     ]);
-    expect(await staleModels(t.db)).toEqual([{ name: 'project_status', built: 1, current: 2 }]);
+    expect(await staleModels(t.db)).toEqual([
+      { name: 'project_status', built: 1, current: projectStatusModel.version },
+    ]);
 
     await rebuildLive(t.db, { only: ['project_status'] });
     expect(await staleModels(t.db)).toEqual([]);
