@@ -24,7 +24,9 @@ async function rekey(db: Kysely<unknown>, to: 'before' | 'after'): Promise<void>
   for (const [table, constraint, before, after] of keys) {
     const columns = (to === 'after' ? after : before).map((c) => sql.id(c));
     await sql`ALTER TABLE ${sql.id(table)} DROP CONSTRAINT ${sql.id(constraint)}`.execute(db);
-    await sql`ALTER TABLE ${sql.id(table)} ADD CONSTRAINT ${sql.id(constraint)} PRIMARY KEY (${sql.join(columns)})`.execute(db);
+    await sql`ALTER TABLE ${sql.id(table)} ADD CONSTRAINT ${sql.id(constraint)} PRIMARY KEY (${sql.join(columns)})`.execute(
+      db,
+    );
   }
 }
 
