@@ -65,16 +65,15 @@ export async function appendEvents(
       .orderBy('seq')
       .execute();
     const bySeq = new Map(existing.map((r) => [r.seq, r]));
-    const last = await trx
-      .selectFrom('events')
-      .select(({ fn }) => fn.max('seq').as('seq'))
-      .where('stream_id', '=', streamId)
-      .executeTakeFirst();
-    const lastSeq = last?.seq ?? 0;
 
     let prevHash = events[0]!.seq === 1 ? GENESIS_HASH : bySeq.get(events[0]!.seq - 1)?.hash;
     if (prevHash === undefined) {
-      throw new EventConflictError(streamId, events[0]!.seq, `gap: the log ends at #${lastSeq}`);
+      const last = await trx
+        .selectFrom('events')
+        .select(({ fn }) => fn.max('seq').as('seq'))
+        .where('stream_id', '=', streamId)
+        .executeTakeFirst();
+      throw new EventConflictError(streamId, events[0]!.seq, `gap: the log ends at #${last?.seq ?? 0}`);
     }
     const fresh: RecordedEvent[] = [];
     let duplicates = 0;

@@ -132,7 +132,7 @@ export async function applyToModel(
   schema: string,
   model: ReadModel,
   events: readonly (DomainEvent & { position: string })[],
-  options: { skipApplied: boolean },
+  options: { skipApplied: boolean; advance?: boolean },
 ): Promise<void> {
   if (events.length === 0) return;
   const applied = options.skipApplied ? await checkpointOf(db, schema, model.name) : -1n;
@@ -166,7 +166,8 @@ export async function applyToModel(
       if (changed.length > 0) await upsert(db, schema, table, key, changed);
     }
   }
-  await advanceCheckpoint(db, schema, model, todo[todo.length - 1]!.position);
+  if (options.advance !== false)
+    await advanceCheckpoints(db, schema, [model], todo[todo.length - 1]!.position);
 }
 
 const snapshot = (s: TablesState): Partial<Record<ModelTable, Record<string, string>>> =>
@@ -187,11 +188,16 @@ export async function checkpointOf(db: Db, schema: string, name: string): Promis
   return row ? BigInt(row.position) : 0n;
 }
 
-async function advanceCheckpoint(db: Db, schema: string, model: ReadModel, position: string): Promise<void> {
+async function advanceCheckpoints(
+  db: Db,
+  schema: string,
+  models: readonly ReadModel[],
+  position: string,
+): Promise<void> {
   await db
     .withSchema(schema)
     .insertInto('projection_checkpoints')
-    .values({ name: model.name, version: model.version, position })
+    .values(models.map((m) => ({ name: m.name, version: m.version, position })))
     // The version stays the one the rows were first built with: only a rebuild (which starts the
     // checkpoint afresh) makes rows of an older projection version current again.
     .onConflict((oc) =>
@@ -215,9 +221,17 @@ export function foldModel<S extends TablesState, C>(
 /** The live schema every appended event is projected into, in the append's own transaction. */
 export const LIVE_SCHEMA = 'public';
 
-/** A read model as the event store's registry wants it: applied to freshly appended events. */
-export const liveProjection = (model: ReadModel): Projection => ({
-  name: model.name,
-  version: model.version,
-  apply: (trx, events) => applyToModel(trx, LIVE_SCHEMA, model, events, { skipApplied: false }),
+/**
+ * Every read model as one projection of the event store: each applied to the freshly appended
+ * events in the append's transaction, then all checkpoints advanced in one statement.
+ */
+export const liveReadModels = (models: readonly ReadModel[]): Projection => ({
+  name: 'read-models',
+  version: 1,
+  apply: async (trx, events) => {
+    if (events.length === 0) return;
+    for (const model of models)
+      await applyToModel(trx, LIVE_SCHEMA, model, events, { skipApplied: false, advance: false });
+    await advanceCheckpoints(trx, LIVE_SCHEMA, models, events[events.length - 1]!.position);
+  },
 });

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../database';
 import type { RecordedEvent } from '../event-store';
 import { readModels } from './models';
-import { liveProjection } from './read-model';
+import { liveReadModels } from './read-model';
 
 /**
  * A read model kept up to date in the same transaction as the append. `apply` runs a pure
@@ -14,4 +14,4 @@ export interface Projection {
   apply(trx: Transaction<Database> | Kysely<Database>, events: RecordedEvent[]): Promise<void>;
 }
 
-export const projections: Projection[] = readModels.map(liveProjection);
+export const projections: Projection[] = [liveReadModels(readModels)];
