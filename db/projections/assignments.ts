@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../../domain/events';
 import type { AssignmentsTable } from '../tables/read-models';
 import { iso, type ReadModel } from './read-model';
-import { exhaustive, type Plain } from './plain';
+import { exhaustive, patchProjectRows, type Plain } from './plain';
 
 export type AssignmentRow = Plain<AssignmentsTable>;
 export type AssignmentsState = { assignments?: Record<string, AssignmentRow> };
@@ -15,14 +15,8 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
     match: (a: AssignmentRow) => boolean,
     patch: (a: AssignmentRow) => Partial<AssignmentRow>,
   ): AssignmentsState => {
-    const hits = Object.values(all).filter((a) => a.project_id === event.projectId && match(a));
-    if (hits.length === 0) return state;
-    return {
-      assignments: {
-        ...all,
-        ...Object.fromEntries(hits.map((a) => [a.assignment_id, { ...a, ...patch(a) }])),
-      },
-    };
+    const next = patchProjectRows(all, event.projectId, (a) => a.assignment_id, match, patch);
+    return next ? { assignments: next } : state;
   };
   const byId = (id: string) => (a: AssignmentRow) => a.assignment_id === id;
   const leadOf = (milestoneId: string) => (a: AssignmentRow) =>

@@ -13,3 +13,19 @@ type DatesAsIso<S> = S extends Date ? string : S;
 export function exhaustive(event: never): never {
   throw new Error(`unhandled event ${(event as { type: string }).type}`);
 }
+
+/**
+ * The rows of one project that `match`, each with `patch` applied, keyed by `keyOf`; null when none
+ * match (the caller keeps its state as it was).
+ */
+export function patchProjectRows<R extends { project_id: string }>(
+  rows: Record<string, R>,
+  projectId: string | null,
+  keyOf: (row: R) => string,
+  match: (row: R) => boolean,
+  patch: (row: R) => Partial<R>,
+): Record<string, R> | null {
+  const hits = Object.values(rows).filter((r) => r.project_id === projectId && match(r));
+  if (hits.length === 0) return null;
+  return { ...rows, ...Object.fromEntries(hits.map((r) => [keyOf(r), { ...r, ...patch(r) }])) };
+}

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../../domain/events';
 import type { UnitScoreLinesTable } from '../tables/read-models';
 import type { ReadModel } from './read-model';
-import { exhaustive, type Plain } from './plain';
+import { exhaustive, patchProjectRows, type Plain } from './plain';
 
 export type UnitScoreLine = Plain<UnitScoreLinesTable>;
 export type UnitScoresState = { unit_score_lines?: Record<string, UnitScoreLine> };
@@ -18,14 +18,8 @@ export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): Un
     match: (l: UnitScoreLine) => boolean,
     patch: (l: UnitScoreLine) => Partial<UnitScoreLine>,
   ): UnitScoresState => {
-    const hits = Object.values(all).filter((l) => l.project_id === event.projectId && match(l));
-    if (hits.length === 0) return state;
-    return {
-      unit_score_lines: {
-        ...all,
-        ...Object.fromEntries(hits.map((l) => [l.assignment_id, { ...l, ...patch(l) }])),
-      },
-    };
+    const next = patchProjectRows(all, event.projectId, (l) => l.assignment_id, match, patch);
+    return next ? { unit_score_lines: next } : state;
   };
   const byId = (id: string) => (l: UnitScoreLine) => l.assignment_id === id;
   const leadOf = (milestoneId: string) => (l: UnitScoreLine) =>
