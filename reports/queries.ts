@@ -52,7 +52,7 @@ export async function projectBoard(db: Db, scope: Scope): Promise<ProjectStatusR
     SELECT p.project_id, p.title, p.lead_unit, p.status, p.rag, p.rag_rule,
            p.milestones_total, p.milestones_met, p.milestones_missed,
            (SELECT min(m.due_at) FROM ${t(scope, 'milestones')} m
-             WHERE m.project_id = p.project_id AND m.status <> 'closed') AS next_due_at
+             WHERE m.cycle_id = p.cycle_id AND m.project_id = p.project_id AND m.status <> 'closed') AS next_due_at
     FROM ${t(scope, 'projects')} p
     WHERE ${inCycle(scope, 'p')}
     ORDER BY CASE p.rag WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, p.project_id`.execute(
@@ -87,7 +87,7 @@ export async function unitScoreboard(db: Db, scope: Scope & { at: string }): Pro
              CASE WHEN c.scoring_baseline = 'original' THEN l.late_against_original ELSE l.late END AS scored_late
       FROM ${t(scope, 'unit_score_lines')} l
       JOIN ${t(scope, 'cycles')} c ON c.cycle_id = l.cycle_id
-      JOIN ${t(scope, 'assignments')} a ON a.assignment_id = l.assignment_id
+      JOIN ${t(scope, 'assignments')} a ON a.cycle_id = l.cycle_id AND a.assignment_id = l.assignment_id
       WHERE ${inCycle(scope, 'l')} AND a.status <> 'cancelled'
     )
     SELECT unit,
@@ -128,8 +128,8 @@ export async function overdueAssignments(db: Db, scope: Scope & { at: string }):
            a.due_at, a.original_due_at, a.escalation_level,
            floor(extract(epoch FROM (${scope.at}::timestamptz - a.due_at)) / 86400)::int AS days_overdue
     FROM ${t(scope, 'assignments')} a
-    JOIN ${t(scope, 'projects')} p ON p.project_id = a.project_id
-    JOIN ${t(scope, 'milestones')} m ON m.project_id = a.project_id AND m.milestone_id = a.milestone_id
+    JOIN ${t(scope, 'projects')} p ON p.cycle_id = a.cycle_id AND p.project_id = a.project_id
+    JOIN ${t(scope, 'milestones')} m ON m.cycle_id = a.cycle_id AND m.project_id = a.project_id AND m.milestone_id = a.milestone_id
     WHERE ${inCycle(scope, 'a')}
       AND a.status IN ('assigned', 'acknowledged', 'returned')
       AND a.due_at < ${scope.at}::timestamptz
@@ -156,7 +156,7 @@ export async function targetProgress(db: Db, scope: Scope): Promise<TargetRow[]>
     SELECT g.project_id, p.title, p.kind, g.milestone_id, g.target_index, g.metric, g.op,
            g.target_value, g.target_unit, g.reported, g.met
     FROM ${t(scope, 'target_progress')} g
-    JOIN ${t(scope, 'projects')} p ON p.project_id = g.project_id
+    JOIN ${t(scope, 'projects')} p ON p.cycle_id = g.cycle_id AND p.project_id = g.project_id
     WHERE ${inCycle(scope, 'g')}
     ORDER BY g.project_id, g.milestone_id, g.target_index`.execute(db);
   return rows;
@@ -180,8 +180,8 @@ export async function reworkLog(db: Db, scope: Scope): Promise<ReworkRow[]> {
     SELECT s.unit, s.project_id, p.title, s.milestone_id, s.round, s.review_comment, s.reviewed_at,
            m.rounds AS rounds_taken, m.status AS final_review
     FROM ${t(scope, 'submissions')} s
-    JOIN ${t(scope, 'projects')} p ON p.project_id = s.project_id
-    JOIN ${t(scope, 'milestones')} m ON m.project_id = s.project_id AND m.milestone_id = s.milestone_id
+    JOIN ${t(scope, 'projects')} p ON p.cycle_id = s.cycle_id AND p.project_id = s.project_id
+    JOIN ${t(scope, 'milestones')} m ON m.cycle_id = s.cycle_id AND m.project_id = s.project_id AND m.milestone_id = s.milestone_id
     WHERE ${inCycle(scope, 's')} AND s.review = 'returned'
     ORDER BY s.unit, s.project_id, s.milestone_id, s.round`.execute(db);
   return rows;

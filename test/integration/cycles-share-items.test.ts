@@ -1,6 +1,13 @@
 import { appendInOrder, demoCycle } from '../support/event-builder';
 import { compareModels, dropScratchSchema, rebuildInto } from '../../db/projections/rebuild';
 import type { DomainEvent } from '../../domain/events';
+import {
+  overdueAssignments,
+  projectBoard,
+  reworkLog,
+  targetProgress,
+  unitScoreboard,
+} from '../../reports/queries';
 import { freshDatabase, type TestDatabase } from '../support/db';
 
 /** The same plan items in two cycles are two sets of projects: neither overwrites the other. */
@@ -46,6 +53,17 @@ describe('two cycles over the same plan items', () => {
     ] as const;
     const once = await Promise.all(tables.map(count));
     expect(once.every((n) => n > 0)).toBe(true);
+    const scope = { schema: 'public', cycleId: 'c2017' };
+    const at = '2017-12-31T00:00:00.000Z';
+    const reports = () =>
+      Promise.all([
+        projectBoard(t.db, scope),
+        reworkLog(t.db, scope),
+        targetProgress(t.db, scope),
+        overdueAssignments(t.db, { ...scope, at }),
+        unitScoreboard(t.db, { ...scope, at }),
+      ]);
+    const alone = await reports();
 
     await appendInOrder(t.db, first.map(again));
     expect(await Promise.all(tables.map(count))).toEqual(once.map((n) => n * 2));
@@ -60,6 +78,8 @@ describe('two cycles over the same plan items', () => {
       ['c2017', once[0]],
       ['c2018', once[0]],
     ]);
+    // Each cycle's reports join within the cycle: the other cycle's identical items add nothing.
+    expect(await reports()).toEqual(alone);
     await rebuildInto(t.db, 'two_cycles');
     try {
       expect((await compareModels(t.db, 'public', 'two_cycles')).filter((m) => !m.equal)).toEqual([]);
