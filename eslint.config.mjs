@@ -15,6 +15,28 @@ const nodeBuiltins = [
   'stream',
 ];
 
+/**
+ * Import restrictions between top-level folders: each folder may not import the folders listed
+ * for it (by relative path). One config object per folder, as ESLint replaces a rule's options.
+ */
+const layers = (forbidden) =>
+  Object.entries(forbidden).map(([folder, folders]) => ({
+    files: [`${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: folders.flatMap((f) => [`**/${f}/*`, `**/${f}`]),
+              message: `Layers: ${folder}/ may not import ${folders.map((f) => `${f}/`).join(', ')} (see the README's architecture).`,
+            },
+          ],
+        },
+      ],
+    },
+  }));
+
 export default tseslint.config(
   {
     ignores: [
@@ -53,6 +75,36 @@ export default tseslint.config(
               message: 'Workflows and the domain stay pure: reach I/O through activities.',
             },
           ],
+        },
+      ],
+    },
+  },
+  // Layers: cli/, api/ and web/ are thin adapters over app/ (use cases) and never import each
+  // other; nothing below the adapters imports one; db/ is storage only, stack/ starts things.
+  ...layers({
+    api: ['cli', 'web'],
+    web: ['cli', 'api'],
+    cli: ['api', 'web', 'http'],
+    http: ['cli'],
+    app: ['cli', 'api', 'web', 'http'],
+    reports: ['cli', 'api', 'web', 'http'],
+    stack: ['cli'],
+    activities: ['cli', 'api', 'web', 'http'],
+    worker: ['cli', 'api', 'web', 'http'],
+    audit: ['cli', 'api', 'web', 'http'],
+    seeds: ['cli', 'api', 'web', 'http'],
+    bench: ['cli'],
+    db: ['stack', 'cli', 'api', 'web', 'http', 'app'],
+  }),
+  {
+    files: ['db/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'db/ reads no environment: its callers pass settings in.',
         },
       ],
     },

@@ -5,6 +5,9 @@ import { appendEvents, EventConflictError } from '../db/event-store';
 import type { CycleScope, DomainEvent } from '../domain/events';
 import { selectItems, toCycleItem, type CycleItem } from '../domain/cycle';
 import { loadPlanVersion } from '../seeds/import';
+import { loadWorkCalendar } from '../db/work-calendar';
+import type { WorkCalendar } from '../domain/work-calendar';
+import { verifyStartProof } from '../app/start-proof';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -25,6 +28,20 @@ export function createActivities({ db }: ActivityDeps) {
       }
     },
 
+    /**
+     * Verifies the proof a person's cycle start carries, at the moment the server started the
+     * workflow (so the answer is the same whenever it is asked; the history keeps it).
+     */
+    async verifyStart(input: {
+      command: Record<string, unknown>;
+      workflowId: string;
+      startedAt: string;
+      /** Absent in histories recorded before 领导批示 starts were signed: a cycle's start. */
+      workflowType?: string;
+    }) {
+      return verifyStartProof(db, input);
+    },
+
     /** The items a recurring cycle's scope selects from the stored plan, when the schedule fires. */
     async loadCycleItems(input: {
       scope: CycleScope;
@@ -36,6 +53,11 @@ export function createActivities({ db }: ActivityDeps) {
         planVersion: version,
         items: selectItems(plan.items, input.scope).map(toCycleItem),
       };
+    },
+
+    /** The office's working-day calendar for a recurring round's years, as `dudao calendar` holds it. */
+    async loadOfficeCalendar(years: number[]): Promise<WorkCalendar> {
+      return loadWorkCalendar(db, years);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from './deps';
+import type { AppEnv } from '../http/deps';
 import { ErrorBody } from './schemas';
 
 /** Validation failures answer 400 with the first problem, in Chinese (zod's zh-CN locale is set by the app). */

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { EvidenceRef, Iso, ReportedValue } from '../domain/events';
-import { StartCycleBody, ExtendCycleBody, CancelCycleBody } from './services/cycles';
+import { StartCycleBody, ExtendCycleBody, CancelCycleBody } from '../app/cycles';
 
 /** Request and response bodies: the validators and /openapi.json come from these same schemas. */
 
@@ -58,7 +58,14 @@ export const CycleState = z
   .openapi('Cycle');
 
 export const StartCycle = StartCycleBody.openapi('StartCycle');
-export const StartedCycle = z.object({ cycleId: z.string(), items: z.number() }).openapi('StartedCycle');
+export const StartedCycle = z
+  .object({
+    cycleId: z.string(),
+    items: z.number(),
+    /** Present when the office's working-day calendar misses a year of the cycle. */
+    warning: z.string().optional(),
+  })
+  .openapi('StartedCycle');
 export const ExtendCycle = ExtendCycleBody.openapi('ExtendCycle');
 export const CancelCycle = CancelCycleBody.openapi('CancelCycle');
 export const CycleIdParam = z.object({ cycleId: z.string().min(1).max(100) });
@@ -67,6 +74,9 @@ export const CycleFilter = z.object({ cycle: z.string().max(100).optional() });
 export const InboxQuery = CycleFilter.extend({ unit: z.string().max(100).optional() });
 
 const Target = z.looseObject({ metric: z.string(), op: z.string(), value: z.number() });
+/** Set while the project's workflow is stuck (dudao doctor): the project is listed, marked. */
+const Stuck = z.object({ problem: z.enum(['task_failing', 'query_failing']), since: z.string() }).nullable();
+
 export const InboxItem = z
   .object({
     cycleId: z.string(),
@@ -86,6 +96,10 @@ export const InboxItem = z
     returnComment: z.string().nullable(),
     pendingExtension: z.boolean(),
     targets: z.array(Target),
+    stuck: Stuck,
+    calendarGap: z.number().int().nullable().openapi({
+      description: '期限所在年份未录入办公日历时为该年份（期限按日历日推算），否则为 null',
+    }),
   })
   .openapi('InboxItem');
 
@@ -97,6 +111,7 @@ export const ProjectRow = z
     leadUnit: z.string(),
     rag: z.enum(['red', 'amber', 'green']),
     ragReason: z.string(),
+    stuck: Stuck,
     milestones: z.array(z.looseObject({ milestoneId: z.string(), phase: z.string(), rag: z.string() })),
   })
   .openapi('ProjectRow');
@@ -192,6 +207,25 @@ export const ReassignBody = z
   })
   .openapi('Reassign');
 
+export const NoticeParams = z.object({ id: z.string().min(1).max(500) });
+export const Notice = z
+  .object({
+    notificationId: z.string(),
+    kind: z.string(),
+    cycleId: z.string(),
+    unit: z.string(),
+    subject: z.string(),
+    body: z.string(),
+    projectId: z.string().nullable(),
+    milestoneId: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    createdAt: z.string(),
+    status: z.string(),
+    deliveredAt: z.string().nullable(),
+    openedAt: z.string().nullable(),
+  })
+  .openapi('Notice');
+
 export const EvidenceUpload = z
   .object({
     file: z
@@ -235,9 +269,63 @@ export const reportNames = [
   'rework',
   'assessment',
   'notices',
+  'instructions',
+  'progress',
 ] as const;
 export const ReportParams = z.object({ name: z.enum(reportNames) });
 export const ReportQuery = z.object({
   cycle: z.string().max(100).optional(),
   format: z.enum(['csv', 'xlsx', 'html']).default('csv'),
 });
+
+export const PlanUpload = z
+  .object({
+    file: z
+      .custom<File>((v) => v instanceof File, '请选择要导入的规划文件')
+      .openapi({ type: 'string', format: 'binary' }),
+  })
+  .openapi('PlanUpload');
+export const PlanImportUpload = z
+  .object({
+    file: PlanUpload.shape.file,
+    /** The content hash the preview showed: the import is refused if the file is not the one reviewed. */
+    contentHash: z.string().regex(/^[0-9a-f]{64}$/, '缺少预览时的内容校验值，请先预览'),
+  })
+  .openapi('PlanImportUpload');
+
+const PlanDiffBody = z
+  .object({
+    added: z.array(PlanItemRow),
+    removed: z.array(PlanItemRow),
+    changed: z.array(z.object({ before: PlanItemRow, after: PlanItemRow, fields: z.array(z.string()) })),
+    unchanged: z.number(),
+  })
+  .openapi('PlanDiff');
+
+export const PlanPreviewBody = z
+  .object({
+    fileName: z.string(),
+    contentHash: z.string(),
+    status: z.enum(['new', 'revision', 'unchanged']),
+    planId: z.number().nullable(),
+    version: z.number().nullable(),
+    plan: z.looseObject({
+      title: z.string(),
+      items: z.array(PlanItemRow),
+      units: z.array(z.string()),
+      warnings: z.array(z.looseObject({ line: z.number(), message: z.string() })),
+    }),
+    diff: PlanDiffBody.nullable(),
+  })
+  .openapi('PlanPreview');
+
+export const PlanImportBody = z
+  .object({
+    status: z.enum(['created', 'unchanged']),
+    planId: z.number(),
+    version: z.number(),
+    itemCount: z.number(),
+    warningCount: z.number(),
+    diff: PlanDiffBody.nullable(),
+  })
+  .openapi('PlanImportResult');

@@ -135,6 +135,27 @@ export function describeEvent(e: DomainEvent): {
         unit,
         evidence: [],
       };
+    case 'InstructionRecorded':
+      return {
+        label: '领导批示',
+        detail: `${e.data.leader}（${e.data.issuedOn}）：${e.data.text}；责任单位 ${e.data.unit}`,
+        unit,
+        evidence: e.data.evidence.map((x) => `${x.ref} sha256:${x.sha256}`),
+      };
+    case 'ProgressReported':
+      return {
+        label: '定期反馈',
+        detail: `${e.data.periodId}${e.data.late ? '（逾期反馈）' : ''}：${e.data.narrative}${values(e.data.values)}`,
+        unit,
+        evidence: e.data.evidence.map((x) => `${x.ref} sha256:${x.sha256}`),
+      };
+    case 'ProgressPeriodMissed':
+      return {
+        label: '未按期反馈',
+        detail: `${e.data.unit}未在 ${day(e.data.dueAt)} 前报送 ${e.data.periodId} 的进展`,
+        unit,
+        evidence: [],
+      };
     default: {
       const never: never = e;
       return never;

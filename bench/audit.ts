@@ -6,31 +6,14 @@ import { Worker } from '@temporalio/worker';
 import { ensureTemporal } from '../stack/temporal';
 import { createWorker } from '../worker/worker';
 import { withBenchDatabase } from './bench-db';
-import { parsePlanBytes } from '../seeds/parser/parse';
-import { selectItems, toCycleItem, type CycleItem } from '../domain/cycle';
+import { itemsFor } from './seed-items';
 import { defaultPolicy } from '../domain/policy';
 import { inspectionCycleWorkflow } from '../workflows/cycle';
 import { liveSource, type AuditSource } from '../audit/source';
 import { replayAll, replayBundle } from '../audit/replay';
 import { verifyModels, verifyStreams } from '../audit/verify';
-import { repoRoot } from '../stack/paths';
-
-const seedItems = (): CycleItem[] => {
-  const parsed = parsePlanBytes(
-    fs.readFileSync(path.join(repoRoot, 'seeds', 'quzhou-education-13th-fyp-task-division.txt')),
-  );
-  if (!parsed.ok) throw new Error(parsed.error);
-  return selectItems(parsed.plan.items, { kinds: ['major_project'] }).map(toCycleItem);
-};
-
-/** `count` projects: the seed's 16 major projects, repeated with distinct ids past 16. */
-const itemsFor = (count: number): CycleItem[] => {
-  const seed = seedItems();
-  return Array.from({ length: count }, (_, i) => ({
-    ...seed[i % seed.length]!,
-    itemId: i < seed.length ? seed[i]!.itemId : `${seed[i % seed.length]!.itemId}-r${i}`,
-  }));
-};
+import { ensureKey } from '../app/keys';
+import { signingClientOptions } from '../app/signing';
 
 const seconds = async <T>(body: () => Promise<T>): Promise<[T, number]> => {
   const t0 = performance.now();
@@ -69,7 +52,8 @@ export async function benchAudit(
         });
         const running = worker.run();
         const clientConnection = await Connection.connect(server.connectionOptions);
-        const client = new Client({ connection: clientConnection });
+        const signer = await ensureKey(db, path.join(dir, `keys-${size}`, 'service.json'), 'service', '基准');
+        const client = new Client({ connection: clientConnection, ...signingClientOptions(signer) });
         try {
           const cycleId = `bench-${size}-${Date.now().toString(36)}`;
           const [, runSeconds] = await seconds(async () => {

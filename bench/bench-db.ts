@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { connectDatabase, type DatabaseHandle } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
+import { dropRolesStatement } from '../db/roles';
 import { chainHash, GENESIS_HASH } from '../db/event-store';
 import type { DomainEvent } from '../domain/events';
 
@@ -27,6 +28,7 @@ export async function withBenchDatabase<T>(
   } finally {
     await handle.close();
     await admin(server.toString(), `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin(server.toString(), dropRolesStatement(database));
   }
 }
 

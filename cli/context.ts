@@ -1,7 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
-import { externalEndpointFromEnv } from '../stack/temporal';
+import fs from 'node:fs';
+import type { Client, Connection } from '@temporalio/client';
+import { externalEndpointFromEnv } from '../stack/temporal-endpoint';
 import { SetupError } from '../stack/errors';
-import { openDatabase, type DatabaseHandle } from '../db/connect';
+import { openDatabaseAs } from '../stack/database';
+import type { DatabaseHandle } from '../db/connect';
+import type { DatabaseRole } from '../db/roles';
+import type * as Signing from '../app/signing';
+import { operatorKeyPath } from './actor';
+
+// The Temporal client (and the signing interceptor over it) is loaded when a command first needs
+// it: a command that reads only PostgreSQL (task list, review list, reports) never pays for it.
 
 /** The Temporal endpoint the CLI talks to: TEMPORAL_ADDRESS, else the local dev server `dudao up` runs. */
 export function clientEndpoint() {
@@ -13,6 +21,9 @@ export function clientEndpoint() {
 
 export async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const endpoint = clientEndpoint();
+  const { Client, Connection } = await import('@temporalio/client');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded with the client, see above
+  const { KeyFileSigner, signingClientOptions } = require('../app/signing') as typeof Signing;
   let connection: Connection;
   try {
     connection = await Connection.connect({ ...endpoint.connectionOptions, connectTimeout: 5_000 });
@@ -23,14 +34,23 @@ export async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promi
     );
   }
   try {
-    return await fn(new Client({ connection, namespace: endpoint.namespace }));
+    // Commands are signed with the operator's key when there is one (actorFrom insists on it).
+    const key = operatorKeyPath();
+    const signer = fs.existsSync(key) ? new KeyFileSigner(key) : null;
+    return await fn(
+      new Client({ connection, namespace: endpoint.namespace, ...signingClientOptions(signer) }),
+    );
   } finally {
     await connection.close();
   }
 }
 
-export async function withDatabase<T>(fn: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const handle = await openDatabase();
+/** Runs `fn` on the database as `role` (the owner by default: the CLI's maintenance commands). */
+export async function withDatabase<T>(
+  fn: (handle: DatabaseHandle) => Promise<T>,
+  role: DatabaseRole = 'owner',
+): Promise<T> {
+  const handle = await openDatabaseAs(role);
   try {
     return await fn(handle);
   } finally {

@@ -1,31 +1,11 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { projectStateQuery, projectUpdates, type ProjectView } from '../workflows/messages';
+import type { ProjectView } from '../workflows/messages';
 import type { ProjectCommand } from '../domain/commands';
 import type { majorProjectWorkflow } from '../workflows/project';
-import { describeProject } from '../workflows/view';
 import { run } from './run';
 import { withTemporal } from './context';
 
 const escape = (v: string) => v.replace(/'/g, "\\'");
-
-/** Running project workflows, optionally for one unit or cycle, with their current state. */
-export async function listProjectViews(
-  client: Client,
-  filter: { unit?: string; cycleId?: string } = {},
-): Promise<{ workflowId: string; view: ProjectView }[]> {
-  const clauses = [`WorkflowType = 'majorProjectWorkflow'`, `ExecutionStatus = 'Running'`];
-  if (filter.unit) clauses.push(`DudaoUnits = '${escape(filter.unit)}'`);
-  if (filter.cycleId) clauses.push(`DudaoCycleId = '${escape(filter.cycleId)}'`);
-  const ids: string[] = [];
-  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) ids.push(wf.workflowId);
-  const views = await Promise.all(
-    ids.map(async (workflowId) => ({
-      workflowId,
-      view: await queryProject(client.workflow.getHandle(workflowId)).catch(() => null),
-    })),
-  );
-  return views.filter((v): v is { workflowId: string; view: ProjectView } => v.view !== null);
-}
 
 /** The workflow of a project (by item id, or by a milestone/assignment id that starts with it). */
 export async function resolveProject(
@@ -53,10 +33,10 @@ export async function resolveProject(
   return client.workflow.getHandle<typeof majorProjectWorkflow>(pick);
 }
 
-/** The project's view at the caller's real time (see describeProject). */
-export async function queryProject(handle: WorkflowHandle): Promise<ProjectView> {
-  const view = await handle.query(projectStateQuery);
-  return describeProject(view.state, view.clock, Date.now());
+/** The project a command goes to, for checks made before it is sent. */
+export interface ProjectRef {
+  cycleId: string;
+  itemId: string;
 }
 
 export async function sendCommand(
@@ -64,10 +44,19 @@ export async function sendCommand(
   ref: string,
   command: ProjectCommand,
   cycleId?: string,
+  beforeSend?: (project: ProjectRef) => Promise<void>,
 ): Promise<ProjectView> {
+  // Loaded here, not at the top: registering the command verbs must not load the Temporal client.
+  const [{ sendProjectCommand }, { projectStateQuery }] = await Promise.all([
+    import('../app/commands.js'),
+    import('../workflows/messages.js'),
+  ]);
   const handle = await resolveProject(client, ref, cycleId);
-  const view = await handle.executeUpdate(projectUpdates[command.type], { args: [command] });
-  return describeProject(view.state, view.clock, Date.now());
+  if (beforeSend) {
+    const { state } = await handle.query(projectStateQuery);
+    await beforeSend({ cycleId: state.cycleId, itemId: state.itemId });
+  }
+  return sendProjectCommand(handle, command);
 }
 
 export const shanghai = (iso: string): string =>
@@ -75,17 +64,26 @@ export const shanghai = (iso: string): string =>
 
 /**
  * The action of a command-line verb that sends one project command: build it from the argument
- * and options, send it as the Update of its type, then confirm in Chinese.
+ * and options, check it against the project (`beforeSend`, optional), send it as the Update of its
+ * type, then confirm in Chinese.
  */
 export const commandAction =
   <O extends { cycle?: string }>(
     build: (id: string, opts: O) => ProjectCommand,
     confirm: (id: string, opts: O, view: ProjectView) => string,
+    beforeSend?: (opts: O, command: ProjectCommand, project: ProjectRef) => Promise<void>,
   ) =>
   (id: string, opts: O): Promise<void> =>
     run(() =>
       withTemporal(async (client) => {
-        const view = await sendCommand(client, id, build(id, opts), opts.cycle);
+        const command = build(id, opts);
+        const view = await sendCommand(
+          client,
+          id,
+          command,
+          opts.cycle,
+          beforeSend && ((project) => beforeSend(opts, command, project)),
+        );
         console.log(confirm(id, opts, view));
       }),
     );

@@ -1,4 +1,4 @@
-import type { ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import type { CycleScope } from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
 import type { Principal } from '../domain/principal';
@@ -14,10 +14,16 @@ export interface RecurringCycleSpec {
   startedBy: Principal;
 }
 
-/** A Temporal Schedule that starts a cycle every `everyYears` years on 1 January, Beijing time. */
+/**
+ * A Temporal Schedule that starts a cycle every `everyYears` years on 1 January, Beijing time.
+ * Each round starts its cycle and ends at once, and rounds are buffered, never skipped, should one
+ * still be running when the next is due. A round missed while the cluster was down is started when
+ * it comes back, for up to a year (the catch-up window); it is still that year's round.
+ */
 export function recurringSchedule(spec: RecurringCycleSpec, taskQueue: string): ScheduleOptions {
   return {
     scheduleId: `dudao-${spec.slug}`,
+    policies: { overlap: ScheduleOverlapPolicy.BUFFER_ALL, catchupWindow: '365 days' },
     spec: {
       calendars: [
         {

@@ -1,8 +1,8 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool, types } from 'pg';
 import type { Database } from './database';
-import { migrateToLatest } from './migrate';
-import { ensureDatabaseExists, ensurePostgres } from '../stack/postgres';
+import type { DatabaseRole } from './roles';
+import { roleName } from './roles';
 
 // int8 (event positions, counts) stays a string: positions can exceed 2^53 in principle.
 // numeric becomes a JS number: reported values and targets are small decimals.
@@ -11,41 +11,35 @@ types.setTypeParser(types.builtins.NUMERIC, (v) => Number(v));
 export interface DatabaseHandle {
   db: Kysely<Database>;
   url: string;
+  /** The role every connection acts as, when one was asked for. */
+  role: DatabaseRole | null;
   close(): Promise<void>;
 }
 
-export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
-  const pool = new Pool({ connectionString: url, max: poolSize });
+/** The database a connection URL names (the role names derive from it). */
+export const databaseOf = (url: string): string =>
+  decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+
+/**
+ * A pool on `url`. With `role`, every connection takes `<database>_<role>` when it opens (the
+ * `role` startup option, as SET ROLE): the login must be that role or a member of it, and a
+ * connection that cannot take it fails instead of running with the login's own rights.
+ */
+export function connectDatabase(url: string, poolSize = 10, role?: DatabaseRole): DatabaseHandle {
+  const options = role ? `-c role=${roleName(databaseOf(url), role).replace(/([\\ ])/g, '\\$1')}` : undefined;
+  const pool = new Pool({ connectionString: url, max: poolSize, ...(options ? { options } : {}) });
   // An idle connection the server ends (a restart, or Ctrl-C reaching the embedded server first)
   // must not take the process down; the pool replaces it on next use.
   pool.on('error', (err) => {
     if ((err as { code?: string }).code !== '57P01') console.error(`数据库连接中断：${err.message}`);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, url, close: () => db.destroy() };
+  return { db, url, role: role ?? null, close: () => db.destroy() };
 }
 
-/**
- * Opens the database the CLI works on: `url`, else DATABASE_URL, else the embedded PostgreSQL
- * (started for the duration of the handle); pending migrations run first.
- */
-export async function openDatabase(url?: string): Promise<DatabaseHandle> {
-  let stopServer: () => Promise<void> = async () => undefined;
-  let resolved = url ?? process.env.DATABASE_URL;
-  if (resolved) {
-    await ensureDatabaseExists(resolved);
-  } else {
-    const pg = await ensurePostgres();
-    resolved = pg.url;
-    stopServer = pg.stop;
-  }
-  const handle = connectDatabase(resolved);
-  await migrateToLatest(handle.db as Kysely<unknown>);
-  return {
-    ...handle,
-    close: async () => {
-      await handle.close();
-      await stopServer();
-    },
-  };
+/** Whether the connections act as a superuser (the web server refuses to). */
+export async function actsAsSuperuser(db: Kysely<Database>): Promise<boolean> {
+  const { rows } = await sql<{ superuser: boolean }>`
+    SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`.execute(db);
+  return rows[0]?.superuser ?? false;
 }

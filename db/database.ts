@@ -1,12 +1,23 @@
-import type { EventsTable, NotificationAttemptsTable, NotificationsTable } from './tables/events';
+import type {
+  EventsTable,
+  NotificationAttemptsTable,
+  NotificationReadsTable,
+  NotificationsTable,
+  UnitChannelsTable,
+} from './tables/events';
 import type { ReadModelTables } from './tables/read-models';
 import type { PlanTables } from './tables/plans';
 import type { IdentityTables } from './tables/identity';
+import type { WorkCalendarTable } from './tables/calendar';
+import type { WorkflowHealthTable } from './tables/health';
+import type { SigningKeysTable } from './tables/signing-keys';
 
 export interface Database {
   events: EventsTable;
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
+  notification_reads: NotificationReadsTable;
+  unit_channels: UnitChannelsTable;
   projection_checkpoints: ReadModelTables['projection_checkpoints'];
   cycles: ReadModelTables['cycles'];
   projects: ReadModelTables['projects'];
@@ -17,6 +28,8 @@ export interface Database {
   extension_requests: ReadModelTables['extension_requests'];
   target_progress: ReadModelTables['target_progress'];
   unit_score_lines: ReadModelTables['unit_score_lines'];
+  instructions: ReadModelTables['instructions'];
+  progress_periods: ReadModelTables['progress_periods'];
   plans: PlanTables['plans'];
   plan_versions: PlanTables['plan_versions'];
   plan_items: PlanTables['plan_items'];
@@ -26,4 +39,8 @@ export interface Database {
   sessions: IdentityTables['sessions'];
   api_tokens: IdentityTables['api_tokens'];
   security_events: IdentityTables['security_events'];
+  work_calendar: WorkCalendarTable;
+  workflow_health: WorkflowHealthTable;
+  evidence_uploads: IdentityTables['evidence_uploads'];
+  signing_keys: SigningKeysTable;
 }

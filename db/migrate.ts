@@ -1,17 +1,54 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { FileMigrationProvider, Migrator, type Kysely, type MigrationResultSet } from 'kysely';
+import {
+  FileMigrationProvider,
+  Migrator,
+  sql,
+  type Kysely,
+  type MigrationResult,
+  type MigrationResultSet,
+} from 'kysely';
+import { roleName, ROLES_MIGRATION } from './roles';
 
-/** Runs every pending migration in db/migrations; throws (with the failing one named) on error. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
+const migrator = (db: Kysely<unknown>) =>
+  new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: path.join(__dirname, 'migrations') }),
   });
-  const result = await migrator.migrateToLatest();
+
+function check(result: MigrationResultSet): MigrationResult[] {
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? '?';
     throw new Error(`数据库迁移 ${failed} 失败：${(result.error as Error).message}`);
   }
-  return result;
+  return result.results ?? [];
+}
+
+/**
+ * Runs every pending migration in db/migrations; throws (with the failing one named) on error.
+ * Migrations up to the one that creates the roles run as the connecting login; every later one
+ * runs as `<database>_owner`, so whatever it creates belongs to the owner role, not to the login.
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const results: MigrationResult[] = [];
+  const executed = (await migrator(db).getMigrations()).filter((m) => m.executedAt).map((m) => m.name);
+  if (!executed.includes(ROLES_MIGRATION))
+    results.push(...check(await migrator(db).migrateTo(ROLES_MIGRATION)));
+  const { rows } = await sql<{ database: string }>`SELECT current_database() AS database`.execute(db);
+  const owner = roleName(rows[0]!.database, 'owner');
+  const later = await db.connection().execute(async (conn) => {
+    await sql`SET ROLE ${sql.id(owner)}`.execute(conn);
+    try {
+      return await migrator(conn).migrateToLatest();
+    } finally {
+      await sql`RESET ROLE`.execute(conn);
+    }
+  });
+  results.push(...check(later));
+  return { results };
+}
+
+/** Migrations this code has that the database has not run (a role's own login checks, never runs). */
+export async function pendingMigrations(db: Kysely<unknown>): Promise<string[]> {
+  return (await migrator(db).getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }

@@ -4,12 +4,19 @@ import { EvidenceRef, Iso, ReportedValue } from './events';
 
 const text = (max: number) => z.string().trim().min(1, '内容不能为空').max(max, `内容不能超过${max}字`);
 
-/** Human actions on a project, each carried by a Temporal Update with the acting principal. */
+/**
+ * What every command carries: who acts, and when (real time) the person acted, which decides the
+ * plan time of what the command causes. `requestedAt` is absent only in commands recorded before it
+ * existed; the workflow refuses new commands without it.
+ */
+const envelope = { actor: Principal, requestedAt: Iso.optional() };
+
+/** Human actions on a project, each carried by a Temporal Update. */
 export const ProjectCommand = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('acknowledge'), actor: Principal, assignmentId: z.string() }),
+  z.object({ type: z.literal('acknowledge'), ...envelope, assignmentId: z.string() }),
   z.object({
     type: z.literal('submitContribution'),
-    actor: Principal,
+    ...envelope,
     assignmentId: z.string(),
     narrative: text(20_000),
     values: z.array(ReportedValue).default([]),
@@ -17,7 +24,7 @@ export const ProjectCommand = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('submitReport'),
-    actor: Principal,
+    ...envelope,
     milestoneId: z.string(),
     narrative: text(20_000),
     values: z.array(ReportedValue).default([]),
@@ -25,21 +32,21 @@ export const ProjectCommand = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('approve'),
-    actor: Principal,
+    ...envelope,
     milestoneId: z.string(),
     comment: z.string().max(5_000).default(''),
   }),
-  z.object({ type: z.literal('return'), actor: Principal, milestoneId: z.string(), comment: text(5_000) }),
+  z.object({ type: z.literal('return'), ...envelope, milestoneId: z.string(), comment: text(5_000) }),
   z.object({
     type: z.literal('requestExtension'),
-    actor: Principal,
+    ...envelope,
     milestoneId: z.string(),
     reason: text(2_000),
     requestedDueAt: Iso,
   }),
   z.object({
     type: z.literal('decideExtension'),
-    actor: Principal,
+    ...envelope,
     milestoneId: z.string(),
     requestId: z.string(),
     grant: z.boolean(),
@@ -48,14 +55,22 @@ export const ProjectCommand = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('reassign'),
-    actor: Principal,
+    ...envelope,
     assignmentId: z.string(),
     toUnit: text(100),
     reason: text(2_000),
   }),
-  z.object({ type: z.literal('suspend'), actor: Principal, reason: text(2_000) }),
-  z.object({ type: z.literal('resume'), actor: Principal, reason: text(2_000) }),
-  z.object({ type: z.literal('cancel'), actor: Principal, reason: text(2_000) }),
+  z.object({
+    type: z.literal('submitProgress'),
+    ...envelope,
+    periodId: z.string(),
+    narrative: text(20_000),
+    values: z.array(ReportedValue).default([]),
+    evidence: z.array(EvidenceRef).max(50).default([]),
+  }),
+  z.object({ type: z.literal('suspend'), ...envelope, reason: text(2_000) }),
+  z.object({ type: z.literal('resume'), ...envelope, reason: text(2_000) }),
+  z.object({ type: z.literal('cancel'), ...envelope, reason: text(2_000) }),
 ]);
 export type ProjectCommand = z.infer<typeof ProjectCommand>;
 export type ProjectCommandType = ProjectCommand['type'];

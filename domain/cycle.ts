@@ -3,7 +3,7 @@ import type { MilestonePlan, CycleWindow, CycleScope } from './events';
 import type { PlanItem } from './plan';
 import type { CyclePolicy } from './policy';
 import type { ProjectState } from './project';
-import { adjustToWorkingDay, endOfYear, startOfYear } from './calendar';
+import { adjustToWorkingDay, calendarGaps, endOfYear, startOfYear } from './calendar';
 
 /** An item in a cycle's scope, as the cycle workflow receives it (a slim PlanItem). */
 export const CycleItem = z.object({
@@ -44,14 +44,16 @@ export function yearWindow(
   year: number,
   years: number,
   holidayRule: CyclePolicy['holidayRule'],
+  cal?: CyclePolicy['calendar'],
 ): CycleWindow {
   const last = year + years - 1;
   return {
     opensAt: startOfYear(year),
-    submissionDueAt: adjustToWorkingDay(endOfYear(last), holidayRule),
+    submissionDueAt: adjustToWorkingDay(endOfYear(last), holidayRule, cal),
     reviewDueAt: adjustToWorkingDay(
       new Date(Date.UTC(last + 1, 0, 31, 15, 59, 59)).toISOString(),
       holidayRule,
+      cal,
     ),
   };
 }
@@ -85,17 +87,22 @@ export function planMilestones(item: CycleItem, window: CycleWindow, policy: Cyc
       },
     ];
   }
-  return years.map((y) => ({
-    milestoneId: `${item.itemId}/${y}`,
-    year: y,
-    text: item.milestones
-      .filter((m) => m.year === y)
-      .map((m) => m.text)
-      .join('；'),
-    opensAt: new Date(Math.max(Date.parse(window.opensAt), Date.parse(startOfYear(y)))).toISOString(),
-    dueAt: clampDue(adjustToWorkingDay(endOfYear(y), policy.holidayRule), window),
-    targets: item.targets.filter((t) => t.year === y),
-  }));
+  return years.map((y) => {
+    const dueAt = clampDue(adjustToWorkingDay(endOfYear(y), policy.holidayRule, policy.calendar), window);
+    const gaps = calendarGaps(policy.calendar, dueAt, endOfYear(y));
+    return {
+      milestoneId: `${item.itemId}/${y}`,
+      year: y,
+      text: item.milestones
+        .filter((m) => m.year === y)
+        .map((m) => m.text)
+        .join('；'),
+      opensAt: new Date(Math.max(Date.parse(window.opensAt), Date.parse(startOfYear(y)))).toISOString(),
+      dueAt,
+      targets: item.targets.filter((t) => t.year === y),
+      ...(gaps.length > 0 ? { calendarGaps: gaps } : {}),
+    };
+  });
 }
 
 const clampDue = (due: string, window: CycleWindow): string =>
@@ -182,4 +189,11 @@ export function summarize(states: ProjectState[], baseline: CyclePolicy['scoring
     units: [...byUnit.values()].sort((a, b) => a.unit.localeCompare(b.unit, 'zh')),
     scoringBaseline: baseline,
   };
+}
+
+/** The years a cycle's deadlines fall in: from its opening to its review deadline. */
+export function cycleYears(window: CycleWindow): number[] {
+  const years: number[] = [];
+  for (let y = shanghaiYear(window.opensAt); y <= shanghaiYear(window.reviewDueAt); y++) years.push(y);
+  return years;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClockAnchor } from './clock';
 import { Principal } from './principal';
 import { CyclePolicy } from './policy';
 import { ItemKind, Target } from './plan';
@@ -44,8 +45,21 @@ export const MilestonePlan = z.object({
   opensAt: Iso,
   dueAt: Iso,
   targets: z.array(Target),
+  /** Years the due date was computed across without an official calendar (calendar days used). */
+  calendarGaps: z.array(z.number().int()).optional(),
 });
 export type MilestonePlan = z.infer<typeof MilestonePlan>;
+
+/** One 定期反馈 period of a project: when it opens, is due, and counts as missed if unreported. */
+export const ProgressPeriodPlan = z.object({
+  periodId: z.string(),
+  /** 2017年3月, 2017年第1季度. */
+  label: z.string(),
+  opensAt: Iso,
+  dueAt: Iso,
+  missAt: Iso,
+});
+export type ProgressPeriodPlan = z.infer<typeof ProgressPeriodPlan>;
 
 export const TargetResult = z.object({
   targetIndex: z.number().int(),
@@ -53,6 +67,27 @@ export const TargetResult = z.object({
   met: z.boolean(),
 });
 export type TargetResult = z.infer<typeof TargetResult>;
+
+/**
+ * 领导批示 as recorded: who instructed what on which day, the unit that answers for it and by when,
+ * the scanned original (if any) and the plan item it concerns (if any). It opens the stream of the
+ * supervised item that carries it out (`domain/instruction.ts`).
+ */
+export const InstructionRecord = z.object({
+  instructionId: z.string(),
+  leader: z.string(),
+  /** The day the leader wrote it (YYYY-MM-DD, Beijing), as on the original. */
+  issuedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  text: z.string(),
+  unit: z.string(),
+  coUnits: z.array(z.string()),
+  deadline: Iso,
+  evidence: z.array(EvidenceRef),
+  linkedItemId: z.string().nullable(),
+  /** The cycle whose clock and policy the item follows; null: real time, the default policy. */
+  linkedCycleId: z.string().nullable(),
+});
+export type InstructionRecord = z.infer<typeof InstructionRecord>;
 
 const ev = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
   z.object({ type: z.literal(type), data: z.object(data) });
@@ -68,6 +103,11 @@ export const EventBody = z.discriminatedUnion('type', [
     policy: CyclePolicy,
     drill: Drill.nullable(),
     itemIds: z.array(z.string()),
+    /**
+     * The cycle's clock (plan time vs real time), so views compute colours at the plan time of the
+     * moment they are read. Absent in cycles started before it was recorded.
+     */
+    clock: ClockAnchor.optional(),
   }),
   ev('CycleExtended', { window: CycleWindow, reason: z.string() }),
   ev('CycleCancelled', { reason: z.string() }),
@@ -81,6 +121,8 @@ export const EventBody = z.discriminatedUnion('type', [
     coUnits: z.array(z.string()),
     targets: z.array(Target),
     milestones: z.array(MilestonePlan),
+    /** 定期反馈 periods, when the cycle's policy has a cadence (absent before cadences existed). */
+    periods: z.array(ProgressPeriodPlan).optional(),
   }),
   ev('MilestoneOpened', { milestoneId: z.string() }),
   ev('AssignmentCreated', {
@@ -89,6 +131,8 @@ export const EventBody = z.discriminatedUnion('type', [
     unit: z.string(),
     role: z.enum(['lead', 'co']),
     dueAt: Iso,
+    /** Years a co-unit's working-day lead was counted across without an official calendar. */
+    calendarGaps: z.array(z.number().int()).optional(),
   }),
   ev('AssignmentAcknowledged', { assignmentId: z.string(), unit: z.string() }),
   ev('AssignmentReassigned', {
@@ -166,6 +210,16 @@ export const EventBody = z.discriminatedUnion('type', [
     outcome: z.enum(['met', 'missed', 'cancelled']),
   }),
   ev('ProjectClosed', { outcome: z.enum(['completed', 'cancelled']) }),
+  ev('InstructionRecorded', InstructionRecord.shape),
+  ev('ProgressReported', {
+    periodId: z.string(),
+    unit: z.string(),
+    narrative: z.string(),
+    values: z.array(ReportedValue),
+    evidence: z.array(EvidenceRef),
+    late: z.boolean(),
+  }),
+  ev('ProgressPeriodMissed', { periodId: z.string(), unit: z.string(), dueAt: Iso }),
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 export type EventType = EventBody['type'];

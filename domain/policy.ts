@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AssessmentRules } from './assessment-rules';
+import { WorkCalendar } from './work-calendar';
 
 /** A span of time in calendar days, 工作日 (working days on China's official calendar) or hours. */
 export const Span = z.object({
@@ -17,6 +19,20 @@ export const EscalationStep = z.object({
   target: EscalationTarget,
 });
 export type EscalationStep = z.infer<typeof EscalationStep>;
+
+/**
+ * 定期反馈: besides milestone reports, the lead unit reports progress every month (on day `day`,
+ * 每月25日前) or every quarter (on day `day` of the quarter's last month). Each period has one
+ * 催办 `reminder` before it is due, one 督办 step when it falls due, and counts as missed
+ * (未按期反馈) `missAfter` after its due date if still unreported.
+ */
+export const ProgressCadence = z.object({
+  every: z.enum(['month', 'quarter']),
+  day: z.number().int().min(1).max(31),
+  reminder: Span.default({ amount: 3, unit: 'days' }),
+  missAfter: Span.default({ amount: 5, unit: 'days' }),
+});
+export type ProgressCadence = z.infer<typeof ProgressCadence>;
 
 export const CyclePolicy = z.object({
   /** 催办 lead times before the operational due date. */
@@ -40,6 +56,21 @@ export const CyclePolicy = z.object({
   coUnitLead: Span.default({ amount: 5, unit: 'workdays' }),
   /** Amber when the due date is this close and nothing approved yet. */
   amberWithin: Span.default({ amount: 7, unit: 'days' }),
+  /**
+   * Where 催办/督办 notices go for a unit with no entry in the unit directory; absent, the
+   * notifier's default (webhook when DUDAO_WEBHOOK_URL is set, else the log).
+   */
+  notifyChannel: z.enum(['log', 'webhook', 'dingtalk', 'wecom', 'email']).optional(),
+  /**
+   * The office's working-day calendar for the cycle's years (`dudao calendar`), copied in when the
+   * cycle starts so every run decides on the same days. Absent: the bundled calendar (cycles
+   * started before the office kept one).
+   */
+  calendar: WorkCalendar.optional(),
+  /** 考核计分办法 for the cycle's 通报; absent (cycles started before it existed): the defaults. */
+  assessment: AssessmentRules.optional(),
+  /** Periodic progress reports; absent: none (cycles started before cadences existed, too). */
+  progressCadence: ProgressCadence.optional(),
 });
 export type CyclePolicy = z.infer<typeof CyclePolicy>;
 

@@ -94,8 +94,14 @@ export function milestoneRag(
 
 const severity: Record<Rag, number> = { green: 0, amber: 1, red: 2 };
 
+/** What a project's colour depends on: the workflow's state and the read models' rows both carry it. */
+export type ProjectRagFacts = Pick<ProjectState, 'status' | 'lastEventId'> & {
+  policy: Pick<ProjectState['policy'], 'maxReturns' | 'amberWithin'>;
+  milestones: readonly RagFacts[];
+};
+
 /** A project is as red as its worst milestone; a suspended project shows amber at least. */
-export function projectRag(s: ProjectState, now: string): RagExplanation {
+export function projectRag(s: ProjectRagFacts, now: string): RagExplanation {
   const all = s.milestones.map((m) => milestoneRag(m, s.policy.maxReturns, s.policy.amberWithin, now));
   const worst = all.reduce<RagExplanation | null>(
     (w, x) => (w === null || severity[x.rag] > severity[w.rag] ? x : w),

@@ -1,6 +1,8 @@
+import { uncoveredDueYear } from '../domain/work-calendar';
 import { ragRuleLabel, type RagExplanation } from '../domain/rag';
 import type { Db } from '../db/projections/read-model';
 import { assessUnits, onTimeRate, scoringPolicyText } from './assessment';
+import { cycleAssessmentRules, deductionsTable, rankingTable } from './assessment-tables';
 import { day, percent, ragLabel, yesNo } from './format';
 import {
   cycleOf,
@@ -11,6 +13,7 @@ import {
   reworkLog,
   targetProgress,
   unitScoreboard,
+  type NoticeDeliveryRow,
   type Scope,
   type TargetRow,
   type UnitScoreRow,
@@ -53,6 +56,7 @@ function unitsTable(units: readonly UnitScoreRow[]): ReportTable {
       { key: 'rate', label: '按时报送率', numeric: true },
       { key: 'returns', label: '退回次数', numeric: true },
       { key: 'escalations', label: '督办次数', numeric: true },
+      { key: 'periods_missed', label: '定期反馈未报', numeric: true },
       { key: 'targets', label: '目标达标', numeric: true },
     ],
     rows: units.map((u) => ({
@@ -123,6 +127,7 @@ export async function cycleReport(db: Db, scope: ReportScope & { cycleId: string
     escalationsByDay(db, scope),
   ]);
   const count = (rag: string) => board.filter((p) => p.rag === rag).length;
+  const gaps = calendarGapMarks();
   return {
     title: `${cycle.name}情况汇总`,
     subtitle: asOfNote(scope),
@@ -167,7 +172,7 @@ export async function cycleReport(db: Db, scope: ReportScope & { cycleId: string
           status: status(p.status),
           rag: ragLabel(p.rag),
           rule: ruleLabel(p.rag_rule),
-          next_due: day(p.next_due_at),
+          next_due: day(p.next_due_at) + gaps.mark(p.next_due_at, p.calendar_years),
           milestones: `${p.milestones_met}/${p.milestones_missed}/${p.milestones_total}`,
         })),
       },
@@ -192,7 +197,7 @@ export async function cycleReport(db: Db, scope: ReportScope & { cycleId: string
         points: escalations.map((e) => ({ date: e.day, value: e.escalations })),
       },
     ],
-    footer: [`数据来源：dudao 事件日志派生的读模型。${asOfNote(scope)}。`],
+    footer: [`数据来源：dudao 事件日志派生的读模型。${asOfNote(scope)}。`, ...gaps.footer()],
   };
 }
 
@@ -207,8 +212,29 @@ export async function unitsReport(db: Db, scope: ReportScope): Promise<Report> {
   };
 }
 
+/** Deadlines in a year the cycle's office calendar does not cover: marked ※, named in the footer. */
+function calendarGapMarks(): {
+  mark: (dueAt: Date | null, covered: number[] | null) => string;
+  footer: () => string[];
+} {
+  const years = new Set<number>();
+  return {
+    mark(dueAt, covered) {
+      const year = dueAt ? uncoveredDueYear(covered, new Date(dueAt).toISOString()) : null;
+      if (year === null) return '';
+      years.add(year);
+      return ' ※';
+    },
+    footer: () =>
+      years.size === 0
+        ? []
+        : [`※ ${[...years].sort((a, b) => a - b).join('、')} 年工作日历未录入：该期限按自然日推算。`],
+  };
+}
+
 export async function overdueReport(db: Db, scope: ReportScope): Promise<Report> {
   const rows = await overdueAssignments(db, scope);
+  const gaps = calendarGapMarks();
   return {
     title: '逾期事项及督办情况',
     subtitle: asOfNote(scope),
@@ -232,7 +258,7 @@ export async function overdueReport(db: Db, scope: ReportScope): Promise<Report>
           unit: r.unit,
           role: roleLabel(r.role),
           status: status(r.status),
-          due: day(r.due_at),
+          due: day(r.due_at) + gaps.mark(r.due_at, r.calendar_years),
           original_due: day(r.original_due_at),
           days_overdue: r.days_overdue,
           level: r.escalation_level === 0 ? '未督办' : `${r.escalation_level}级督办`,
@@ -240,7 +266,7 @@ export async function overdueReport(db: Db, scope: ReportScope): Promise<Report>
       },
     ],
     charts: [],
-    footer: ['逾期：超过当前办理期限（含批准延期）仍未报送或退回后未重新报送。'],
+    footer: ['逾期：超过当前办理期限（含批准延期）仍未报送或退回后未重新报送。', ...gaps.footer()],
   };
 }
 
@@ -303,44 +329,19 @@ export async function reworkReport(db: Db, scope: ReportScope): Promise<Report> 
 export async function assessmentReport(db: Db, scope: ReportScope & { cycleId: string }): Promise<Report> {
   const cycle = await cycleOf(db, scope);
   if (!cycle) throw new Error(`找不到督导周期 ${scope.cycleId}`);
-  const ranked = assessUnits(await unitScoreboard(db, scope));
+  const rules = await cycleAssessmentRules(db, scope.cycleId);
+  const ranked = assessUnits(await unitScoreboard(db, scope), rules);
   const praised = ranked.filter((u) => u.grade === '好').map((u) => u.unit);
   const criticised = ranked.filter((u) => u.grade === '差').map((u) => u.unit);
   return {
     title: `关于${cycle.name}考核结果的通报`,
     subtitle: asOfNote(scope),
-    tables: [
-      {
-        title: '考核排名',
-        columns: [
-          { key: 'rank', label: '名次', numeric: true },
-          { key: 'unit', label: '责任单位' },
-          { key: 'score', label: '得分', numeric: true },
-          { key: 'grade', label: '等次' },
-          { key: 'rate', label: '按时报送率', numeric: true },
-          { key: 'late', label: '逾期件数', numeric: true },
-          { key: 'returns', label: '退回次数', numeric: true },
-          { key: 'escalation_levels', label: '督办级数', numeric: true },
-          { key: 'targets_met', label: '目标达标数', numeric: true },
-        ],
-        rows: ranked.map((u) => ({
-          rank: u.rank,
-          unit: u.unit,
-          score: u.score,
-          grade: u.grade,
-          rate: percent(u.on_time, u.submitted + u.overdue_unsubmitted),
-          late: u.late + u.overdue_unsubmitted,
-          returns: u.returns,
-          escalation_levels: u.escalation_levels,
-          targets_met: u.targets_met,
-        })),
-      },
-    ],
+    tables: [rankingTable(ranked), deductionsTable(ranked, rules.base)],
     charts: [onTimeChart(ranked)],
     footer: [
       praised.length > 0 ? `予以通报表扬：${praised.join('、')}。` : '本期无通报表扬单位。',
       criticised.length > 0 ? `予以通报批评：${criticised.join('、')}，请限期整改。` : '本期无通报批评单位。',
-      ...scoringPolicyText(cycle.scoring_baseline),
+      ...scoringPolicyText(cycle.scoring_baseline, rules),
     ],
   };
 }
@@ -348,12 +349,76 @@ export async function assessmentReport(db: Db, scope: ReportScope & { cycleId: s
 const noticeKind = (kind: string, level: number | null): string =>
   kind === 'reminder' ? '催办' : `${level ?? ''}级督办`;
 
+const deliveryStatus: Record<string, string> = {
+  delivered: '已送达',
+  failed: '投递失败',
+  pending: '待投递',
+  sending: '投递中',
+};
+const attemptStatus: Record<string, string> = {
+  delivered: '成功',
+  failed: '失败',
+  sending: '发送中',
+  interrupted: '中断（结果未知）',
+};
+
+/** A duration for people: 3天4小时, 2小时5分, 40分. */
+export function durationLabel(seconds: number): string {
+  const minutes = Math.max(0, Math.floor(seconds / 60));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (days > 0) return `${days}天${hours ? `${hours}小时` : ''}`;
+  if (hours > 0) return `${hours}小时${mins ? `${mins}分` : ''}`;
+  return `${mins}分`;
+}
+
+/** Per unit: how many notices, how many still unread, how long they took to be opened or have waited. */
+function unreadByUnit(rows: NoticeDeliveryRow[]): ReportTable {
+  const units = new Map<string, NoticeDeliveryRow[]>();
+  for (const r of rows) units.set(r.unit, [...(units.get(r.unit) ?? []), r]);
+  return {
+    title: '各单位通知查阅情况',
+    columns: [
+      { key: 'unit', label: '接收单位' },
+      { key: 'notices', label: '通知数', numeric: true },
+      { key: 'opened', label: '已查阅', numeric: true },
+      { key: 'unread', label: '未查阅', numeric: true },
+      { key: 'average', label: '平均查阅用时' },
+      { key: 'longest', label: '最长未读时长' },
+    ],
+    rows: [...units]
+      .sort(([a], [b]) => a.localeCompare(b, 'zh-CN'))
+      .map(([unit, list]) => {
+        const known = list.filter((r) => r.unread_seconds !== null);
+        const opened = known.filter((r) => r.opened_at);
+        const longest = known.reduce<NoticeDeliveryRow | null>(
+          (m, r) => (m === null || r.unread_seconds! > m.unread_seconds! ? r : m),
+          null,
+        );
+        return {
+          unit,
+          notices: list.length,
+          opened: opened.length,
+          unread: known.length - opened.length,
+          average: opened.length
+            ? durationLabel(opened.reduce((s, r) => s + r.unread_seconds!, 0) / opened.length)
+            : '—',
+          longest: longest
+            ? `${durationLabel(longest.unread_seconds!)}${longest.opened_at ? '' : '（仍未读）'}`
+            : '—',
+        };
+      }),
+  };
+}
+
 export async function noticesReport(db: Db, scope: ReportScope): Promise<Report> {
   const rows = await noticeDeliveries(db, scope);
   return {
     title: '催办督办通知送达记录',
     subtitle: asOfNote(scope),
     tables: [
+      unreadByUnit(rows),
       {
         title: '通知及送达情况',
         columns: [
@@ -366,6 +431,8 @@ export async function noticesReport(db: Db, scope: ReportScope): Promise<Report>
           { key: 'status', label: '送达状态' },
           { key: 'delivered', label: '送达时间' },
           { key: 'opened', label: '查阅时间' },
+          { key: 'opened_by', label: '查阅人' },
+          { key: 'unread_for', label: '未读时长' },
           { key: 'attempts', label: '投递记录' },
         ],
         rows: rows.map((r) => ({
@@ -375,29 +442,30 @@ export async function noticesReport(db: Db, scope: ReportScope): Promise<Report>
           project_id: r.project_id,
           sent: day(r.sent_at),
           channel: r.channel ?? '—',
-          status:
-            r.status === 'delivered'
-              ? '已送达'
-              : r.status === 'failed'
-                ? '投递失败'
-                : r.status === 'pending'
-                  ? '待投递'
-                  : '无投递记录',
+          status: r.status ? (deliveryStatus[r.status] ?? r.status) : '无投递记录',
           delivered: r.delivered_at ? new Date(r.delivered_at).toISOString() : '—',
           opened: r.opened_at ? new Date(r.opened_at).toISOString() : '未查阅',
+          opened_by: r.opened_by ?? '—',
+          unread_for:
+            r.unread_seconds === null
+              ? '—'
+              : `${durationLabel(r.unread_seconds)}${r.opened_at ? '后查阅' : '（仍未读）'}`,
           attempts:
             r.attempts.length === 0
               ? '—'
               : r.attempts
                   .map(
                     (a, i) =>
-                      `第${i + 1}次 ${a.at} ${a.ok ? '成功' : '失败'}${a.detail ? `（${a.detail}）` : ''}`,
+                      `第${i + 1}次 ${a.at} ${attemptStatus[a.status] ?? a.status}${a.detail ? `（${a.detail}）` : ''}`,
                   )
                   .join('；'),
         })),
       },
     ],
     charts: [],
-    footer: ['每条通知列出全部投递尝试及单位查阅时间（渠道支持时），可据此核实“未收到通知”的情况。'],
+    footer: [
+      '每条通知列出全部投递尝试、单位首次查阅时间和查阅人，可据此核实“未收到通知”的情况。',
+      '未读时长按实际时间计算：从通知发出到本单位人员首次查阅（网页工作台或接口），尚未查阅的计至报表生成时。',
+    ],
   };
 }

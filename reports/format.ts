@@ -1,4 +1,5 @@
 import { shanghaiDate } from '../domain/calendar';
+import { ragText } from '../domain/labels';
 
 /** Display helpers shared by the report builders: dates in Shanghai, percentages, yes/no. */
 export const day = (value: Date | string | null): string | null =>
@@ -10,4 +11,4 @@ export const percent = (part: number, whole: number): string =>
 export const yesNo = (value: boolean | null): string => (value === null ? '—' : value ? '是' : '否');
 
 export const ragLabel = (rag: string | null): string =>
-  rag === 'red' ? '红灯' : rag === 'amber' ? '黄灯' : rag === 'green' ? '绿灯' : '—';
+  rag !== null && rag in ragText ? ragText[rag as keyof typeof ragText] : '—';

@@ -45,6 +45,8 @@ export interface ProjectStatusRow {
   milestones_met: number;
   milestones_missed: number;
   next_due_at: Date | null;
+  /** The cycle's office-calendar years (null: none); a deadline outside them is marked. */
+  calendar_years: number[] | null;
 }
 
 export async function projectBoard(db: Db, scope: Scope): Promise<ProjectStatusRow[]> {
@@ -52,8 +54,10 @@ export async function projectBoard(db: Db, scope: Scope): Promise<ProjectStatusR
     SELECT p.project_id, p.title, p.lead_unit, p.status, p.rag, p.rag_rule,
            p.milestones_total, p.milestones_met, p.milestones_missed,
            (SELECT min(m.due_at) FROM ${t(scope, 'milestones')} m
-             WHERE m.cycle_id = p.cycle_id AND m.project_id = p.project_id AND m.status <> 'closed') AS next_due_at
+             WHERE m.cycle_id = p.cycle_id AND m.project_id = p.project_id AND m.status <> 'closed') AS next_due_at,
+           c.calendar_years
     FROM ${t(scope, 'projects')} p
+    LEFT JOIN ${t(scope, 'cycles')} c ON c.cycle_id = p.cycle_id
     WHERE ${inCycle(scope, 'p')}
     ORDER BY CASE p.rag WHEN 'red' THEN 0 WHEN 'amber' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, p.project_id`.execute(
     db,
@@ -73,6 +77,8 @@ export interface UnitScoreRow {
   escalation_levels: number;
   targets_met: number;
   targets_total: number;
+  /** 定期反馈 periods the unit let pass unreported (recorded missed). */
+  periods_missed: number;
 }
 
 /**
@@ -100,7 +106,9 @@ export async function unitScoreboard(db: Db, scope: Scope & { at: string }): Pro
            sum(escalations)::int AS escalations,
            sum(max_escalation_level)::int AS escalation_levels,
            sum(targets_met)::int AS targets_met,
-           sum(targets_total)::int AS targets_total
+           sum(targets_total)::int AS targets_total,
+           (SELECT count(*)::int FROM ${t(scope, 'progress_periods')} pp
+             WHERE pp.unit = lines.unit AND ${inCycle(scope, 'pp')} AND pp.status = 'missed') AS periods_missed
     FROM lines
     GROUP BY unit
     ORDER BY unit`.execute(db);
@@ -119,6 +127,7 @@ export interface OverdueRow {
   original_due_at: Date;
   escalation_level: number;
   days_overdue: number;
+  calendar_years: number[] | null;
 }
 
 /** Assignments past their operational deadline at plan time `at` and not yet done. */
@@ -126,8 +135,10 @@ export async function overdueAssignments(db: Db, scope: Scope & { at: string }):
   const { rows } = await sql<OverdueRow>`
     SELECT a.project_id, p.title, a.milestone_id, m.text AS milestone_text, a.unit, a.role, a.status,
            a.due_at, a.original_due_at, a.escalation_level,
-           floor(extract(epoch FROM (${scope.at}::timestamptz - a.due_at)) / 86400)::int AS days_overdue
+           floor(extract(epoch FROM (${scope.at}::timestamptz - a.due_at)) / 86400)::int AS days_overdue,
+           c.calendar_years
     FROM ${t(scope, 'assignments')} a
+    LEFT JOIN ${t(scope, 'cycles')} c ON c.cycle_id = a.cycle_id
     JOIN ${t(scope, 'projects')} p ON p.cycle_id = a.cycle_id AND p.project_id = a.project_id
     JOIN ${t(scope, 'milestones')} m ON m.cycle_id = a.cycle_id AND m.project_id = a.project_id AND m.milestone_id = a.milestone_id
     WHERE ${inCycle(scope, 'a')}
@@ -213,18 +224,26 @@ export interface NoticeDeliveryRow {
   status: string | null;
   delivered_at: Date | null;
   opened_at: Date | null;
-  attempts: { at: string; ok: boolean; detail: string }[];
+  /** Who of the unit opened it first (from the append-only read receipts). */
+  opened_by: string | null;
+  /** Seconds from issue (the outbox row) to the first opening, or to now while still unread. */
+  unread_seconds: number | null;
+  attempts: { at: string; ok: boolean | null; status: string; detail: string }[];
 }
 
 /**
  * Each 催办/督办 notice with its delivery record from the notifier's tables (always the live
- * ones: delivery is a fact of the world, not of the log): every attempt, delivery and opening.
+ * ones: delivery is a fact of the world, not of the log): every attempt, delivery and opening, and
+ * how long it stayed unread (wall-clock time from issue to first opening, or until now).
  */
 export async function noticeDeliveries(db: Db, scope: Scope): Promise<NoticeDeliveryRow[]> {
   const { rows } = await sql<NoticeDeliveryRow>`
     SELECT n.notification_id, n.kind, n.level, n.unit, n.project_id, n.milestone_id, n.sent_at,
            d.channel, d.status, d.delivered_at, d.opened_at,
-           coalesce((SELECT json_agg(json_build_object('at', a.attempted_at, 'ok', a.ok, 'detail', a.detail)
+           (SELECT r.username FROM public.notification_reads r WHERE r.notification_id = n.notification_id
+             ORDER BY r.opened_at, r.id LIMIT 1) AS opened_by,
+           extract(epoch FROM coalesce(d.opened_at, now()) - d.created_at)::float8 AS unread_seconds,
+           coalesce((SELECT json_agg(json_build_object('at', a.attempted_at, 'ok', a.ok, 'status', a.status, 'detail', a.detail)
                                      ORDER BY a.attempted_at, a.id)
                      FROM public.notification_attempts a WHERE a.notification_id = n.notification_id), '[]') AS attempts
     FROM ${t(scope, 'notices')} n
@@ -241,4 +260,20 @@ export async function latestPlanTime(db: Db, cycleId?: string): Promise<string> 
     db,
   );
   return (rows[0]?.at ?? new Date()).toISOString();
+}
+
+/**
+ * The cycle a report covers when none is named: the most recently started open one, else the most
+ * recently started (the 领导批示 pseudo-cycle has no `cycles` row, so it is never the default).
+ */
+export async function defaultReportCycle(
+  db: Db,
+  schema: string,
+): Promise<{ cycleId: string; name: string; open: boolean } | undefined> {
+  const { rows } = await sql<{ cycle_id: string; name: string; status: string }>`
+    SELECT cycle_id, name, status FROM ${sql.id(schema, 'cycles')}
+    ORDER BY status = 'open' DESC, started_at DESC, cycle_id
+    LIMIT 1`.execute(db);
+  const row = rows[0];
+  return row && { cycleId: row.cycle_id, name: row.name, open: row.status === 'open' };
 }

@@ -1,4 +1,4 @@
-import { renderTable } from '../cli/table';
+import { renderTable } from './table';
 import type { Report } from './report';
 
 /** The report as aligned text tables for the terminal (CJK characters count double width). */

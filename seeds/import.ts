@@ -3,7 +3,7 @@
  * revised document becomes version N+1, with the item-level difference to the version before it.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database';
 import { Plan } from '../domain/plan';
 import { diffPlanItems, itemKey, type PlanDiff } from './parser/diff';
@@ -77,7 +77,11 @@ export async function importPlan(db: Kysely<Database>, plan: Plan, sourceText: s
   });
 }
 
-/** The plan row for a title, created if new, locked so concurrent imports number versions in turn. */
+/**
+ * The plan row for a title, created if new, and a transaction lock on it so concurrent imports
+ * number versions in turn. An advisory lock rather than a row lock: the workspace imports with a
+ * role that may add plans but never update one, and FOR UPDATE would need that right.
+ */
 async function lockPlan(tx: Transaction<Database>, title: string): Promise<number> {
   await tx
     .insertInto('plans')
@@ -88,10 +92,13 @@ async function lockPlan(tx: Transaction<Database>, title: string): Promise<numbe
     .selectFrom('plans')
     .select('id')
     .where('title', '=', title)
-    .forUpdate()
     .executeTakeFirstOrThrow();
+  await sql`SELECT pg_advisory_xact_lock(${PLAN_LOCK}, ${id})`.execute(tx);
   return id;
 }
+
+/** The advisory-lock namespace of plan imports (the second key is the plan's id). */
+const PLAN_LOCK = 0x706c616e;
 
 async function insertItems(tx: Db, versionId: number, plan: Plan): Promise<void> {
   if (plan.items.length === 0) return;
@@ -189,4 +196,34 @@ export async function listPlanVersions(db: Db): Promise<StoredVersion[]> {
     warningCount: r.warning_count,
     importedAt: r.imported_at,
   }));
+}
+
+export type ImportPreview =
+  | { status: 'new'; planId: null; version: null; diff: null }
+  | { status: 'unchanged'; planId: number; version: number; diff: null }
+  | { status: 'revision'; planId: number; version: number; diff: PlanDiff };
+
+/**
+ * What importing would do, without writing: a new plan, a revision of the plan of the same title (with
+ * the item-level difference to its latest version), or nothing, when the content is the same.
+ */
+export async function previewImport(db: Db, plan: Plan, sourceText: string): Promise<ImportPreview> {
+  const latest = await db
+    .selectFrom('plan_versions')
+    .innerJoin('plans', 'plans.id', 'plan_versions.plan_id')
+    .select([
+      'plans.id as planId',
+      'plan_versions.version',
+      'plan_versions.content_hash',
+      'plan_versions.document',
+    ])
+    .where('plans.title', '=', plan.title)
+    .orderBy('plan_versions.version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!latest) return { status: 'new', planId: null, version: null, diff: null };
+  if (latest.content_hash === contentHash(sourceText))
+    return { status: 'unchanged', planId: latest.planId, version: latest.version, diff: null };
+  const diff = diffPlanItems(Plan.parse(latest.document).items, plan.items);
+  return { status: 'revision', planId: latest.planId, version: latest.version, diff };
 }

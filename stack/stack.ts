@@ -3,21 +3,29 @@ import { connectDatabase, type DatabaseHandle } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
 import type { Kysely } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
-import { startWebServer } from '../api/server';
+import { startWebServer } from './web-server';
 import { SetupError } from './errors';
 import type { Database } from '../db/database';
 import { rebuildLive, staleModels } from '../db/projections/rebuild';
 import { ensurePostgres, redactDatabaseUrl, type PostgresEndpoint } from './postgres';
+import { connectAs } from './database';
+import { dataDir } from './paths';
 import { ensureTemporal, type TemporalEndpoint } from './temporal';
 import { createWorker, DEFAULT_TASK_QUEUE } from '../worker/worker';
-import { defaultChannels, startNotifier } from '../worker/notifier';
+import { notifierConfig, startNotifier } from '../worker/notifier';
+import { startHealthSweep } from '../app/health';
+import { ensureKey, serviceKeyFile } from '../app/keys';
+import { signingClientOptions, type Signer } from '../app/signing';
 
 export interface RunningStack {
   temporal: TemporalEndpoint;
   postgres: PostgresEndpoint;
+  /** The owner's connection (migrations, imports); the worker and web server have their own roles. */
   database: DatabaseHandle;
   taskQueue: string;
   worker: Worker;
+  /** The service key the web API signs commands with (the demo's simulated units use it too). */
+  signer: Signer;
   /** The web workspace and API. */
   webUrl: string;
   /** Resolves when the worker stops. */
@@ -26,12 +34,14 @@ export interface RunningStack {
 }
 
 /**
- * Brings dudao up: Postgres (DATABASE_URL or embedded), migrations, Temporal (TEMPORAL_ADDRESS or a
- * persistent dev server), one worker and the notifier. Whatever started is stopped again on failure.
+ * Brings dudao up: Postgres (DATABASE_URL or embedded), migrations, Temporal (the given endpoint,
+ * TEMPORAL_ADDRESS or a persistent dev server), one worker, the notifier and the web server.
+ * Whatever started is stopped again on failure.
  */
 export async function startStack(
   log: (line: string) => void,
   notify?: (line: string) => void,
+  opts: { temporal?: TemporalEndpoint } = {},
 ): Promise<RunningStack> {
   const cleanups: (() => Promise<void>)[] = [];
   const unwind = async () => {
@@ -49,15 +59,21 @@ export async function startStack(
     );
 
     await refreshStaleModels(database.db, log);
+    // The worker and the web server never act as the owner: each takes its own role (README).
+    const workerDb = await connectAs('worker', postgres.url);
+    cleanups.push(workerDb.close);
+    const webDb = await connectAs('web', postgres.url, 5);
+    cleanups.push(webDb.close);
 
-    const temporal = await ensureTemporal({ log });
+    // A cluster started by the caller (`dudao cluster up`) is stopped with the rest of the stack.
+    const temporal = opts.temporal ?? (await ensureTemporal({ log }));
     cleanups.push(temporal.stop);
     const taskQueue = process.env.DUDAO_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
     const { worker, connection } = await createWorker({
       connectionOptions: temporal.connectionOptions,
       namespace: temporal.namespace,
       taskQueue,
-      db: database.db,
+      db: workerDb.db,
     });
     cleanups.push(() => connection.close());
     const running = worker.run();
@@ -65,23 +81,53 @@ export async function startStack(
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
-    const notifier = startNotifier(database.db, defaultChannels(notify ?? log));
+    const notifier = startNotifier(workerDb.db, notifierConfig({ write: notify ?? log, log }));
     cleanups.push(notifier.stop);
     const clientConnection = await Connection.connect(temporal.connectionOptions);
     cleanups.push(() => clientConnection.close());
+    const health = startHealthSweep(
+      new Client({ connection: clientConnection, namespace: temporal.namespace }),
+      database.db,
+      { onError: (err) => log(`巡检卡住的流程失败：${(err as Error).message}`) },
+    );
+    cleanups.push(health.stop);
+    // The web API signs every command it sends for a signed-in person with the stack's service key.
+    const signer = await ensureKey(
+      database.db,
+      serviceKeyFile(dataDir()),
+      'service',
+      '网页工作台（dudao up）',
+    );
     const web = await startWebServer({
-      db: database.db,
-      client: new Client({ connection: clientConnection, namespace: temporal.namespace }),
+      db: webDb.db,
+      client: new Client({
+        connection: clientConnection,
+        namespace: temporal.namespace,
+        ...signingClientOptions(signer),
+      }),
       taskQueue,
+      // Evidence lives under the stack's data directory, where the CLI's uploads go too.
+      dataDir: dataDir(),
       log,
-    }).catch((err: Error) => {
+    }).catch((err: Error & { code?: string }) => {
+      if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
       throw new SetupError(
         `网页工作台启动失败：${err.message}`,
         '端口可能已被占用：设置 DUDAO_WEB_PORT（以及 DUDAO_WEB_HOST）换一个端口后重试。',
       );
     });
     cleanups.push(web.stop);
-    return { temporal, postgres, database, taskQueue, worker, webUrl: web.url, running, stop: unwind };
+    return {
+      temporal,
+      postgres,
+      database,
+      taskQueue,
+      worker,
+      signer,
+      webUrl: web.url,
+      running,
+      stop: unwind,
+    };
   } catch (err) {
     await unwind();
     throw err;

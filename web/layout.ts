@@ -1,5 +1,5 @@
 import { roleLabel } from '../domain/principal';
-import type { User } from '../api/identity/users';
+import type { User } from '../app/identity/users';
 import { html, type Html } from './html';
 
 /** The page frame: no inline script or style (the CSP allows only this origin's files). */

@@ -1,20 +1,31 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hono, type Context } from 'hono';
-import type { ApiDeps, AppEnv } from '../api/deps';
-import { authenticate } from '../api/middleware';
-import { escalations, reviewQueue } from '../api/routes/work';
-import { timeline } from '../api/services/audit';
-import { listCycles, showCycle } from '../api/services/cycles';
-import { board, inbox } from '../api/services/projects';
-import { loadPlanVersion } from '../seeds/import';
-import { cycleWorkflowId } from '../cli/commands/cycle';
-import { projectWorkflowId } from '../workflows/cycle';
+import type { ApiDeps, AppEnv } from '../http/deps';
+import { authenticate } from '../http/middleware';
+import { streamSSE } from 'hono/streaming';
+import { checkCycle, cycleBundleArchive, timeline } from '../app/audit';
+import { listCycles, showCycle } from '../app/cycles';
+import { projectView } from '../app/projects';
+import { cycleBoard, escalations, inbox, reviewQueue } from '../app/views';
+import { listPlanVersions, loadPlanVersion } from '../seeds/import';
+import { previewUpload } from '../app/plans';
+import { may } from '../app/authorize';
+import { ApiError } from '../app/errors';
+import { cycleWorkflowId, projectWorkflowId } from '../workflows/ids';
 import { html } from './html';
 import { page } from './layout';
-import { auditorBody } from './pages/auditor';
+import { auditorBody, cycleCheckVerdict } from './pages/auditor';
 import { inspectorBody } from './pages/inspector';
-import { unitBody } from './pages/unit';
+import { noticeBody, unitBody } from './pages/unit';
+import { noticesOf, openNotice } from '../app/notices';
+import { recordSecurityEvent } from '../app/identity/audit';
+import { planPreview, plansBody } from './pages/plans';
+import { projectBody } from './pages/project';
+import { adminBody } from './pages/admin';
+import { listUsers } from '../app/identity/users';
+import { listApiTokens } from '../app/identity/tokens';
+import { planUnits, securityLog } from '../app/identity/accounts';
 
 /** The one script and stylesheet, read once; from dist/web they are found in the source tree. */
 function asset(name: string): string {
@@ -88,10 +99,12 @@ export function webRoutes(deps: ApiDeps) {
     return { cycles, cycleId };
   };
 
-  pages.get('/inspector', async (c) => {
-    if (c.get('principal').role !== 'inspector') return denied(c);
+  const boardPage = async (c: Context<AppEnv>, readOnly: boolean) => {
     const { cycles, cycleId } = await pickCycle(c);
-    const rows = cycleId ? await board(deps.client, [cycleId]) : [];
+    // The board of a cycle, finished projects included, from the read models (shared by polls).
+    const rows = cycleId
+      ? await deps.views.get(`cycle-board:${cycleId}`, () => cycleBoard(deps.db, cycleId))
+      : [];
     const plan = await loadPlanVersion(deps.db)
       .then(({ planId, version, plan }) => ({
         planId,
@@ -103,7 +116,7 @@ export function webRoutes(deps: ApiDeps) {
       .catch(() => null);
     return render(
       c,
-      '督导处工作台',
+      readOnly ? '督导看板（只读）' : '督导处工作台',
       inspectorBody({
         cycles,
         cycleId,
@@ -111,6 +124,54 @@ export function webRoutes(deps: ApiDeps) {
         board: rows,
         queue: reviewQueue(rows),
         escalations: escalations(rows),
+        readOnly,
+      }),
+    );
+  };
+  pages.get('/inspector', (c) => (c.get('principal').role !== 'inspector' ? denied(c) : boardPage(c, false)));
+  // The administrator and the auditor look at the same board without its forms.
+  pages.get('/board', (c) => {
+    const role = c.get('principal').role;
+    if (role === 'inspector') return c.redirect(c.req.url.replace('/board', '/inspector'));
+    return role === 'admin' || role === 'auditor' ? boardPage(c, true) : denied(c);
+  });
+
+  pages.get('/projects/:cycleId/:itemId', async (c) => {
+    const p = c.get('principal');
+    const { cycleId, itemId } = c.req.param();
+    let view;
+    try {
+      view = await projectView(deps.client, p, cycleId, itemId);
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.status !== 403 && err.status !== 404)) throw err;
+      return c.html(
+        page(
+          '项目详情',
+          c.get('user'),
+          c.get('csrfToken'),
+          html`<p>${err.message}。<a href="/">返回</a></p>`,
+        ),
+        err.status,
+      );
+    }
+    const t = may(p, 'readTimeline')
+      ? await timeline(deps.client, deps.db, projectWorkflowId(cycleWorkflowId(cycleId), itemId))
+      : null;
+    const back =
+      p.role === 'inspector'
+        ? `/inspector?cycle=${encodeURIComponent(cycleId)}`
+        : p.role === 'admin' || p.role === 'auditor'
+          ? `/board?cycle=${encodeURIComponent(cycleId)}`
+          : '/unit';
+    return render(
+      c,
+      '项目详情',
+      projectBody({
+        view,
+        canAct: p.role === 'inspector',
+        units: await planUnits(deps.db),
+        timeline: t,
+        back,
       }),
     );
   });
@@ -127,18 +188,71 @@ export function webRoutes(deps: ApiDeps) {
         p.unit!,
         cycles,
         cycleId,
-        await inbox(
-          deps.client,
-          p.unit!,
-          cycleId ? [cycleId] : cycles.filter((x) => x.status === 'RUNNING').map((x) => x.cycleId),
+        await deps.views.get(`inbox:${p.unit!}:${cycleId ?? ''}`, () =>
+          inbox(deps.db, p.unit!, cycleId ?? undefined),
         ),
+        await noticesOf(deps.db, p.unit!),
       ),
     );
   });
 
+  // The link in every DingTalk/WeCom/e-mail notice: opening it here is the unit's read receipt.
+  pages.get('/unit/notices/:id', async (c) => {
+    const p = c.get('principal');
+    try {
+      return render(c, '通知', noticeBody(await openNotice(deps.db, p, c.req.param('id'), 'web')));
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.status !== 403 && err.status !== 404)) throw err;
+      if (err.status === 403)
+        await recordSecurityEvent(deps.db, 'permission_denied', {
+          username: c.get('user').username,
+          detail: { method: 'GET', path: c.req.path, code: err.code, message: err.message },
+        });
+      return c.html(
+        page('通知', c.get('user'), c.get('csrfToken'), html`<p>${err.message}。<a href="/">返回</a></p>`),
+        err.status,
+      );
+    }
+  });
+
+  const auditing = (c: Context<AppEnv>) =>
+    ['auditor', 'inspector', 'admin'].includes(c.get('principal').role);
+  const auditedCycle = (c: Context<AppEnv>): string => {
+    const cycleId = c.req.query('cycle');
+    if (!cycleId) throw new ApiError(400, 'invalid_command', '请先选择一个督导周期');
+    return cycleId;
+  };
+
+  // A whole cycle checked from the page: progress as Server-Sent Events, then the verdict's HTML.
+  pages.get('/auditor/check', (c) => {
+    if (!auditing(c)) return denied(c);
+    const cycleId = auditedCycle(c);
+    return streamSSE(c, async (stream) => {
+      try {
+        const check = await checkCycle(deps.client, deps.db, cycleId, (stage, done, total) => {
+          void stream.writeSSE({ event: 'progress', data: JSON.stringify({ stage, done, total }) });
+        });
+        await stream.writeSSE({ event: 'verdict', data: cycleCheckVerdict(check).value });
+      } catch (err) {
+        await stream.writeSSE({
+          event: 'failed',
+          data: `核对未能完成（${err instanceof Error ? err.message : String(err)}）。请稍后重试，或在服务器上运行 dudao audit verify --cycle ${cycleId}。`,
+        });
+      }
+    });
+  });
+
+  pages.get('/auditor/bundle', async (c) => {
+    if (!auditing(c)) return denied(c);
+    const { fileName, archive } = await cycleBundleArchive(deps.client, deps.db, auditedCycle(c));
+    return c.body(new Uint8Array(archive), 200, {
+      'Content-Type': 'application/gzip',
+      'Content-Disposition': `attachment; filename="${fileName.replace(/[^\w.-]+/g, '_')}"`,
+    });
+  });
+
   pages.get('/auditor', async (c) => {
-    const role = c.get('principal').role;
-    if (role !== 'auditor' && role !== 'inspector') return denied(c);
+    if (!auditing(c)) return denied(c);
     const { cycles, cycleId } = await pickCycle(c);
     const itemId = c.req.query('item') ?? null;
     const cycle = cycleId ? await showCycle(deps.client, cycleId).catch(() => null) : null;
@@ -162,19 +276,30 @@ export function webRoutes(deps: ApiDeps) {
     );
   });
 
-  pages.get('/admin', (c) =>
-    c.get('principal').role !== 'admin'
-      ? denied(c)
-      : render(
-          c,
-          '管理员',
-          html`<p>
-            账号管理在命令行进行：<code>dudao user add</code>、<code>dudao user list</code>、<code
-              >dudao user disable</code
-            >、<code>dudao token create</code>、<code>dudao token revoke</code>。
-          </p>`,
-        ),
-  );
+  pages.get('/plans', async (c) => {
+    if (!may(c.get('principal'), 'importPlan')) return denied(c);
+    return render(c, '导入规划', plansBody(await listPlanVersions(deps.db)));
+  });
+
+  // The preview as a server-rendered fragment the page inserts; errors answer as the API's { code, message }.
+  pages.post('/plans/preview', async (c) => {
+    if (!may(c.get('principal'), 'importPlan')) return denied(c);
+    const body = await c.req.parseBody();
+    const file = body.file;
+    if (!(file instanceof File)) throw new ApiError(400, 'invalid_command', '请选择要导入的规划文件');
+    return c.html(planPreview(await previewUpload(deps, file)).value);
+  });
+
+  pages.get('/admin', async (c) => {
+    if (c.get('principal').role !== 'admin') return denied(c);
+    const [users, tokens, log, units] = await Promise.all([
+      listUsers(deps.db),
+      listApiTokens(deps.db),
+      securityLog(deps.db, 100),
+      planUnits(deps.db),
+    ]);
+    return render(c, '系统管理', adminBody({ me: c.get('user').username, users, tokens, log, units }));
+  });
   app.route('/', pages);
   return app;
 }

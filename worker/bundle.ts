@@ -1,7 +1,16 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import type { BundleOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
 
 export const workflowsPath = (): string => require.resolve(path.join(__dirname, '..', 'workflows'));
+
+/**
+ * Workflow interceptors every bundle carries: the task guard's view of workflow-task boundaries
+ * (`workflows/task-guard.ts`), without which no Update is ever accepted.
+ */
+export const workflowInterceptorModules = (): string[] => [
+  require.resolve(path.join(__dirname, '..', 'workflows', 'task-guard')),
+];
 
 type WebpackConfigHook = NonNullable<BundleOptions['webpackConfigHook']>;
 
@@ -18,7 +27,17 @@ export const webpackConfigHook: WebpackConfigHook = (config) => {
   return config;
 };
 
-export const bundleOptions = (): Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'> => ({
+export const bundleOptions = (): Pick<
+  BundleOptions,
+  'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules'
+> => ({
   workflowsPath: workflowsPath(),
+  workflowInterceptorModules: workflowInterceptorModules(),
   webpackConfigHook,
 });
+
+/** `npm run bundle`: the bundle `dudao worker --workflow-bundle` loads, built as the worker would. */
+export async function writeBundle(file: string): Promise<void> {
+  const { code } = await bundleWorkflowCode(bundleOptions());
+  fs.writeFileSync(file, code);
+}

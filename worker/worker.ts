@@ -10,7 +10,8 @@ import type { ConnectionOptions } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { createActivities } from '../activities';
-import { webpackConfigHook, workflowsPath } from './bundle';
+import { webpackConfigHook, workflowInterceptorModules, workflowsPath } from './bundle';
+import { PrincipalCodec, SigningKeyCache } from './principal-codec';
 
 export const DEFAULT_TASK_QUEUE = 'dudao';
 
@@ -21,6 +22,8 @@ export interface WorkerDeps {
   db: Kysely<Database>;
   /** A prebuilt bundle (tests share one); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Cache size; 0 makes every workflow task replay the whole history (tests, the chaos suite). */
+  maxCachedWorkflows?: number;
 }
 
 /** A worker running dudao's workflows and activities, its activities bound to `db`. */
@@ -39,9 +42,16 @@ export async function createWorker(
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities({ db: deps.db }),
+    // Commands' signatures are verified here, outside the sandbox, before a validator sees them.
+    dataConverter: { payloadCodecs: [new PrincipalCodec(new SigningKeyCache(deps.db))] },
+    ...(deps.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
-      : { workflowsPath: workflowsPath(), bundlerOptions: { webpackConfigHook } }),
+      : {
+          workflowsPath: workflowsPath(),
+          bundlerOptions: { webpackConfigHook },
+          interceptors: { workflowModules: workflowInterceptorModules() },
+        }),
   });
   return { worker, connection };
 }

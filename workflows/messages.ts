@@ -12,6 +12,7 @@ export const projectCommandTypes = [
   'acknowledge',
   'submitContribution',
   'submitReport',
+  'submitProgress',
   'approve',
   'return',
   'requestExtension',
@@ -28,10 +29,20 @@ export const projectUpdates = Object.fromEntries(
 ) as Record<ProjectCommandType, ReturnType<typeof defineUpdate<ProjectView, [ProjectCommand]>>>;
 
 export const projectStateQuery = defineQuery<ProjectView>('state');
-/** From the cycle: its window moved (progress reports and the closing date follow). */
+/**
+ * From the cycle: its window moved (progress reports and the closing date follow). `at` is the
+ * plan time the cycle decided it (absent from signals sent by cycles started before it existed).
+ */
 export const cycleWindowChanged =
-  defineSignal<[{ window: CycleWindow; reason: string }]>('cycleWindowChanged');
-export const cycleCancelled = defineSignal<[{ reason: string; actor: Principal }]>('cycleCancelled');
+  defineSignal<[{ window: CycleWindow; reason: string; at?: string }]>('cycleWindowChanged');
+export const cycleCancelled =
+  defineSignal<[{ reason: string; actor: Principal; at?: string }]>('cycleCancelled');
+
+/**
+ * The refusal code of an Update that arrived while the workflow was acting on something else in
+ * the same workflow task (see `task-guard.ts`): nothing was recorded, send it again.
+ */
+export const BUSY = 'busy';
 
 export type CycleView = {
   cycleId: string;
@@ -45,8 +56,8 @@ export type CycleView = {
 };
 
 export const cycleStateQuery = defineQuery<CycleView>('state');
-export const extendCycle = defineUpdate<
-  CycleView,
-  [{ actor: Principal; window: CycleWindow; reason: string }]
->('extend');
-export const cancelCycle = defineUpdate<CycleView, [{ actor: Principal; reason: string }]>('cancel');
+/** `requestedAt` (real time the person acted) decides the plan time of the change. */
+export type CycleExtension = { actor: Principal; window: CycleWindow; reason: string; requestedAt?: string };
+export type CycleCancellation = { actor: Principal; reason: string; requestedAt?: string };
+export const extendCycle = defineUpdate<CycleView, [CycleExtension]>('extend');
+export const cancelCycle = defineUpdate<CycleView, [CycleCancellation]>('cancel');

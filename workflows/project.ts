@@ -1,14 +1,16 @@
 import {
+  ApplicationFailure,
   allHandlersFinished,
+  isCancellation,
   condition,
   continueAsNew,
   patched,
+  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  ApplicationFailure,
 } from '@temporalio/workflow';
-import type { EventBody, EventOf } from '../domain/events';
+import type { CycleWindow, EventBody, EventOf, InstructionRecord } from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
 import { SYSTEM, type Principal } from '../domain/principal';
 import { DomainError, parseCommand, type ProjectCommand } from '../domain/commands';
@@ -17,14 +19,18 @@ import {
   decide,
   emptyProject,
   evolve,
+  advance,
+  isFinished,
   nextWake,
-  tick,
   type ProjectState,
+  type TimedEvent,
 } from '../domain/project';
 import { projectRag } from '../domain/rag';
+import { commandTimeProblem, planNow, realDelayMs, type ClockAnchor } from '../domain/clock';
 import { describeProject } from './view';
-import { planNow, realDelayMs, type ClockAnchor } from '../domain/clock';
-import { Emitter } from './emitter';
+import { envelopeOf, record, type StreamContext } from './recorder';
+import { TaskGuard } from './task-guard';
+import { legacyProjectWorkflow } from './legacy/project-v1';
 import {
   cycleCancelled,
   cycleWindowChanged,
@@ -34,6 +40,8 @@ import {
   type ProjectView,
 } from './messages';
 import { SA } from './search-attributes';
+import { refuseUnproven, UNVERIFIED } from './proof';
+import type { Activities } from '../activities';
 
 export type ProjectWorkflowInput = {
   cycleId: string;
@@ -45,7 +53,25 @@ export type ProjectWorkflowInput = {
   started: EventOf<'ProjectStarted'>['data'];
   /** State carried over continue-as-new. */
   carried?: ProjectState;
+  /** Plan time the previous run had reached (continue-as-new). */
+  planTime?: string;
+  /** The 领导批示 this item carries out: recorded first in its stream (`domain/instruction.ts`). */
+  instruction?: { record: InstructionRecord; by: Principal };
 };
+
+/** Runs started for a 领导批示 record it before ProjectStarted; no other run is touched. */
+export const INSTRUCTION_PATCH = 'instruction-record';
+
+/** A 领导批示 is a person's command: its start is verified like a cycle's; runs before it are not. */
+export const SIGNED_INSTRUCTION_PATCH = 'signed-instruction-start';
+
+const { verifyStart } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+});
+
+/** Runs recorded before the inbox loop replay through the legacy code. */
+export const INBOX_LOOP_PATCH = 'inbox-loop';
 
 /** Past this many history events a run hands over to a fresh one, whatever the milestones. */
 const HISTORY_LIMIT = 5_000;
@@ -56,126 +82,375 @@ const HISTORY_LIMIT = 5_000;
  * the fold of those events, so the workflow acts on exactly what the record shows.
  */
 export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise<ProjectState> {
-  const streamId = workflowInfo().workflowId;
-  const emitter = new Emitter({ streamId, cycleId: input.cycleId, projectId: input.projectId });
-  let state: ProjectState =
-    input.carried ??
-    emptyProject({ streamId, cycleId: input.cycleId, projectId: input.projectId, policy: input.policy });
-  let closesAt = input.closesAt;
-  let changed = false;
-  const now = () => planNow(input.clock, Date.now());
-
-  const commit = (bodies: EventBody[], actor: Principal, causationId: string | null): Promise<void> => {
-    const at = now();
-    const events = bodies.map((body) => {
-      const event = emitter.envelope(body, state.seq + 1, at, actor, causationId);
-      state = evolve(state, body, event.eventId);
-      return event;
-    });
-    changed = changed || events.length > 0;
-    return emitter.record(events);
-  };
-
-  const view = (): ProjectView => describeProject(state, input.clock, Date.now());
-
-  setHandler(projectStateQuery, view);
-  for (const type of projectCommandTypes) {
-    setHandler(
-      projectUpdates[type],
-      async (raw: ProjectCommand) => {
-        const command = parseCommand(raw);
-        await commit(decide(state, command, now()), command.actor, `update:${type}`);
-        return view();
-      },
-      {
-        // Validators run before anything reaches history: a refused command changes nothing.
-        validator: (raw: ProjectCommand) => {
-          try {
-            const command = parseCommand(raw);
-            if (command.type !== type)
-              throw new DomainError('invalid_command', `命令类型 ${command.type} 与操作 ${type} 不符`);
-            decide(state, command, now());
-          } catch (err) {
-            if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.code);
-            throw err;
-          }
-        },
-      },
-    );
-  }
-  setHandler(cycleWindowChanged, ({ window, reason }) => {
-    closesAt = window.reviewDueAt;
-    const bodies: EventBody[] = state.milestones
-      .filter(
-        (m) =>
-          m.year === null && m.phase !== 'closed' && Date.parse(window.submissionDueAt) > Date.parse(m.dueAt),
-      )
-      .map((m) => ({
-        type: 'ExtensionGranted',
-        data: {
-          milestoneId: m.milestoneId,
-          requestId: 'cycle-extension',
-          newDueAt: window.submissionDueAt,
-          comment: reason,
-        },
-      }));
-    void commit(bodies, SYSTEM, 'signal:cycleWindowChanged');
-    changed = true;
-  });
-  setHandler(cycleCancelled, ({ reason, actor }) => {
-    if (isFinished(state)) return;
-    void commit(cancelEvents(state, reason), actor, 'signal:cycleCancelled');
-  });
-
-  if (!input.carried) {
-    await commit([{ type: 'ProjectStarted', data: input.started }], SYSTEM, null);
-  }
-  const openCount = () => state.milestones.filter((m) => m.phase !== 'closed').length;
-  const openAtStart = openCount();
-
-  while (!isFinished(state)) {
-    await commit(
-      tick(state, now(), closesAt, { catchUpLadder: patched('escalation-ladder-catch-up') }),
-      SYSTEM,
-      'timer',
-    );
-    publishSearchAttributes(state, now());
-    if (isFinished(state)) break;
-
-    // A fresh run per milestone keeps histories short over a five-year plan.
-    const milestoneClosed = openCount() < openAtStart;
-    if (
-      milestoneClosed ||
-      workflowInfo().historyLength > HISTORY_LIMIT ||
-      workflowInfo().continueAsNewSuggested
-    ) {
-      await condition(allHandlersFinished);
-      await emitter.record([]);
-      await continueAsNew<typeof majorProjectWorkflow>({ ...input, closesAt, carried: state });
-    }
-
-    const wake = nextWake(state, now(), closesAt, { wakeForPastDue: patched('wake-for-past-due-work') });
-    changed = false;
-    if (wake === null) await condition(() => changed);
-    else await condition(() => changed, Math.max(1, realDelayMs(input.clock, wake, Date.now())));
-  }
-
-  await condition(allHandlersFinished);
-  await emitter.record([]);
-  publishSearchAttributes(state, now());
-  return state;
+  if (!patched(INBOX_LOOP_PATCH)) return legacyProjectWorkflow(input);
+  return new ProjectLoop(input).run();
 }
 
-const isFinished = (s: ProjectState): boolean => s.status === 'closed' || s.status === 'cancelled';
+/** What reaches the loop from outside: a person's command, or the cycle's window or cancellation. */
+type Arrival =
+  | { kind: 'command'; command: ProjectCommand; outcome: Outcome | null }
+  | { kind: 'window'; window: CycleWindow; reason: string; at: string | undefined }
+  | { kind: 'cancel'; reason: string; actor: Principal; at: string | undefined };
 
-function publishSearchAttributes(state: ProjectState, at: string): void {
-  const open = state.milestones.filter((m) => m.phase !== 'closed');
-  const nextDue = open.map((m) => m.dueAt).sort()[0];
-  const units = [...new Set(state.milestones.flatMap((m) => m.assignments.map((a) => a.unit)))];
-  upsertSearchAttributes([
-    { key: SA.status, value: state.status },
-    { key: SA.rag, value: projectRag(state, at).rag },
-    { key: SA.units, value: units.length ? units : [state.leadUnit, ...state.coUnits] },
-    ...(nextDue ? [{ key: SA.dueAt, value: new Date(nextDue) }] : []),
-  ]);
+type Outcome = { ok: true } | { ok: false; code: string; message: string };
+
+/**
+ * The project's single thread of control. Handlers only validate and queue; the loop alone decides,
+ * records and changes state, one arrival or one timer at a time, so the same history always
+ * yields the same commands whichever jobs share an activation. Time-driven work is decided at the
+ * plan time its timer was set for, and a command at the plan time its sender acted, never at the
+ * moment an activation happens to run.
+ */
+class ProjectLoop {
+  private readonly ctx: StreamContext;
+  private state: ProjectState;
+  private planTime: string;
+  private closesAt: string;
+  private readonly arrivals: Arrival[] = [];
+  private readonly guard = new TaskGuard();
+  private published = '';
+  /** The append awaiting its activity: what the record will show once it lands. */
+  private inFlight: { events: EventBody[]; planTime: string };
+
+  constructor(private readonly input: ProjectWorkflowInput) {
+    const streamId = workflowInfo().workflowId;
+    this.ctx = { streamId, cycleId: input.cycleId, projectId: input.projectId };
+    this.state =
+      input.carried ??
+      emptyProject({ streamId, cycleId: input.cycleId, projectId: input.projectId, policy: input.policy });
+    this.planTime = input.planTime ?? planNow(input.clock, workflowInfo().startTime.getTime());
+    this.closesAt = input.closesAt;
+    this.inFlight = { events: [], planTime: this.planTime };
+  }
+
+  async run(): Promise<ProjectState> {
+    this.guard.acted();
+    this.listen();
+    if (!this.input.carried) {
+      await this.refuseUnprovenInstruction();
+      const started: EventBody = { type: 'ProjectStarted', data: this.input.started };
+      const { instruction } = this.input;
+      const record: EventBody | null =
+        instruction && patched(INSTRUCTION_PATCH)
+          ? { type: 'InstructionRecorded', data: instruction.record }
+          : null;
+      const recorded = record
+        ? [
+            {
+              timed: [{ at: this.planTime, body: record }],
+              actor: instruction!.by,
+              causationId: 'start:instruction',
+            },
+          ]
+        : [];
+      await this.commit(
+        [...recorded, { timed: [{ at: this.planTime, body: started }], actor: SYSTEM, causationId: null }],
+        this.planTime,
+      );
+    }
+    const openAtStart = this.openMilestones();
+    while (this.arrivals.length > 0 || !isFinished(this.state)) {
+      const arrival = this.arrivals.shift();
+      if (arrival) {
+        await this.handle(arrival);
+        continue;
+      }
+      const wake = nextWake(this.state, this.planTime, this.closesAt);
+      if (wake !== null && Date.parse(wake) <= Date.parse(this.planTime)) {
+        if ((await this.advanceTo(this.planTime)) === 0)
+          throw new Error(`${this.ctx.streamId}: work due at ${wake} that tick does not do`);
+        continue;
+      }
+      if (this.shouldHandOver(openAtStart)) {
+        await this.condition(() => allHandlersFinished() || this.arrivals.length > 0);
+        if (this.arrivals.length === 0) {
+          return continueAsNew<typeof majorProjectWorkflow>({
+            ...this.input,
+            closesAt: this.closesAt,
+            carried: this.state,
+            planTime: this.planTime,
+          });
+        }
+        continue;
+      }
+      const arrived =
+        wake === null
+          ? await this.condition(() => this.arrivals.length > 0)
+          : await this.condition(
+              () => this.arrivals.length > 0,
+              Math.max(1, realDelayMs(this.input.clock, wake, Date.now())),
+            );
+      // The timer decides at the plan time it was set for, however late the task runs.
+      if (!arrived && wake !== null) await this.advanceTo(wake);
+    }
+    await this.condition(allHandlersFinished);
+    return this.state;
+  }
+
+  /**
+   * A 领导批示 item started by a person carries a proof the worker verifies before anything is
+   * recorded (the history keeps the activity's answer, so replay never judges again); an item the
+   * cycle starts is the cycle's child and was verified with it.
+   */
+  private async refuseUnprovenInstruction(): Promise<void> {
+    const info = workflowInfo();
+    if (!this.input.instruction || info.parent || !patched(SIGNED_INSTRUCTION_PATCH)) return;
+    const verdict = await this.step(
+      verifyStart({
+        command: this.input as unknown as Record<string, unknown>,
+        workflowId: info.workflowId,
+        startedAt: info.startTime.toISOString(),
+        workflowType: info.workflowType,
+      }),
+    );
+    if (!verdict.ok)
+      throw ApplicationFailure.nonRetryable(`登记领导批示的身份未经核验：${verdict.reason}`, UNVERIFIED);
+  }
+
+  private listen(): void {
+    setHandler(projectStateQuery, (): ProjectView =>
+      describeProject(this.state, this.input.clock, Date.now()),
+    );
+    for (const type of projectCommandTypes) {
+      setHandler(
+        projectUpdates[type],
+        async (raw: ProjectCommand) => {
+          const arrival: Arrival = { kind: 'command', command: parseCommand(raw), outcome: null };
+          this.arrivals.push(arrival);
+          await condition(() => arrival.outcome !== null);
+          const outcome = arrival.outcome as Outcome | null;
+          if (outcome && !outcome.ok) throw ApplicationFailure.nonRetryable(outcome.message, outcome.code);
+          return describeProject(this.state, this.input.clock, Date.now());
+        },
+        { validator: (raw: ProjectCommand) => this.validate(type, raw) },
+      );
+    }
+    setHandler(cycleWindowChanged, ({ window, reason, at }) => {
+      this.arrivals.push({ kind: 'window', window, reason, at });
+    });
+    setHandler(cycleCancelled, ({ reason, actor, at }) => {
+      this.arrivals.push({ kind: 'cancel', reason, actor, at });
+    });
+  }
+
+  /** Runs live only, before anything reaches history: a refused command changes nothing. */
+  private validate(type: ProjectCommand['type'], raw: ProjectCommand): void {
+    this.guard.refuseIfBusy();
+    refuseUnproven(raw, type);
+    try {
+      const command = parseCommand(raw);
+      if (command.type !== type)
+        throw new DomainError('invalid_command', `命令类型 ${command.type} 与操作 ${type} 不符`);
+      const problem = commandTimeProblem(command.requestedAt, Date.now());
+      if (problem) throw new DomainError('invalid_command', problem);
+      // Judged on the record as it will stand once the append in flight lands: the loop decides
+      // again when the command's turn comes, so this only refuses early what must be refused.
+      if (this.arrivals.length === 0) {
+        const base = fold(this.state, this.inFlight.events);
+        const at = this.commandTime(command, this.inFlight.planTime);
+        decide(fold(base, this.dueBy(base, this.inFlight.planTime, at)), command, at);
+      }
+    } catch (err) {
+      if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.code);
+      throw err;
+    }
+  }
+
+  private async handle(arrival: Arrival): Promise<void> {
+    switch (arrival.kind) {
+      case 'command': {
+        const { command } = arrival;
+        const at = this.commandTime(command, this.planTime);
+        const due = this.dueBy(this.state, this.planTime, at);
+        let caused: EventBody[];
+        try {
+          caused = decide(fold(this.state, due), command, at);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          arrival.outcome = { ok: false, code: err.code, message: err.message };
+          await this.commit([{ timed: due, actor: SYSTEM, causationId: 'timer' }], at);
+          return;
+        }
+        arrival.outcome = await this.commit(
+          [
+            { timed: due, actor: SYSTEM, causationId: 'timer' },
+            {
+              timed: caused.map((body) => ({ at, body })),
+              actor: command.actor,
+              causationId: `update:${command.type}`,
+            },
+          ],
+          at,
+        );
+        return;
+      }
+      case 'window': {
+        const at = laterOf(arrival.at, this.planTime);
+        const due = this.dueBy(this.state, this.planTime, at);
+        this.closesAt = arrival.window.reviewDueAt;
+        const extended = progressExtensions(fold(this.state, due), arrival.window, arrival.reason);
+        await this.commit(
+          [
+            { timed: due, actor: SYSTEM, causationId: 'timer' },
+            {
+              timed: extended.map((body) => ({ at, body })),
+              actor: SYSTEM,
+              causationId: 'signal:cycleWindowChanged',
+            },
+          ],
+          at,
+        );
+        return;
+      }
+      case 'cancel': {
+        const at = laterOf(arrival.at, this.planTime);
+        const due = this.dueBy(this.state, this.planTime, at);
+        const after = fold(this.state, due);
+        const cancelled = isFinished(after) ? [] : cancelEvents(after, arrival.reason);
+        await this.commit(
+          [
+            { timed: due, actor: SYSTEM, causationId: 'timer' },
+            {
+              timed: cancelled.map((body) => ({ at, body })),
+              actor: arrival.actor,
+              causationId: 'signal:cycleCancelled',
+            },
+          ],
+          at,
+        );
+        return;
+      }
+    }
+  }
+
+  /** Does whatever time has caused by plan time `to`, each at its own instant, and moves there. */
+  private async advanceTo(to: string): Promise<number> {
+    const due = this.dueBy(this.state, this.planTime, to);
+    await this.commit([{ timed: due, actor: SYSTEM, causationId: 'timer' }], to);
+    return due.length;
+  }
+
+  private dueBy(state: ProjectState, from: string, to: string): TimedEvent[] {
+    return advance(state, from, to, this.closesAt);
+  }
+
+  /** A command acts at the plan time its sender acted, but never before what the loop has done. */
+  private commandTime(command: ProjectCommand, reached: string): string {
+    const sent = command.requestedAt ? planNow(this.input.clock, Date.parse(command.requestedAt)) : undefined;
+    return laterOf(sent, reached);
+  }
+
+  /**
+   * Records the steps' events in one append, then folds them into the state and moves the loop's
+   * plan time to `reached`. A command the store refuses for good (a conflicting event) fails with
+   * the state as it was; anything else the store refuses fails the workflow task, which Temporal
+   * retries and `dudao doctor` shows, rather than letting the state run ahead of the log.
+   */
+  private async commit(
+    steps: { timed: TimedEvent[]; actor: Principal; causationId: string | null }[],
+    reached: string,
+  ): Promise<Outcome> {
+    let seq = this.state.seq;
+    const events = steps.flatMap(({ timed, actor, causationId }) =>
+      timed.map(({ at, body }) => envelopeOf(this.ctx, body, ++seq, at, actor, causationId)),
+    );
+    if (events.length > 0) {
+      this.inFlight = { events, planTime: reached };
+      try {
+        await this.step(record(events));
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        const command = steps.some((s) => s.causationId?.startsWith('update:') && s.timed.length > 0);
+        if (command)
+          return { ok: false, code: 'conflict', message: `记录失败，未作任何更改：${String(err)}` };
+        throw new Error(`recording events of ${this.ctx.streamId} failed: ${String(err)}`);
+      } finally {
+        this.inFlight = { events: [], planTime: this.planTime };
+      }
+    }
+    for (const event of events) this.state = evolve(this.state, event, event.eventId);
+    this.planTime = reached;
+    this.inFlight = { events: [], planTime: reached };
+    this.state = { ...this.state, asOf: reached };
+    this.publishSearchAttributes();
+    return { ok: true };
+  }
+
+  /** Search attributes follow the record; upserted only when they change. */
+  private publishSearchAttributes(): void {
+    const s = this.state;
+    const open = s.milestones.filter((m) => m.phase !== 'closed');
+    const nextDue = open.map((m) => m.dueAt).sort()[0];
+    const units = [...new Set(s.milestones.flatMap((m) => m.assignments.map((a) => a.unit)))];
+    const values = {
+      status: s.status,
+      rag: projectRag(s, this.planTime).rag,
+      units: units.length ? units : [s.leadUnit, ...s.coUnits],
+      nextDue,
+    };
+    const key = JSON.stringify(values);
+    if (key === this.published) return;
+    this.published = key;
+    upsertSearchAttributes([
+      { key: SA.status, value: values.status },
+      { key: SA.rag, value: values.rag },
+      { key: SA.units, value: values.units },
+      ...(nextDue ? [{ key: SA.dueAt, value: new Date(nextDue) }] : []),
+    ]);
+  }
+
+  private openMilestones(): number {
+    return this.state.milestones.filter((m) => m.phase !== 'closed').length;
+  }
+
+  /** A fresh run per closed milestone keeps histories short over a five-year plan. */
+  private shouldHandOver(openAtStart: number): boolean {
+    const info = workflowInfo();
+    return (
+      this.openMilestones() < openAtStart || info.historyLength > HISTORY_LIMIT || info.continueAsNewSuggested
+    );
+  }
+
+  /** Every wait of the loop: when it resumes, it may issue commands in the current task. */
+  private async condition(fn: () => boolean, timeoutMs?: number): Promise<boolean> {
+    const result =
+      timeoutMs === undefined ? await condition(fn).then(() => true) : await condition(fn, timeoutMs);
+    this.guard.acted();
+    return result;
+  }
+
+  private async step<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } finally {
+      this.guard.acted();
+    }
+  }
+}
+
+const fold = (s: ProjectState, bodies: readonly (EventBody | TimedEvent)[]): ProjectState =>
+  bodies.reduce((acc, b) => evolve(acc, 'body' in b ? b.body : b), s);
+
+const laterOf = (at: string | undefined, reached: string): string =>
+  at && Date.parse(at) > Date.parse(reached) ? at : reached;
+
+/**
+ * When the cycle's submission deadline moves later, every progress-report milestone (one not tied
+ * to a plan year) still open follows it.
+ */
+function progressExtensions(s: ProjectState, window: CycleWindow, reason: string): EventBody[] {
+  return s.milestones
+    .filter(
+      (m) =>
+        m.year === null && m.phase !== 'closed' && Date.parse(window.submissionDueAt) > Date.parse(m.dueAt),
+    )
+    .map((m) => ({
+      type: 'ExtensionGranted',
+      data: {
+        milestoneId: m.milestoneId,
+        requestId: 'cycle-extension',
+        newDueAt: window.submissionDueAt,
+        comment: reason,
+      },
+    }));
 }

@@ -1,12 +1,22 @@
-import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  executeChild,
+  patched,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, defineSearchAttributeKey } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { CycleScope } from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
 import type { Principal } from '../domain/principal';
-import { shanghaiYear, yearWindow, type CycleSummary } from '../domain/cycle';
-import { inspectionCycleWorkflow } from './cycle';
+import { cycleYears, shanghaiYear, yearWindow, type CycleSummary } from '../domain/cycle';
+import { inspectionCycleWorkflow, type CycleWorkflowInput } from './cycle';
 
-const { loadCycleItems } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
+const { loadCycleItems, loadOfficeCalendar } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+});
 
 export type RecurringCycleInput = {
   /** Stable prefix of each cycle's id and name, e.g. 年度重大项目专项督导. */
@@ -20,33 +30,85 @@ export type RecurringCycleInput = {
   startedBy: Principal;
 };
 
+/** What a round answers once it has started its cycle. */
+export type RoundStarted = { cycleId: string; year: number; alreadyStarted: boolean };
+
+/** Rounds recorded before it waited for their whole cycle; now a round starts its cycle and ends. */
+export const ROUND_RETURNS_PATCH = 'round-starts-cycle-and-returns';
+
+/** Rounds recorded before they copied the office's working-day calendar into their cycle's policy. */
+export const ROUND_CALENDAR_PATCH = 'round-copies-office-calendar';
+
+/** The instant a Schedule meant this round for (set on every workflow a Schedule starts). */
+const scheduledStart = defineSearchAttributeKey('TemporalScheduledStartTime', 'DATETIME');
+
 /**
  * What a Temporal Schedule starts each round: the cycle for the round's years, over the items the
- * scope selects from the plan as stored when the round begins.
+ * scope selects from the plan as stored when the round begins. The round starts the cycle and
+ * ends at once (the cycle lives on, abandoned by its parent), so a cycle that runs past the next
+ * round's date (its review deadline falls in the next year) never makes the Schedule skip it.
  */
-export async function recurringCycleWorkflow(input: RecurringCycleInput): Promise<CycleSummary> {
-  const year = shanghaiYear(workflowInfo().startTime.toISOString());
+export async function recurringCycleWorkflow(
+  input: RecurringCycleInput,
+): Promise<CycleSummary | RoundStarted> {
+  const info = workflowInfo();
+  if (!patched(ROUND_RETURNS_PATCH)) {
+    const { child } = await round(input, shanghaiYear(info.startTime.toISOString()));
+    return executeChild(inspectionCycleWorkflow, child);
+  }
+  // The round of the year it was scheduled for, however late it actually starts (a catch-up).
+  const meant = info.typedSearchAttributes.get(scheduledStart) ?? info.startTime;
+  const year = shanghaiYear(meant.toISOString());
+  const { cycleId, child } = await round(input, year);
+  try {
+    await startChild(inspectionCycleWorkflow, { ...child, parentClosePolicy: ParentClosePolicy.ABANDON });
+    return { cycleId, year, alreadyStarted: false };
+  } catch (err) {
+    // The same round fired twice (a manual trigger, a backfill over a year already run).
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { cycleId, year, alreadyStarted: true };
+    throw err;
+  }
+}
+
+async function round(
+  input: RecurringCycleInput,
+  year: number,
+): Promise<{ cycleId: string; child: { workflowId: string; args: [CycleWorkflowInput] } }> {
   const { planId, planVersion, items } = await loadCycleItems({
     scope: input.scope,
     ...(input.planId ? { planId: input.planId } : {}),
   });
+  const policy = await roundPolicy(input, year);
   const cycleId = `${input.slug}-${year}`;
   const span = input.everyYears > 1 ? `${year}—${year + input.everyYears - 1}年度` : `${year}年度`;
-  return executeChild(inspectionCycleWorkflow, {
-    workflowId: `cycle-${cycleId}`,
-    args: [
-      {
-        cycleId,
-        name: `${span}${input.name}`,
-        planId,
-        planVersion,
-        scope: input.scope,
-        window: yearWindow(year, input.everyYears, input.policy.holidayRule),
-        policy: input.policy,
-        drill: null,
-        items,
-        startedBy: input.startedBy,
-      },
-    ],
-  });
+  return {
+    cycleId,
+    child: {
+      workflowId: `cycle-${cycleId}`,
+      args: [
+        {
+          cycleId,
+          name: `${span}${input.name}`,
+          planId,
+          planVersion,
+          scope: input.scope,
+          window: yearWindow(year, input.everyYears, policy.holidayRule, policy.calendar),
+          policy,
+          drill: null,
+          items,
+          startedBy: input.startedBy,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The round's policy: the schedule's, with the office's calendar for the round's years copied in
+ * (as `dudao cycle start` does) unless the schedule fixed one.
+ */
+async function roundPolicy(input: RecurringCycleInput, year: number): Promise<CyclePolicy> {
+  if (!patched(ROUND_CALENDAR_PATCH) || input.policy.calendar) return input.policy;
+  const years = cycleYears(yearWindow(year, input.everyYears, input.policy.holidayRule));
+  return { ...input.policy, calendar: await loadOfficeCalendar(years) };
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ApiDeps } from '../deps';
-import { requireAction } from '../authorize';
+import type { ApiDeps } from '../../http/deps';
+import { requireAction } from '../../app/authorize';
 import { jsonBody, jsonOk, newRouter, security } from '../openapi';
 import {
   CancelCycle,
@@ -14,9 +14,9 @@ import {
   StartCycle,
   StartedCycle,
 } from '../schemas';
-import { cancel, extend, listCycles, showCycle, startCycle } from '../services/cycles';
+import { cancel, extend, listCycles, showCycle, startCycle } from '../../app/cycles';
 import { listPlanVersions, loadPlanVersion } from '../../seeds/import';
-import { notFound } from '../errors';
+import { notFound } from '../../app/errors';
 
 const plans = createRoute({
   method: 'get',

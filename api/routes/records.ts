@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ApiDeps } from '../deps';
-import { requireAction } from '../authorize';
-import { ApiError, forbidden, notFound } from '../errors';
+import type { ApiDeps } from '../../http/deps';
+import { requireAction } from '../../app/authorize';
+import { ApiError, forbidden, notFound } from '../../app/errors';
 import { error, errors, jsonOk, newRouter, security } from '../openapi';
 import {
   CycleIdParam,
@@ -14,12 +14,12 @@ import {
   Sha256Param,
   Timeline,
 } from '../schemas';
-import { timeline } from '../services/audit';
-import { evidencePath, storeEvidence, unitMayReadEvidence } from '../services/evidence';
-import { recordSecurityEvent } from '../identity/audit';
-import { buildReport } from '../services/reports';
-import { cycleWorkflowId } from '../../cli/commands/cycle';
-import { projectWorkflowId } from '../../workflows/cycle';
+import { timeline } from '../../app/audit';
+import { evidencePath, storeEvidence, unitMayReadEvidence } from '../../app/evidence';
+import { recordEvidenceUpload } from '../../db/evidence';
+import { clientIp } from '../../http/middleware';
+import { buildReport } from '../../app/reports';
+import { cycleWorkflowId, projectWorkflowId } from '../../workflows/ids';
 
 const upload = createRoute({
   method: 'post',
@@ -91,10 +91,13 @@ export function recordRoutes(deps: ApiDeps) {
         type: file.type,
         bytes: Buffer.from(await file.arrayBuffer()),
       });
-      // Who uploaded what: a unit may read back its own uploads before it submits them.
-      await recordSecurityEvent(deps.db, 'evidence_uploaded', {
-        username: principal.userId,
-        detail: { sha256: ref.sha256, unit: principal.unit, name: ref.name },
+      // Who uploaded what: a unit may read back, and cite, its own uploads.
+      await recordEvidenceUpload(deps.db, {
+        sha256: ref.sha256,
+        unit: principal.unit!,
+        uploadedBy: principal.userId,
+        name: ref.name ?? null,
+        ip: clientIp(c),
       });
       return c.json(ref, 200);
     })

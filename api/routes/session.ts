@@ -1,12 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { sql } from 'kysely';
-import type { ApiDeps } from '../deps';
-import { ApiError } from '../errors';
-import { recordSecurityEvent } from '../identity/audit';
-import { createSession, endSession, SESSION_HOURS } from '../identity/tokens';
-import { checkPassword } from '../identity/users';
-import { clientIp, SESSION_COOKIE } from '../middleware';
+import type { ApiDeps } from '../../http/deps';
+import { ApiError } from '../../app/errors';
+import { recordSecurityEvent } from '../../app/identity/audit';
+import { createSession, endSession, SESSION_HOURS } from '../../app/identity/tokens';
+import { checkPassword } from '../../app/identity/users';
+import { clientIp, SESSION_COOKIE } from '../../http/middleware';
 import { error, jsonBody, jsonOk, newRouter, security } from '../openapi';
 import { Me, SignInBody } from '../schemas';
 

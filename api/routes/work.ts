@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import type { ApiDeps, AppEnv } from '../deps';
-import { inboxUnit, requireAction, type Action } from '../authorize';
+import { gunzipSync } from 'node:zlib';
+import type { Context, TypedResponse } from 'hono';
+import type { ApiDeps, AppEnv } from '../../http/deps';
+import { inboxUnit, requireAction, type Action } from '../../app/authorize';
 import { jsonBody, jsonOk, newRouter, security } from '../openapi';
 import {
   AcknowledgeBody,
@@ -19,9 +20,11 @@ import {
   ReviewQueue,
   SubmitBody,
 } from '../schemas';
-import { board, inbox, projectView, runCommand, type BoardRow } from '../services/projects';
-import { cyclesInScope } from '../services/cycles';
+import { projectView, runCommand } from '../../app/projects';
+import { board, escalations, inbox, reviewQueue } from '../../app/views';
+import { assertCitable } from '../../app/evidence';
 import type { ProjectCommand } from '../../domain/commands';
+import { ApiError } from '../../app/errors';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
@@ -56,6 +59,11 @@ const routes = {
   escalations: get('/api/escalations', '督办清单', CycleFilter, z.array(Escalation)),
   acknowledge: action('/api/actions/acknowledge', '签收', AcknowledgeBody),
   submit: action('/api/actions/submit', '报送（牵头单位报送节点报告，配合单位报送配合材料）', SubmitBody),
+  progress: action(
+    '/api/actions/progress',
+    '定期反馈（牵头单位按期报送本期进展，ref 为期次编号）',
+    SubmitBody,
+  ),
   requestExtension: action('/api/actions/request-extension', '申请延期', RequestExtensionBody),
   approve: action('/api/actions/approve', '审核通过（督导处）', ReviewBody),
   return: action('/api/actions/return', '退回重办（督导处）', ReviewBody),
@@ -71,69 +79,17 @@ const routes = {
   }),
 };
 
-/** The review queue 督导处 works through, derived from the board. */
-export function reviewQueue(rows: BoardRow[]): z.infer<typeof ReviewQueue> {
-  return {
-    reports: rows.flatMap((p) =>
-      p.milestones
-        .filter((m) => m.phase === 'submitted' && m.submission)
-        .map((m) => ({
-          cycleId: p.cycleId,
-          itemId: p.itemId,
-          title: p.title,
-          milestoneId: m.milestoneId,
-          leadUnit: p.leadUnit,
-          round: m.submission!.round,
-          late: m.submission!.late,
-          narrative: m.submission!.narrative,
-          values: m.submission!.values.map((v) => ({
-            label: `${m.targets[v.targetIndex]?.metric ?? `目标${v.targetIndex + 1}`}${m.targets[v.targetIndex]?.unit ? `（${m.targets[v.targetIndex]!.unit}）` : ''}`,
-            value: v.value,
-          })),
-          evidence: m.submission!.evidence,
-        })),
-    ),
-    extensions: rows.flatMap((p) =>
-      p.milestones.flatMap((m) =>
-        m.extensions
-          .filter((x) => x.status === 'pending')
-          .map((x) => ({
-            cycleId: p.cycleId,
-            itemId: p.itemId,
-            title: p.title,
-            milestoneId: m.milestoneId,
-            requestId: x.requestId,
-            unit: x.unit,
-            dueAt: m.dueAt,
-            requestedDueAt: x.requestedDueAt,
-            reason: x.reason,
-          })),
-      ),
-    ),
-  };
-}
-
-/** Assignments under 督办 (escalation level ≥ 1), highest level first. */
-export function escalations(rows: BoardRow[]): z.infer<typeof Escalation>[] {
-  return rows
-    .flatMap((p) =>
-      p.milestones.flatMap((m) =>
-        m.assignments
-          .filter((a) => a.escalationLevel > 0 && m.phase !== 'closed' && m.phase !== 'approved')
-          .map((a) => ({
-            cycleId: p.cycleId,
-            itemId: p.itemId,
-            title: p.title,
-            milestoneId: m.milestoneId,
-            unit: a.unit,
-            level: a.escalationLevel,
-            dueAt: m.dueAt,
-            reason: m.reason,
-          })),
-      ),
-    )
-    .sort((a, b) => b.level - a.level);
-}
+/**
+ * A polled view as the view cache serialized and gzipped it once for every session; unzipped here
+ * for the rare client that does not accept gzip. Typed as the route's JSON answer (it is that JSON).
+ */
+const cachedJson = <T>(c: Context<AppEnv>, gzipped: Buffer) => {
+  const headers = { 'content-type': 'application/json; charset=UTF-8', vary: 'Accept-Encoding' };
+  const response = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')
+    ? c.body(new Uint8Array(gzipped), 200, { ...headers, 'content-encoding': 'gzip' })
+    : c.body(gunzipSync(gzipped).toString('utf8'), 200, headers);
+  return response as unknown as TypedResponse<T, 200, 'json'>;
+};
 
 export function workRoutes(deps: ApiDeps) {
   /** Checks the role, then sends the command with the signed-in principal as its actor. */
@@ -153,19 +109,23 @@ export function workRoutes(deps: ApiDeps) {
   };
   const readBoard = async (c: Context<AppEnv>, cycle?: string) => {
     requireAction(c.get('principal'), 'readBoard');
-    return board(deps.client, await cyclesInScope(deps.client, deps.taskQueue, cycle));
+    return deps.views.get(`board:${cycle ?? ''}`, () => board(deps.db, cycle));
   };
 
   return newRouter()
     .openapi(routes.inbox, async (c) => {
       const { unit, cycle } = c.req.valid('query');
       const forUnit = inboxUnit(c.get('principal'), unit);
-      return c.json(
-        await inbox(deps.client, forUnit, await cyclesInScope(deps.client, deps.taskQueue, cycle)),
-        200,
+      return cachedJson(
+        c,
+        await deps.views.gzippedJson(`inbox:${forUnit}:${cycle ?? ''}`, () => inbox(deps.db, forUnit, cycle)),
       );
     })
-    .openapi(routes.board, async (c) => c.json(await readBoard(c, c.req.valid('query').cycle), 200))
+    .openapi(routes.board, async (c) => {
+      const { cycle } = c.req.valid('query');
+      requireAction(c.get('principal'), 'readBoard');
+      return cachedJson(c, await deps.views.gzippedJson(`board:${cycle ?? ''}`, () => board(deps.db, cycle)));
+    })
     .openapi(routes.queue, async (c) =>
       c.json(reviewQueue(await readBoard(c, c.req.valid('query').cycle)), 200),
     )
@@ -183,13 +143,27 @@ export function workRoutes(deps: ApiDeps) {
         assignmentId: b.assignmentId,
       });
     })
-    .openapi(routes.submit, (c) => {
+    .openapi(routes.submit, async (c) => {
       const { cycleId, ref, narrative, values, evidence } = c.req.valid('json');
+      requireAction(c.get('principal'), 'submit');
+      await assertCitable(deps.db, c.get('principal'), { cycleId, projectId: ref.split('/')[0]! }, evidence);
       // A co-unit's assignment id names its unit (…/co:<unit>); anything else is the lead's milestone.
       const command = ref.includes('/co:')
         ? { type: 'submitContribution' as const, assignmentId: ref, narrative, values, evidence }
         : { type: 'submitReport' as const, milestoneId: ref, narrative, values, evidence };
       return send(c, 'submit', cycleId, ref, command);
+    })
+    .openapi(routes.progress, async (c) => {
+      const { cycleId, ref, narrative, values, evidence } = c.req.valid('json');
+      requireAction(c.get('principal'), 'submit');
+      await assertCitable(deps.db, c.get('principal'), { cycleId, projectId: ref.split('/')[0]! }, evidence);
+      return send(c, 'submit', cycleId, ref, {
+        type: 'submitProgress',
+        periodId: ref,
+        narrative,
+        values,
+        evidence,
+      });
     })
     .openapi(routes.requestExtension, (c) => {
       const { cycleId, ...b } = c.req.valid('json');
@@ -201,6 +175,9 @@ export function workRoutes(deps: ApiDeps) {
     })
     .openapi(routes.return, (c) => {
       const { cycleId, ...b } = c.req.valid('json');
+      // The unit reworks from the comment: without one the domain's refusal names a field, not the reason.
+      requireAction(c.get('principal'), 'return');
+      if (!b.comment.trim()) throw new ApiError(400, 'invalid_command', '退回重办须填写审核意见');
       return send(c, 'return', cycleId, b.milestoneId, { type: 'return', ...b });
     })
     .openapi(routes.decideExtension, (c) => {

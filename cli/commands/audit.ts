@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { withDatabase, withTemporal } from '../context';
 import { progressBar } from '../progress';
-import { renderTable } from '../table';
+import { renderTable } from '../../reports/table';
 import { run } from '../run';
 import {
   liveSource,

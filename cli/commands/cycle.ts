@@ -1,22 +1,25 @@
 import type { Command } from 'commander';
 import { shanghaiDate } from '../../domain/calendar';
-import { planNow } from '../../domain/clock';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database';
-import { z } from 'zod';
-import { CycleScope, CycleWindow, type Drill } from '../../domain/events';
+import { CycleScope } from '../../domain/events';
 import { CyclePolicy } from '../../domain/policy';
-import { selectItems, shanghaiYear, toCycleItem, yearWindow } from '../../domain/cycle';
+import { shanghaiYear } from '../../domain/cycle';
+import { cycleStatusText } from '../../domain/labels';
 import { recurringSchedule } from '../schedules';
-import { loadPlanVersion } from '../../seeds/import';
-import { inspectionCycleWorkflow, type CycleWorkflowInput } from '../../workflows/cycle';
-import { cancelCycle, cycleStateQuery, extendCycle } from '../../workflows/messages';
+import {
+  CancelCycleBody,
+  ExtendCycleBody,
+  StartCycleBody,
+  cancel,
+  extend,
+  showCycle,
+  startCycle,
+} from '../../app/cycles';
 import { actorFrom, withActorOption } from '../actor';
+import { readAssessmentRules } from '../assessment-rules';
 import { taskQueue, withDatabase, withTemporal } from '../context';
-import { renderCycleSummary, renderTable } from '../table';
+import { renderCycleSummary, renderTable } from '../../reports/table';
 import { run } from '../run';
-
-export const cycleWorkflowId = (cycleId: string): string => `cycle-${cycleId}`;
+import { integerIn } from '../chinese';
 
 const list = (v?: string) =>
   v
@@ -25,47 +28,14 @@ const list = (v?: string) =>
         .map((s) => s.trim())
         .filter(Boolean)
     : undefined;
-const isoDate = (label: string) => (v: string) => {
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59+08:00` : v;
-  if (Number.isNaN(Date.parse(d))) throw new Error(`${label}“${v}”不是有效日期（YYYY-MM-DD）`);
-  return new Date(d).toISOString();
-};
-
-export interface StartCycleOptions {
-  name: string;
-  cycleId: string;
-  window: CycleWindow;
-  scope: CycleScope;
-  policy: CyclePolicy;
-  drill: Drill | null;
-  planId?: number;
-  planVersion?: number;
-}
-
-/** Builds the cycle's input from the stored plan: the items its scope selects, slimmed for the workflow. */
-export async function buildCycleInput(
-  o: StartCycleOptions,
-  startedBy: CycleWorkflowInput['startedBy'],
-  db?: Kysely<Database>,
-): Promise<CycleWorkflowInput> {
-  const { planId, version, plan } = db
-    ? await loadPlanVersion(db, o.planId, o.planVersion)
-    : await withDatabase(({ db: opened }) => loadPlanVersion(opened, o.planId, o.planVersion));
-  const items = selectItems(plan.items, o.scope).map(toCycleItem);
-  if (items.length === 0)
-    throw new Error('所选范围内没有带责任单位的事项，请调整 --kinds/--section/--unit/--items');
-  return {
-    cycleId: o.cycleId,
-    name: o.name,
-    planId: String(planId),
-    planVersion: version,
-    scope: o.scope,
-    window: o.window,
-    policy: o.policy,
-    drill: o.drill,
-    items,
-    startedBy,
-  };
+/** `--cadence monthly:25` / `quarterly:25` / `none`: the policy's 定期反馈 cadence. */
+export function cadenceFrom(spec: string): { every: 'month' | 'quarter'; day: number } | undefined {
+  if (spec === 'none') return undefined;
+  const match = /^(monthly|quarterly):(\d{1,2})$/.exec(spec);
+  const day = match ? Number(match[2]) : 0;
+  if (!match || day < 1 || day > 31)
+    throw new Error(`定期反馈节奏“${spec}”不正确：应为 monthly:<日>、quarterly:<日>（日为1到31）或 none`);
+  return { every: match[1] === 'monthly' ? 'month' : 'quarter', day };
 }
 
 export function registerCycleCommands(program: Command): void {
@@ -77,12 +47,10 @@ export function registerCycleCommands(program: Command): void {
       .description('发起督导周期（督导处）')
       .requiredOption('--name <名称>', '周期名称，例如 2017年度重大项目专项督导')
       .option('--id <周期编号>', '周期编号（默认由名称和时间生成）')
-      .option('--year <年份>', '按年度设定周期窗口', (v) =>
-        z.coerce.number().int().min(2000).max(2100).parse(v),
-      )
-      .option('--opens <日期>', '开始日期 YYYY-MM-DD', isoDate('开始日期'))
-      .option('--submission-due <日期>', '报送截止 YYYY-MM-DD', isoDate('报送截止'))
-      .option('--review-due <日期>', '审核截止 YYYY-MM-DD', isoDate('审核截止'))
+      .option('--year <年份>', '按年度设定周期窗口', integerIn(2000, 2100))
+      .option('--opens <日期>', '开始日期 YYYY-MM-DD')
+      .option('--submission-due <日期>', '报送截止 YYYY-MM-DD')
+      .option('--review-due <日期>', '审核截止 YYYY-MM-DD')
       .option('--kinds <类型>', '事项类型：major_project,indicator,task', 'major_project')
       .option('--section <章节>', '按章节筛选（逗号分隔）')
       .option('--unit <单位>', '按责任单位筛选（逗号分隔）')
@@ -90,52 +58,55 @@ export function registerCycleCommands(program: Command): void {
       .option('--drill <秒>', '演练日历：每个规划年压缩为多少秒', Number)
       .option('--max-returns <次数>', '退回多少次后升级督办', Number)
       .option('--scoring <口径>', '考核口径：original（按原定时间）或 operational（按延期后时间）')
+      .option('--assessment <文件>', '考核计分办法（JSON 文件：权重、扣分项、等次分数线），缺省按默认办法')
+      .option(
+        '--notify-channel <渠道>',
+        '单位目录未登记的单位的催办/督办通知渠道：log、webhook、dingtalk、wecom、email',
+      )
+      .option(
+        '--cadence <节奏>',
+        '定期反馈：monthly:25（每月25日前）、quarterly:25（每季度末月25日前）或 none',
+        cadenceFrom,
+      )
       .option('--plan <规划编号>', '规划编号（默认最近导入的规划）', Number)
       .option('--plan-version <版本>', '规划版本（默认最新）', Number),
     '督导处:inspector',
   ).action((opts) =>
     run(async () => {
-      const actor = actorFrom(opts, '督导处:inspector');
-      const policy = CyclePolicy.parse({
-        ...(opts.maxReturns ? { maxReturns: opts.maxReturns } : {}),
-        ...(opts.scoring ? { scoringBaseline: opts.scoring } : {}),
-      });
-      const window = opts.year
-        ? yearWindow(opts.year, 1, policy.holidayRule)
-        : CycleWindow.parse({
-            opensAt: opts.opens,
-            submissionDueAt: opts.submissionDue,
-            reviewDueAt: opts.reviewDue,
-          });
-      const scope = CycleScope.parse({
-        kinds: list(opts.kinds),
-        sections: list(opts.section),
-        units: list(opts.unit),
-        itemIds: list(opts.items),
-      });
-      const cycleId = opts.id ?? `${opts.year ?? window.opensAt.slice(0, 4)}-${Date.now().toString(36)}`;
-      const input = await buildCycleInput(
-        {
-          name: opts.name,
-          cycleId,
-          window,
-          scope,
-          policy,
-          drill: opts.drill ? { yearSeconds: opts.drill } : null,
-          planId: opts.plan,
-          planVersion: opts.planVersion,
+      // The same body, validation and start as POST /api/cycles (app/cycles.ts).
+      const body = StartCycleBody.parse({
+        name: opts.name,
+        cycleId: opts.id,
+        year: opts.year,
+        window:
+          opts.year === undefined
+            ? { opensAt: opts.opens, submissionDueAt: opts.submissionDue, reviewDueAt: opts.reviewDue }
+            : undefined,
+        scope: {
+          kinds: list(opts.kinds),
+          sections: list(opts.section),
+          units: list(opts.unit),
+          itemIds: list(opts.items),
         },
-        actor,
-      );
-      await withTemporal(async (client) => {
-        await client.workflow.start(inspectionCycleWorkflow, {
-          taskQueue: taskQueue(),
-          workflowId: cycleWorkflowId(cycleId),
-          args: [input],
-        });
+        policy: {
+          ...(opts.maxReturns ? { maxReturns: opts.maxReturns } : {}),
+          ...(opts.scoring ? { scoringBaseline: opts.scoring } : {}),
+          ...(opts.assessment ? { assessment: readAssessmentRules(opts.assessment) } : {}),
+          ...(opts.notifyChannel ? { notifyChannel: opts.notifyChannel } : {}),
+          ...(opts.cadence ? { progressCadence: opts.cadence } : {}),
+        },
+        drill: opts.drill ? { yearSeconds: opts.drill } : null,
+        planId: opts.plan,
+        planVersion: opts.planVersion,
       });
-      console.log(`已发起督导周期“${opts.name}”（编号 ${cycleId}），共 ${input.items.length} 个事项。`);
-      console.log(`查看进度：dudao cycle show ${cycleId}`);
+      const actor = actorFrom(opts, '督导处:inspector');
+      const started = await withDatabase(
+        ({ db }) => withTemporal((client) => startCycle({ db, client, taskQueue: taskQueue() }, actor, body)),
+        'reader',
+      );
+      console.log(`已发起督导周期“${opts.name}”（编号 ${started.cycleId}），共 ${started.items} 个事项。`);
+      if (started.warning) console.log(started.warning);
+      console.log(`查看进度：dudao cycle show ${started.cycleId}`);
     }),
   );
 
@@ -145,10 +116,8 @@ export function registerCycleCommands(program: Command): void {
       .description('设置周期性督导（Temporal Schedule）：每年一轮，或按“以2年为一轮”每两年一轮')
       .requiredOption('--name <名称>', '周期名称（会加上年度），例如 重大项目专项督导')
       .requiredOption('--slug <代号>', '英文代号，用于周期编号，例如 major-projects')
-      .option('--every-years <年>', '每几年一轮', (v) => z.coerce.number().int().min(1).max(5).parse(v), 1)
-      .option('--first-year <年份>', '第一轮的年份（默认今年）', (v) =>
-        z.coerce.number().int().min(2000).max(2100).parse(v),
-      )
+      .option('--every-years <年>', '每几年一轮', integerIn(1, 5), 1)
+      .option('--first-year <年份>', '第一轮的年份（默认今年）', integerIn(2000, 2100))
       .option('--kinds <类型>', '事项类型：major_project,indicator,task', 'major_project')
       .option('--unit <单位>', '按责任单位筛选（逗号分隔）'),
     '督导处:inspector',
@@ -196,7 +165,7 @@ export function registerCycleCommands(program: Command): void {
           })) {
             rows.push([
               wf.workflowId.replace(/^cycle-/, ''),
-              statusLabel(wf.status.name),
+              cycleStatusText[wf.status.name] ?? wf.status.name,
               wf.startTime.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }),
             ]);
           }
@@ -215,9 +184,11 @@ export function registerCycleCommands(program: Command): void {
     .action((id: string) =>
       run(() =>
         withTemporal(async (client) => {
-          const view = await client.workflow.getHandle(cycleWorkflowId(id)).query(cycleStateQuery);
+          const view = await showCycle(client, id);
           console.log(
-            `${view.name}（${view.cycleId}）状态：${view.status}，规划时间 ${shanghaiDate(planNow(view.clock, Date.now()))}`,
+            `${view.name}（${view.cycleId}）状态：${cycleStatusText[view.status] ?? view.status}，规划时间 ${shanghaiDate(view.now)}${
+              view.status === 'running' || view.status === 'closing' ? '' : '（结束时）'
+            }`,
           );
           console.log(
             `窗口：${shanghaiDate(view.window.opensAt)} 至 报送 ${shanghaiDate(view.window.submissionDueAt)}，审核 ${shanghaiDate(view.window.reviewDueAt)}`,
@@ -234,23 +205,23 @@ export function registerCycleCommands(program: Command): void {
     cycle
       .command('extend <周期编号>')
       .description('延长督导周期（督导处）')
-      .requiredOption('--submission-due <日期>', '新的报送截止 YYYY-MM-DD', isoDate('报送截止'))
-      .option('--review-due <日期>', '新的审核截止 YYYY-MM-DD', isoDate('审核截止'))
+      .requiredOption('--submission-due <日期>', '新的报送截止 YYYY-MM-DD')
+      .option('--review-due <日期>', '新的审核截止 YYYY-MM-DD')
       .requiredOption('--reason <原因>', '延长原因'),
     '督导处:inspector',
   ).action((id: string, opts) =>
     run(() =>
       withTemporal(async (client) => {
-        const handle = client.workflow.getHandle(cycleWorkflowId(id));
-        const current = await handle.query(cycleStateQuery);
-        const window = {
-          ...current.window,
-          submissionDueAt: opts.submissionDue,
-          reviewDueAt: opts.reviewDue ?? maxIso(current.window.reviewDueAt, opts.submissionDue),
-        };
-        const view = await handle.executeUpdate(extendCycle, {
-          args: [{ actor: actorFrom(opts, '督导处:inspector'), window, reason: opts.reason }],
-        });
+        const view = await extend(
+          client,
+          actorFrom(opts, '督导处:inspector'),
+          id,
+          ExtendCycleBody.parse({
+            submissionDueAt: opts.submissionDue,
+            reviewDueAt: opts.reviewDue,
+            reason: opts.reason,
+          }),
+        );
         console.log(
           `已延长：报送截止 ${shanghaiDate(view.window.submissionDueAt)}，审核截止 ${shanghaiDate(view.window.reviewDueAt)}`,
         );
@@ -267,17 +238,9 @@ export function registerCycleCommands(program: Command): void {
   ).action((id: string, opts) =>
     run(() =>
       withTemporal(async (client) => {
-        await client.workflow.getHandle(cycleWorkflowId(id)).executeUpdate(cancelCycle, {
-          args: [{ actor: actorFrom(opts, '督导处:inspector'), reason: opts.reason }],
-        });
+        await cancel(client, actorFrom(opts, '督导处:inspector'), id, CancelCycleBody.parse(opts).reason);
         console.log(`已撤销督导周期 ${id}。`);
       }),
     ),
   );
 }
-
-const maxIso = (a: string, b: string) => (Date.parse(a) > Date.parse(b) ? a : b);
-const statusLabel = (s: string) =>
-  ({ RUNNING: '进行中', COMPLETED: '已结束', CANCELLED: '已撤销', TERMINATED: '已终止', FAILED: '失败' })[
-    s
-  ] ?? s;

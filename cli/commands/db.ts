@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../db/connect';
+import { openDatabaseAs } from '../../stack/database';
 import { redactDatabaseUrl } from '../../stack/postgres';
 import { run } from '../run';
 
@@ -9,7 +9,7 @@ export function registerDbCommands(program: Command): void {
     .description('执行数据库迁移')
     .action(() =>
       run(async () => {
-        const handle = await openDatabase();
+        const handle = await openDatabaseAs('owner');
         console.log(`数据库已迁移到最新：${redactDatabaseUrl(handle.url)}`);
         await handle.close();
       }),

@@ -6,11 +6,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { openDatabase } from '../../db/connect';
-import { coUnits, leadUnit, type ItemKind, type Plan } from '../../domain/plan';
+import { openDatabaseAs } from '../../stack/database';
+import { coUnits, leadUnit, recurrencesOf, type ItemKind, type Plan, type PlanItem } from '../../domain/plan';
 import { importPlan, listPlanVersions, loadPlanVersion } from '../../seeds/import';
 import type { PlanDiff } from '../../seeds/parser/diff';
-import { parsePlanBytes } from '../../seeds/parser/parse';
+import { describeLocation } from '../../seeds/formats/model';
+import { parsePlanFile } from '../../seeds/parser/document';
+import { fileProblem } from '../output';
 
 const KIND_NAMES: Record<ItemKind, string> = {
   indicator: '主要指标',
@@ -23,10 +25,10 @@ export function registerPlanCommands(program: Command): void {
 
   plan
     .command('parse <file>')
-    .description('解析任务分工方案，显示条目、责任单位、节点和警告')
+    .description('解析任务分工方案（.txt、.docx、.pdf、.xlsx、.csv），显示条目、责任单位、节点和警告')
     .option('--json', '以 JSON 输出解析结果')
-    .action((file: string, options: { json?: boolean }) => {
-      const parsed = readPlanFile(file);
+    .action(async (file: string, options: { json?: boolean }) => {
+      const parsed = await readPlanFile(file);
       if (!parsed) return;
       process.stdout.write(
         options.json ? `${JSON.stringify(parsed.plan, null, 2)}\n` : formatSummary(parsed.plan),
@@ -35,11 +37,13 @@ export function registerPlanCommands(program: Command): void {
 
   plan
     .command('import <file>')
-    .description('解析并导入任务分工方案；内容未变则不重复导入，修订稿生成新版本')
+    .description(
+      '解析并导入任务分工方案（.txt、.docx、.pdf、.xlsx、.csv）；内容未变则不重复导入，修订稿生成新版本',
+    )
     .action(async (file: string) => {
-      const parsed = readPlanFile(file);
+      const parsed = await readPlanFile(file);
       if (!parsed) return;
-      const handle = await openDatabase();
+      const handle = await openDatabaseAs('owner');
       try {
         const result = await importPlan(handle.db, parsed.plan, parsed.text, path.basename(file));
         if (result.status === 'unchanged') {
@@ -64,7 +68,7 @@ export function registerPlanCommands(program: Command): void {
     .option('--version <n>', '版本号', (v) => Number.parseInt(v, 10))
     .option('--plan <id>', '规划编号（默认最近导入的规划）', (v) => Number.parseInt(v, 10))
     .action(async (options: { version?: number; plan?: number }) => {
-      const handle = await openDatabase();
+      const handle = await openDatabaseAs('owner');
       try {
         if (options.version === undefined) {
           const versions = await listPlanVersions(handle.db);
@@ -88,17 +92,14 @@ export function registerPlanCommands(program: Command): void {
     });
 }
 
-function readPlanFile(file: string): { plan: Plan; text: string } | null {
+async function readPlanFile(file: string): Promise<{ plan: Plan; text: string } | null> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return fail(
-      code === 'ENOENT' ? `找不到文件：${file}` : `无法读取文件 ${file}：${(error as Error).message}`,
-    );
+    return fail(fileProblem(error, file) ?? `无法读取文件 ${file}：${(error as Error).message}`);
   }
-  const outcome = parsePlanBytes(bytes);
+  const outcome = await parsePlanFile(bytes, path.basename(file));
   return outcome.ok ? outcome : fail(`${file}：${outcome.error}`);
 }
 
@@ -120,11 +121,18 @@ export function formatSummary(plan: Plan, options: { listItems?: boolean } = {})
   const projects = plan.items.filter((i) => i.kind === 'major_project');
   out.push('', `重大项目（${projects.length} 项）：`);
   for (const p of projects) {
-    out.push(`  [${p.id}] ${p.title ?? truncate(p.text)}（第 ${p.sourceLine} 行）`);
-    out.push(`    牵头单位：${leadUnit(p) ?? '未注明'}；配合单位：${coUnits(p).join('、') || '无'}`);
-    for (const m of p.milestones) out.push(`    节点 ${m.year} 年：${m.text}`);
-    if (p.recurrence)
-      out.push(`    周期：每 ${p.recurrence.everyYears} 年（${truncate(p.recurrence.text)}）`);
+    out.push(`  [${p.id}] ${p.title ?? truncate(p.text)}（${describeLocation(p.sourceLine, p.location)}）`);
+    out.push(`    ${unitRoles(p)}`);
+    for (const m of p.milestones) out.push(`    节点 ${m.dueOn ?? `${m.year} 年`}：${m.text}`);
+    for (const r of recurrencesOf(p)) out.push(`    周期：每 ${r.everyYears} 年（${truncate(r.text)}）`);
+  }
+  const tabled = plan.items.filter((i) => i.kind !== 'major_project' && (i.leadUnits || i.deadline));
+  if (tabled.length > 0) {
+    out.push('', `任务表条目（${tabled.length} 项）：`);
+    for (const i of tabled) {
+      out.push(`  [${i.id}] ${truncate(i.title ?? i.text)}（${describeLocation(i.sourceLine, i.location)}）`);
+      out.push(`    ${unitRoles(i)}${i.deadline ? `；完成时限：${i.deadline}` : ''}`);
+    }
   }
   if (options.listItems) {
     out.push('', '全部条目：');
@@ -135,8 +143,15 @@ export function formatSummary(plan: Plan, options: { listItems?: boolean } = {})
     }
   }
   out.push('', `警告（${plan.warnings.length} 条）：`);
-  for (const w of plan.warnings) out.push(`  ${w.line > 0 ? `第 ${w.line} 行` : '全文'}：${w.message}`);
+  for (const w of plan.warnings) out.push(`  ${describeLocation(w.line, w.location)}：${w.message}`);
   return `${out.join('\n')}\n`;
+}
+
+/** 牵头 / 配合 as the source names them: a 牵头单位 column when there is one, else the first unit leads. */
+function unitRoles(item: PlanItem): string {
+  const lead = item.leadUnits ?? (leadUnit(item) ? [leadUnit(item)!] : []);
+  const co = item.leadUnits ? item.units.filter((u) => !lead.includes(u)) : coUnits(item);
+  return `牵头单位：${lead.join('、') || '未注明'}；配合单位：${co.join('、') || '无'}`;
 }
 
 function formatDiff(diff: PlanDiff): string {

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { shanghaiDate } from '../../domain/calendar';
 import { actorFrom, withActorOption } from '../actor';
 import { withTemporal } from '../context';
-import { commandAction, queryProject, resolveProject, shanghai } from '../projects';
-import { renderTable, ragDot } from '../table';
+import { commandAction, resolveProject, shanghai } from '../projects';
+import { queryProject } from '../../app/projects';
+import { renderTable, ragDot } from '../../reports/table';
 import { run } from '../run';
 import { ragLabel } from '../../domain/rag';
 

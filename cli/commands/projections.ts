@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { progressBar } from '../progress';
-import { openDatabase } from '../../db/connect';
+import { openDatabaseAs } from '../../stack/database';
 import { readModels } from '../../db/projections/models';
 import { checkpointOf, LIVE_SCHEMA } from '../../db/projections/read-model';
 import {
@@ -11,7 +11,7 @@ import {
   type ModelComparison,
   type RebuildOptions,
 } from '../../db/projections/rebuild';
-import { renderTable } from '../table';
+import { renderTable } from '../../reports/table';
 import { run } from '../run';
 
 interface RebuildFlags {
@@ -41,7 +41,7 @@ export function registerProjectionCommands(program: Command): void {
 }
 
 async function rebuild(flags: RebuildFlags): Promise<void> {
-  const handle = await openDatabase();
+  const handle = await openDatabaseAs('owner');
   try {
     const options: RebuildOptions = {
       only: flags.only,
@@ -98,7 +98,7 @@ function finish(comparison: ModelComparison[], a: string, b: string): void {
 }
 
 async function status(): Promise<void> {
-  const handle = await openDatabase();
+  const handle = await openDatabaseAs('reader');
   try {
     const head = await handle.db
       .selectFrom('events')

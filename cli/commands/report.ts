@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
-import { openDatabase } from '../../db/connect';
+import { openDatabaseAs } from '../../stack/database';
 import { LIVE_SCHEMA } from '../../db/projections/read-model';
 import { assertSchemaName } from '../../db/projections/rebuild';
 import {
@@ -13,7 +13,11 @@ import {
   unitsReport,
   type ReportScope,
 } from '../../reports/builders';
-import { latestPlanTime } from '../../reports/queries';
+import { loadAssessmentBulletin } from '../../reports/documents/assessment-bulletin';
+import { renderBulletinDocx } from '../../reports/documents/render-bulletin-docx';
+import { instructionsReport } from '../../reports/instructions';
+import { progressReport } from '../../reports/progress';
+import { defaultReportCycle, latestPlanTime } from '../../reports/queries';
 import type { Report } from '../../reports/report';
 import { renderCsv } from '../../reports/render-csv';
 import { renderHtml } from '../../reports/render-html';
@@ -23,33 +27,55 @@ import { run } from '../run';
 
 interface ReportOptions {
   cycle?: string;
+  /** Every cycle merged, where a report would otherwise default to one. */
+  allCycles?: boolean;
   at?: string;
   schema: string;
   csv?: string | true;
   xlsx?: string | true;
   html?: string | true;
+  /** assessment only: the 通报 as a Word document, its 文号 and issuing office. */
+  docx?: string | true;
+  docNumber?: string;
+  issuer?: string;
 }
 
 type Builder = (db: Parameters<typeof unitsReport>[0], scope: ReportScope) => Promise<Report>;
 
 export function registerReportCommands(program: Command): void {
   const report = program.command('report').description('督导报表：终端表格，或导出 CSV / Excel / HTML');
-  const define = (name: string, description: string, build: Builder, needsCycle = false) =>
-    withOutputOptions(report.command(name).description(description)).action((opts: ReportOptions) =>
-      run(() => produce(name, build, opts, needsCycle)),
-    );
+  /** `cycle`: of one cycle, named or the default one (or every cycle with --all-cycles). */
+  const define = (name: string, description: string, build: Builder, scope: Scoping = 'default-cycle') => {
+    const command = withOutputOptions(report.command(name).description(description));
+    if (scope === 'default-cycle')
+      command.option(
+        '--all-cycles',
+        '汇总全部督导周期（默认只统计一个周期：--cycle 指定的，或最近发起的进行中周期）',
+      );
+    return command.action((opts: ReportOptions) => run(() => produce(name, build, opts, scope)));
+  };
 
   withOutputOptions(
     report.command('cycle <id>').description('督导周期情况汇总（含红黄绿灯、按时率、目标进度、督办趋势）'),
   ).action((id: string, opts: ReportOptions) =>
-    run(() => produce(`cycle-${id}`, cycleBuilder, { ...opts, cycle: id }, true)),
+    run(() => produce(`cycle-${id}`, cycleBuilder, { ...opts, cycle: id }, 'named-cycle')),
   );
   define('units', '单位履职情况（按时报送率、退回、督办）', unitsReport);
   define('overdue', '逾期事项及督办级别', overdueReport);
   define('targets', '目标值完成进度（按项目、指标）', targetsReport);
   define('rework', '退回重办情况（理由、轮次）', reworkReport);
-  define('assessment', '单位考核排名（通报）', assessmentBuilder, true);
+  define('assessment', '单位考核排名（通报）', assessmentBuilder, 'named-cycle')
+    .option('--docx [file]', '导出正式通报（Word 文档：文号、主送单位、正文、排名表、表扬批评、整改要求）')
+    .option('--doc-number <文号>', '通报的文号，如 衢教督〔2017〕3号')
+    .option('--issuer <发文机关>', '发文机关（默认取规划的发文单位）');
   define('notices', '催办督办通知送达记录（投递尝试、查阅时间）', noticesReport);
+  define('progress', '定期反馈情况（按期、逾期、未按期反馈；按单位）', progressReport);
+  define(
+    'instructions',
+    '领导批示办理情况（收到、办理中、办结、逾期；按领导、按单位）',
+    instructionsReport,
+    'any',
+  );
 }
 
 const cycleBuilder: Builder = (db, scope) => cycleReport(db, { ...scope, cycleId: scope.cycleId! });
@@ -69,22 +95,48 @@ function withOutputOptions(command: Command): Command {
     .option('--html [file]', '导出单文件 HTML（含图表，可离线打开）');
 }
 
-async function produce(
-  name: string,
-  build: Builder,
-  opts: ReportOptions,
-  needsCycle: boolean,
-): Promise<void> {
-  if (needsCycle && !opts.cycle) throw new Error('请用 --cycle <编号> 指定督导周期');
+/**
+ * Which cycles a report covers: one it must be told (`named-cycle`), one by default (`default-cycle`:
+ * --cycle, else the most recently started open cycle, said on stderr; --all-cycles merges them), or
+ * whatever --cycle says, all without it (`any`: the 领导批示 report, which has its own scope).
+ */
+type Scoping = 'named-cycle' | 'default-cycle' | 'any';
+
+async function produce(name: string, build: Builder, opts: ReportOptions, scoping: Scoping): Promise<void> {
+  if (scoping === 'named-cycle' && !opts.cycle) throw new Error('请用 --cycle <编号> 指定督导周期');
   assertSchemaName(opts.schema);
-  const handle = await openDatabase();
+  // Live reports read as the reader role; an as-of schema is a scratch copy only the owner reads.
+  const handle = await openDatabaseAs(opts.schema === LIVE_SCHEMA ? 'reader' : 'owner');
   try {
-    const at = opts.at ? new Date(opts.at).toISOString() : await latestPlanTime(handle.db, opts.cycle);
-    const report = await build(handle.db, { schema: opts.schema, cycleId: opts.cycle, at });
-    await emit(name, report, opts);
+    const cycleId =
+      opts.cycle ??
+      (scoping === 'default-cycle' && !opts.allCycles
+        ? await announceDefaultCycle(handle.db, opts.schema)
+        : undefined);
+    const at = opts.at ? new Date(opts.at).toISOString() : await latestPlanTime(handle.db, cycleId);
+    const scope = { schema: opts.schema, cycleId, at };
+    await emit(name, await build(handle.db, scope), opts);
+    if (opts.docx) {
+      const meta = { documentNumber: opts.docNumber, issuer: opts.issuer };
+      const bulletin = await loadAssessmentBulletin(handle.db, { ...scope, cycleId: opts.cycle! }, meta);
+      await save(opts.docx === true ? `${name}.docx` : opts.docx, await renderBulletinDocx(bulletin));
+    }
   } finally {
     await handle.close();
   }
+}
+
+/** The cycle a report covers when none is named; said on stderr so the figures are never a surprise. */
+async function announceDefaultCycle(
+  db: Parameters<typeof unitsReport>[0],
+  schema: string,
+): Promise<string | undefined> {
+  const cycle = await defaultReportCycle(db, schema);
+  if (cycle)
+    console.error(
+      `未指定 --cycle：按督导周期 ${cycle.cycleId}（${cycle.name}${cycle.open ? '，进行中' : '，已结束'}）统计；汇总全部周期请加 --all-cycles。`,
+    );
+  return cycle?.cycleId;
 }
 
 async function emit(name: string, report: Report, opts: ReportOptions): Promise<void> {
@@ -93,7 +145,7 @@ async function emit(name: string, report: Report, opts: ReportOptions): Promise<
   else if (opts.csv) await save(opts.csv, renderCsv(report));
   if (opts.xlsx) await save(target(opts.xlsx, 'xlsx'), await renderXlsx(report));
   if (opts.html) await save(target(opts.html, 'html'), renderHtml(report));
-  if (!opts.csv && !opts.xlsx && !opts.html) console.log(renderTerminal(report));
+  if (!opts.csv && !opts.xlsx && !opts.html && !opts.docx) console.log(renderTerminal(report));
 }
 
 async function save(file: string, content: string | Buffer): Promise<void> {

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { actorFrom, withActorOption } from '../actor';
-import { withTemporal } from '../context';
-import { commandAction, endOfShanghaiDay, listProjectViews, shanghai } from '../projects';
-import { renderTable } from '../table';
+import { withDatabase } from '../context';
+import { commandAction, endOfShanghaiDay, shanghai } from '../projects';
+import { board, reviewQueue } from '../../app/views';
+import { renderTable } from '../../reports/table';
 import { run } from '../run';
 
 type Commented = { as?: string; cycle?: string; comment: string };
@@ -17,41 +18,25 @@ export function registerReviewCommands(program: Command): void {
     .option('--cycle <周期编号>')
     .action((opts) =>
       run(() =>
-        withTemporal(async (client) => {
-          const reports: string[][] = [];
-          const extensions: string[][] = [];
-          for (const { view } of await listProjectViews(client, { cycleId: opts.cycle })) {
-            for (const m of view.state.milestones) {
-              const lead = m.assignments.find((a) => a.role === 'lead');
-              if (m.phase === 'submitted' && m.submission) {
-                const values = m.submission.values
-                  .map(
-                    (v) =>
-                      `${m.targets[v.targetIndex]?.metric ?? `目标${v.targetIndex + 1}`}=${v.value}${m.targets[v.targetIndex]?.unit ?? ''}`,
-                  )
-                  .join('；');
-                reports.push([
-                  m.milestoneId,
-                  view.state.title,
-                  lead?.unit ?? '',
-                  `第${m.submission.round}轮`,
-                  m.submission.late ? '逾期' : '按时',
-                  values || '—',
-                  m.submission.narrative.slice(0, 30),
-                ]);
-              }
-              for (const x of m.extensions.filter((e) => e.status === 'pending')) {
-                extensions.push([
-                  x.requestId,
-                  view.state.title,
-                  x.unit,
-                  shanghai(m.dueAt),
-                  shanghai(x.requestedDueAt),
-                  x.reason,
-                ]);
-              }
-            }
-          }
+        withDatabase(async ({ db }) => {
+          const queue = reviewQueue(await board(db, opts.cycle));
+          const reports = queue.reports.map((x) => [
+            x.milestoneId,
+            x.title,
+            x.leadUnit,
+            `第${x.round}轮`,
+            x.late ? '逾期' : '按时',
+            x.values.map((v) => `${v.label}=${v.value}`).join('；') || '—',
+            x.narrative.slice(0, 30),
+          ]);
+          const extensions = queue.extensions.map((x) => [
+            x.requestId,
+            x.title,
+            x.unit,
+            shanghai(x.dueAt),
+            shanghai(x.requestedDueAt),
+            x.reason,
+          ]);
           console.log(
             reports.length
               ? renderTable(['节点编号', '项目', '牵头单位', '轮次', '时效', '报送值', '说明'], reports)
@@ -61,7 +46,7 @@ export function registerReviewCommands(program: Command): void {
             console.log(
               '\n' + renderTable(['申请编号', '项目', '单位', '原期限', '申请期限', '原因'], extensions),
             );
-        }),
+        }, 'reader'),
       ),
     );
 

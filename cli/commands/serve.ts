@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { Client, Connection } from '@temporalio/client';
-import { openDatabase } from '../../db/connect';
-import { startWebServer } from '../../api/server';
+import { openDatabaseAs } from '../../stack/database';
+import { dataDir } from '../../stack/paths';
+import { startWebServer } from '../../stack/web-server';
 import { SetupError } from '../../stack/errors';
 import { clientEndpoint, taskQueue } from '../context';
 import { run } from '../run';
+import { loadRegisteredSigner, serviceKeyFile } from '../../app/keys';
+import { signingClientOptions } from '../../app/signing';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -24,12 +27,22 @@ export function registerServeCommand(program: Command): void {
             '请先在另一个终端运行 dudao up，或设置 TEMPORAL_ADDRESS 指向已有集群。',
           );
         });
-        const database = await openDatabase();
+        const database = await openDatabaseAs('web');
+        // The key must be registered already (dudao keys generate --kind service, as the owner).
+        const signer = await loadRegisteredSigner(database.db, serviceKeyFile(dataDir())).catch(
+          (err: Error) => {
+            throw new SetupError(
+              err.message,
+              '请先执行 dudao keys generate --kind service（用 DATABASE_URL 的属主登录）。',
+            );
+          },
+        );
         const server = await startWebServer({
           db: database.db,
-          client: new Client({ connection, namespace: endpoint.namespace }),
+          client: new Client({ connection, namespace: endpoint.namespace, ...signingClientOptions(signer) }),
           taskQueue: taskQueue(),
           port: opts.port,
+          dataDir: dataDir(),
           host: opts.host,
           log: (l) => console.log(l),
         });

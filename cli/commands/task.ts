@@ -1,25 +1,19 @@
 import type { Command } from 'commander';
 import { actorFrom, withActorOption } from '../actor';
-import { withTemporal } from '../context';
-import { commandAction, endOfShanghaiDay, listProjectViews, shanghai } from '../projects';
-import { evidenceFrom, valueFrom } from '../evidence';
-import { renderTable, ragDot } from '../table';
+import { withDatabase } from '../context';
+import { commandAction, endOfShanghaiDay, shanghai } from '../projects';
+import { inbox, periodInbox } from '../../app/views';
+import { citeEvidence, evidenceFrom, valueFrom } from '../evidence';
+import { renderTable, ragDot } from '../../reports/table';
 import { run } from '../run';
-import { milestoneRag } from '../../domain/rag';
+import { calendarGapText, phaseText, stuckText } from '../../domain/labels';
+import { assertKnownUnit } from '../../app/units';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 const isContribution = (id: string) => id.includes('/co:');
 type Common = { as?: string; cycle?: string };
 type SubmitOptions = Common & { narrative: string; value: string[]; evidence: string[] };
 type ExtensionOptions = Common & { until: string; reason: string };
-const phaseLabel: Record<string, string> = {
-  scheduled: '待交办',
-  assigned: '办理中',
-  submitted: '待审核',
-  returned: '退回重办',
-  approved: '已通过',
-  closed: '已办结',
-};
 
 export function registerTaskCommands(program: Command): void {
   const task = program.command('task').description('承办单位：待办、签收、报送、申请延期');
@@ -31,38 +25,39 @@ export function registerTaskCommands(program: Command): void {
     .option('--cycle <周期编号>', '只看某个督导周期')
     .action((opts) =>
       run(() =>
-        withTemporal(async (client) => {
-          const rows: string[][] = [];
-          for (const { view } of await listProjectViews(client, { unit: opts.unit, cycleId: opts.cycle })) {
-            const s = view.state;
-            for (const m of s.milestones) {
-              for (const a of m.assignments.filter((x) => x.unit === opts.unit)) {
-                if (m.phase === 'closed' || m.phase === 'approved') continue;
-                const rag = milestoneRag(m, s.policy.maxReturns, s.policy.amberWithin, view.now);
-                const todo = a.role === 'lead' ? m.milestoneId : a.assignmentId;
-                rows.push([
-                  todo,
-                  s.title,
-                  a.role === 'lead' ? '牵头' : '配合',
-                  m.text.slice(0, 24),
-                  shanghai(a.dueAt),
-                  a.submitted && a.role === 'co'
-                    ? '已报送'
-                    : (phaseLabel[m.phase] ?? m.phase) + (a.acknowledged ? '' : '·未签收'),
-                  ragDot[rag.rag]!,
-                  m.lastReturnComment && m.phase === 'returned'
-                    ? `退回意见：${m.lastReturnComment}`
-                    : rag.reason,
-                ]);
-              }
-            }
-          }
+        withDatabase(async ({ db }) => {
+          await assertKnownUnit(db, opts.unit);
+          const rows = (await inbox(db, opts.unit, opts.cycle)).map((i) => [
+            i.role === 'lead' ? i.milestoneId : i.assignmentId,
+            i.title,
+            i.role === 'lead' ? '牵头' : '配合',
+            i.milestoneText.slice(0, 24),
+            shanghai(i.dueAt),
+            i.phase === 'contributed'
+              ? '已报送'
+              : (phaseText[i.phase] ?? i.phase) + (i.acknowledged ? '' : '·未签收'),
+            ragDot[i.rag]!,
+            (i.returnComment ? `退回意见：${i.returnComment}` : i.ragReason) +
+              (i.stuck ? `（${stuckText[i.stuck.problem]}）` : '') +
+              (i.calendarGap ? `（${calendarGapText(i.calendarGap)}）` : ''),
+          ]);
+          for (const p of await periodInbox(db, opts.unit, opts.cycle))
+            rows.push([
+              p.periodId,
+              p.title,
+              '牵头',
+              `定期反馈·${p.label}`,
+              shanghai(p.dueAt),
+              p.overdue ? '逾期待报' : '待反馈',
+              p.overdue ? ragDot.red! : ragDot.green!,
+              p.overdue ? `${shanghai(p.missAt)} 前未报送将计为未按期反馈` : '按期报送本期进展',
+            ]);
           console.log(
             rows.length
               ? renderTable(['事项编号', '项目', '角色', '节点', '期限', '状态', '灯', '说明'], rows)
               : `${opts.unit}暂无待办事项。`,
           );
-        }),
+        }, 'reader'),
       ),
     );
 
@@ -81,7 +76,12 @@ export function registerTaskCommands(program: Command): void {
       .description('报送进展：牵头单位报送节点汇总报告；配合单位报送配合材料（编号含 /co:）')
       .requiredOption('--narrative <文字>', '进展说明')
       .option('--value <序号=数值>', '目标值实际完成情况，可多次，例如 --value 1=82', collect, [])
-      .option('--evidence <文件|编号=哈希>', '佐证材料，可多次', collect, [])
+      .option(
+        '--evidence <文件|编号=哈希>',
+        '佐证材料，可多次：本地文件（先上传）或本单位已上传、该项目已有材料的哈希',
+        collect,
+        [],
+      )
       .option('--cycle <周期编号>'),
   ).action(
     commandAction<SubmitOptions>(
@@ -97,6 +97,39 @@ export function registerTaskCommands(program: Command): void {
           : { type: 'submitReport', milestoneId: id, ...report };
       },
       (id) => `已报送 ${id}${isContribution(id) ? '' : '，等待督导处审核'}。`,
+      // Local files are uploaded as the unit; any other hash must be the unit's or the project's.
+      (opts, command, project) => citeEvidence(opts.evidence, command.actor, project),
+    ),
+  );
+
+  withActorOption(
+    task
+      .command('progress <期次编号>')
+      .description('定期反馈：牵头单位按期报送本期进展（期次编号见 task list）')
+      .requiredOption('--narrative <文字>', '本期进展')
+      .option('--value <序号=数值>', '目标值当前完成情况，可多次，例如 --value 1=82', collect, [])
+      .option(
+        '--evidence <文件|编号=哈希>',
+        '佐证材料，可多次：本地文件（先上传）或本单位已上传、该项目已有材料的哈希',
+        collect,
+        [],
+      )
+      .option('--cycle <周期编号>'),
+  ).action(
+    commandAction<SubmitOptions>(
+      (id, opts) => ({
+        type: 'submitProgress',
+        actor: actorFrom(opts),
+        periodId: id,
+        narrative: opts.narrative,
+        values: opts.value.map(valueFrom),
+        evidence: opts.evidence.map(evidenceFrom),
+      }),
+      (id, _opts, view) => {
+        const p = view.state.periods?.find((x) => x.periodId === id);
+        return `已报送${p?.label ?? id}的进展${p?.late ? '（已过反馈期限，计为逾期反馈）' : ''}。`;
+      },
+      (opts, command, project) => citeEvidence(opts.evidence, command.actor, project),
     ),
   );
 

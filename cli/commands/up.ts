@@ -4,7 +4,8 @@ import { startStack, type RunningStack } from '../../stack/stack';
 import { redactDatabaseUrl } from '../../stack/postgres';
 import { run } from '../run';
 
-export function printBanner(stack: RunningStack): void {
+/** What is running where; `extra` lines (already indented) go before the Ctrl-C line. */
+export function printBanner(stack: RunningStack, extra: string[] = []): void {
   console.log('');
   console.log('督导 dudao 已就绪');
   console.log(`  Temporal 服务   ${stack.temporal.address}（命名空间 ${stack.temporal.namespace}）`);
@@ -12,6 +13,7 @@ export function printBanner(stack: RunningStack): void {
   console.log(`  数据库         ${redactDatabaseUrl(stack.postgres.url)}`);
   console.log(`  任务队列       ${stack.taskQueue}`);
   console.log(`  网页工作台     ${stack.webUrl}`);
+  for (const line of extra) console.log(line);
   console.log('  按 Ctrl-C 停止。');
 }
 
@@ -20,13 +22,16 @@ export function printBanner(stack: RunningStack): void {
  * exit hook: the embedded PostgreSQL registers one too, and the process ends only when both are
  * done, instead of when the first hook finishes.
  */
-export async function holdUntilSignalled(stack: RunningStack): Promise<void> {
+export async function holdUntilSignalled(
+  stack: { running: Promise<unknown>; stop(): Promise<void> },
+  again = 'dudao up',
+): Promise<void> {
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       console.log('\n正在停止……');
       await stack.stop();
-      console.log('已停止。再次运行 dudao up 即可继续所有进行中的流程。');
+      console.log(`已停止。再次运行 ${again} 即可继续所有进行中的流程。`);
     })());
   exitHook.forceExitTimeout(30_000);
   exitHook((done) => void stop().finally(done));

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
-import { createApiToken, listApiTokens, revokeApiToken } from '../../api/identity/tokens';
-import { createUser, disableUser, listUsers, UserRole } from '../../api/identity/users';
-import { generatePassword } from '../../api/identity/passwords';
+import { createApiToken, listApiTokens, revokeApiToken } from '../../app/identity/tokens';
+import { createUser, disableUser, listUsers, UserRole } from '../../app/identity/users';
+import { generatePassword } from '../../app/identity/passwords';
+import { checkUnit, planUnits } from '../../app/identity/accounts';
 import { roleLabel } from '../../domain/principal';
 import { withDatabase } from '../context';
-import { renderTable } from '../table';
+import { renderTable } from '../../reports/table';
 import { run } from '../run';
+
+/** Account administration does what the web workspace's administrators do, with its role. */
+const asWeb = <T>(fn: Parameters<typeof withDatabase<T>>[0]) => withDatabase(fn, 'web');
 
 /** Who performed an administrative change, for the security audit (the operator's OS account). */
 const operator = () => `cli:${process.env.USER ?? 'unknown'}`;
@@ -22,19 +26,24 @@ export function registerUserCommands(program: Command): void {
     .option('--password <密码>', '初始密码（至少10位；建议省略，由系统生成）')
     .action((username: string, opts: { role: string; unit?: string; name?: string; password?: string }) =>
       run(() =>
-        withDatabase(async ({ db }) => {
+        asWeb(async ({ db }) => {
           const password = opts.password ?? generatePassword();
           const parsedRole = UserRole.safeParse(opts.role);
           if (!parsedRole.success)
             throw new Error(`角色“${opts.role}”无效，应为 ${UserRole.options.join('、')}`);
           const role = parsedRole.data;
+          const unit = checkUnit(
+            role,
+            opts.unit ?? (role === 'inspector' ? '督导处' : null),
+            await planUnits(db),
+          );
           const created = await createUser(
             db,
             {
               username,
               displayName: opts.name ?? username,
               role,
-              unit: opts.unit ?? (role === 'inspector' ? '督导处' : null),
+              unit,
               password,
             },
             operator(),
@@ -52,7 +61,7 @@ export function registerUserCommands(program: Command): void {
     .description('列出账号')
     .action(() =>
       run(() =>
-        withDatabase(async ({ db }) => {
+        asWeb(async ({ db }) => {
           const rows = (await listUsers(db)).map((u) => [
             u.username,
             u.displayName,
@@ -70,7 +79,7 @@ export function registerUserCommands(program: Command): void {
     .description('停用账号（立即结束其会话并吊销其令牌）')
     .action((username: string) =>
       run(() =>
-        withDatabase(async ({ db }) => {
+        asWeb(async ({ db }) => {
           await disableUser(db, username, operator());
           console.log(`已停用账号 ${username}。`);
         }),
@@ -85,7 +94,7 @@ export function registerUserCommands(program: Command): void {
     .option('--days <天数>', '有效天数（默认长期有效，直至吊销）', Number)
     .action((username: string, opts: { label: string; days?: number }) =>
       run(() =>
-        withDatabase(async ({ db }) => {
+        asWeb(async ({ db }) => {
           const created = await createApiToken(db, username, opts.label, operator(), opts.days);
           console.log(`已创建令牌 #${created.id}：${created.token}`);
           console.log('令牌只显示这一次，请妥善保存；吊销：dudao token revoke ' + created.id);
@@ -97,7 +106,7 @@ export function registerUserCommands(program: Command): void {
     .description('列出令牌（不含令牌内容）')
     .action(() =>
       run(() =>
-        withDatabase(async ({ db }) => {
+        asWeb(async ({ db }) => {
           const rows = (await listApiTokens(db)).map((t) => [
             String(t.id),
             t.username,
@@ -114,7 +123,7 @@ export function registerUserCommands(program: Command): void {
     .description('吊销令牌')
     .action((id: string) =>
       run(() =>
-        withDatabase(async ({ db }) => {
+        asWeb(async ({ db }) => {
           await revokeApiToken(db, Number(id), operator());
           console.log(`已吊销令牌 #${id}。`);
         }),

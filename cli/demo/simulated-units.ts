@@ -1,8 +1,8 @@
+import { sendProjectCommand } from '../../app/commands';
 import type { Client } from '@temporalio/client';
 import type { ProjectCommand } from '../../domain/commands';
 import type { Principal } from '../../domain/principal';
 import type { ProjectView } from '../../workflows/messages';
-import { projectUpdates } from '../../workflows/messages';
 import type { MilestoneState } from '../../domain/project';
 
 /** How a simulated lead unit behaves on one project in the demo. */
@@ -120,9 +120,7 @@ export function nextAction(view: ProjectView, behaviour: Behaviour): ProjectComm
 /** Applies one action; a refusal (the state moved on meanwhile) is ignored, the next poll retries. */
 export async function act(client: Client, workflowId: string, command: ProjectCommand): Promise<boolean> {
   try {
-    await client.workflow
-      .getHandle(workflowId)
-      .executeUpdate(projectUpdates[command.type], { args: [command] });
+    await sendProjectCommand(client.workflow.getHandle(workflowId), command);
     return true;
   } catch {
     return false;

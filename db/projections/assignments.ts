@@ -125,6 +125,9 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
     case 'ExtensionRequested':
     case 'ExtensionDenied':
     case 'ProjectClosed':
+    case 'InstructionRecorded':
+    case 'ProgressReported':
+    case 'ProgressPeriodMissed':
       return state;
     default:
       return exhaustive(event);

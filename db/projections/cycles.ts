@@ -2,6 +2,7 @@ import type { DomainEvent } from '../../domain/events';
 import type { CyclesTable } from '../tables/read-models';
 import { iso, type ReadModel } from './read-model';
 import { exhaustive, type Plain } from './plain';
+import { calendarYears } from '../../domain/work-calendar';
 
 export type CycleRow = Plain<CyclesTable>;
 export type CyclesState = { cycles?: Record<string, CycleRow> };
@@ -28,6 +29,8 @@ export function evolveCycles(state: CyclesState, event: DomainEvent): CyclesStat
         scoring_baseline: data.policy.scoringBaseline,
         amber_within: data.policy.amberWithin,
         max_returns: data.policy.maxReturns,
+        clock: data.clock ?? null,
+        calendar_years: data.policy.calendar ? calendarYears(data.policy.calendar) : null,
         projects_started: current?.projects_started ?? 0,
         projects_closed: current?.projects_closed ?? 0,
         started_at: iso(event.at),
@@ -72,6 +75,9 @@ export function evolveCycles(state: CyclesState, event: DomainEvent): CyclesStat
     case 'ProjectResumed':
     case 'ProjectCancelled':
     case 'MilestoneClosed':
+    case 'InstructionRecorded':
+    case 'ProgressReported':
+    case 'ProgressPeriodMissed':
       return state;
     default:
       return exhaustive(event);
@@ -80,7 +86,9 @@ export function evolveCycles(state: CyclesState, event: DomainEvent): CyclesStat
 
 export const cyclesModel: ReadModel<CyclesState> = {
   name: 'cycles',
-  version: 1,
+  // 2: the cycle's clock, so views colour at the plan time they are read.
+  // 3: the years its office calendar covers, so views mark deadlines outside them.
+  version: 3,
   scope: 'cycleId',
   tables: { cycles: ['cycle_id'] },
   evolve: evolveCycles,

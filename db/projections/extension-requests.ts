@@ -67,6 +67,9 @@ export function evolveExtensionRequests(
     case 'ProjectCancelled':
     case 'MilestoneClosed':
     case 'ProjectClosed':
+    case 'InstructionRecorded':
+    case 'ProgressReported':
+    case 'ProgressPeriodMissed':
       return state;
     default:
       return exhaustive(event);

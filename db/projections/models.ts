@@ -7,6 +7,8 @@ import { noticesModel } from './notices';
 import { extensionRequestsModel } from './extension-requests';
 import { targetProgressModel } from './target-progress';
 import { unitScoresModel } from './unit-scores';
+import { instructionsModel } from './instructions';
+import { progressPeriodsModel } from './progress-periods';
 
 /** Every read model, in application order: cycles first, since project_status reads their policy. */
 export const readModels: readonly ReadModel[] = [
@@ -18,6 +20,8 @@ export const readModels: readonly ReadModel[] = [
   extensionRequestsModel,
   targetProgressModel,
   unitScoresModel,
+  instructionsModel,
+  progressPeriodsModel,
 ] as ReadModel[];
 
 export function readModelNamed(name: string): ReadModel {

@@ -2,6 +2,7 @@ import type { DomainEvent } from '../../domain/events';
 import type { NoticesTable } from '../tables/read-models';
 import { iso, type ReadModel } from './read-model';
 import { exhaustive, type Plain } from './plain';
+import { noticeIdFor } from '../notification-outbox';
 
 export type NoticeRow = Plain<NoticesTable>;
 export type NoticesState = { notices?: Record<string, NoticeRow> };
@@ -11,9 +12,10 @@ export type NoticesState = { notices?: Record<string, NoticeRow> };
  * the notifier's notifications tables and are joined in by the notices report.
  */
 export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesState {
-  const put = (row: NoticeRow): NoticesState => ({
-    notices: { ...state.notices, [row.notification_id]: row },
-  });
+  const put = (row: NoticeRow): NoticesState => {
+    const id = noticeIdFor(row.notification_id, event.eventId, (taken) => state.notices?.[taken]?.event_id);
+    return { notices: { ...state.notices, [id]: { ...row, notification_id: id } } };
+  };
   const base = {
     event_id: event.eventId,
     cycle_id: event.cycleId,
@@ -70,6 +72,9 @@ export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesS
     case 'ProjectCancelled':
     case 'MilestoneClosed':
     case 'ProjectClosed':
+    case 'InstructionRecorded':
+    case 'ProgressReported':
+    case 'ProgressPeriodMissed':
       return state;
     default:
       return exhaustive(event);
@@ -79,7 +84,8 @@ export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesS
 export const noticesModel: ReadModel<NoticesState> = {
   name: 'notices',
   // 2: rows keyed by cycle too (an item in two cycles is two projects).
-  version: 2,
+  // 3: a notice whose id an earlier notice holds gets an id of its own (noticeIdFor).
+  version: 3,
   scope: 'projectId',
   tables: { notices: ['cycle_id', 'notification_id'] },
   evolve: evolveNotices,

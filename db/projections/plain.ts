@@ -25,7 +25,12 @@ export function patchProjectRows<R extends { project_id: string }>(
   match: (row: R) => boolean,
   patch: (row: R) => Partial<R>,
 ): Record<string, R> | null {
-  const hits = Object.values(rows).filter((r) => r.project_id === projectId && match(r));
-  if (hits.length === 0) return null;
-  return { ...rows, ...Object.fromEntries(hits.map((r) => [keyOf(r), { ...r, ...patch(r) }])) };
+  let out: Record<string, R> | null = null;
+  for (const key in rows) {
+    const r = rows[key]!;
+    if (r.project_id !== projectId || !match(r)) continue;
+    out ??= { ...rows };
+    out[keyOf(r)] = { ...r, ...patch(r) };
+  }
+  return out;
 }

@@ -12,7 +12,8 @@ export interface RagPolicy {
 export const DEFAULT_RAG_POLICY: RagPolicy = { amberWithin: { amount: 7, unit: 'days' }, maxReturns: 2 };
 
 export interface MilestoneFacts {
-  status: 'planned' | 'open' | 'submitted' | 'returned' | 'approved' | 'closed';
+  /** The domain's phase of the milestone. */
+  status: MilestonePhase;
   outcome: 'met' | 'missed' | 'cancelled' | null;
   opens_at: string;
   due_at: string;
@@ -27,15 +28,6 @@ export interface RagVerdict {
   deadline: string | null;
 }
 
-const phaseOf: Record<MilestoneFacts['status'], MilestonePhase> = {
-  planned: 'scheduled',
-  open: 'assigned',
-  submitted: 'submitted',
-  returned: 'returned',
-  approved: 'approved',
-  closed: 'closed',
-};
-
 /**
  * The board's colour of a milestone row at plan time `now`: the one documented rule of
  * `domain/rag.ts`, applied to the row. A cancelled milestone has no colour on the board.
@@ -43,7 +35,7 @@ const phaseOf: Record<MilestoneFacts['status'], MilestonePhase> = {
 export function milestoneRag(m: MilestoneFacts, now: string, policy: RagPolicy): RagVerdict {
   const v = domainRag(
     {
-      phase: phaseOf[m.status],
+      phase: m.status,
       outcome: m.outcome,
       opensAt: m.opens_at,
       dueAt: m.due_at,

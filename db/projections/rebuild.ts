@@ -2,7 +2,21 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database';
 import { rowToEvent } from '../event-store';
-import { applyToModel, LIVE_SCHEMA, type Db, type ReadModel } from './read-model';
+import type { Selectable } from 'kysely';
+import type { EventsTable } from '../tables/events';
+
+type EventRow = Selectable<EventsTable>;
+import {
+  CONTEXT_MODEL,
+  foldPage,
+  LIVE_SCHEMA,
+  SCOPE_SEP,
+  type Db,
+  type ModelTable,
+  type ReadModel,
+  type Row,
+  type ScopeStates,
+} from './read-model';
 import { readModelNamed, readModels } from './models';
 
 export interface ReplayRange {
@@ -31,7 +45,10 @@ export interface ModelComparison {
   equal: boolean;
 }
 
-const DEFAULT_BATCH = 5000;
+const DEFAULT_BATCH = 20_000;
+const INSERT_CHUNK = 5000;
+/** From this many rows a table is loaded without its secondary indexes, which are built after. */
+const BULK_ROWS = 10_000;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const selected = (only?: readonly string[]): readonly ReadModel[] =>
@@ -172,24 +189,99 @@ async function replay(
     ).n,
   );
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  let after = '0';
-  let done = 0;
-  options.onProgress?.(0, total);
-  for (;;) {
-    const rows = await inRange()
-      .selectAll()
+  // Every model folds in memory over the whole range (with the model it takes context from), and
+  // its final rows are written once, in bulk: no row is read back or written twice.
+  const folded = readModels.filter(
+    (m) => models.includes(m) || (m.name === CONTEXT_MODEL && models.some((x) => x.contextOf)),
+  );
+  const states: ScopeStates = new Map();
+  const page = (after: string) =>
+    inRange()
+      .select([
+        'position',
+        'event_id',
+        'stream_id',
+        'seq',
+        'schema_version',
+        'type',
+        'payload',
+        'actor',
+        'occurred_at',
+        'cycle_id',
+        'project_id',
+        'milestone_id',
+        'causation_id',
+      ])
       .where('position', '>', after)
       .orderBy('position')
       .limit(batchSize)
       .execute();
+  let last = '0';
+  let done = 0;
+  options.onProgress?.(0, total);
+  // The next page is on its way while this one folds.
+  let next = page(last);
+  for (;;) {
+    const rows = await next;
     if (rows.length === 0) break;
-    const events = rows.map(rowToEvent);
-    for (const model of models) await applyToModel(trx, schema, model, events, { skipApplied: true });
-    after = events[events.length - 1]!.position;
-    done += events.length;
+    last = rows[rows.length - 1]!.position;
+    next = page(last);
+    foldPage(
+      folded,
+      states,
+      rows.map((row) => rowToEvent(row as EventRow)),
+    );
+    done += rows.length;
     options.onProgress?.(done, total);
   }
+  await writeRows(trx, schema, models, states);
+  if (done > 0)
+    await trx
+      .withSchema(schema)
+      .insertInto('projection_checkpoints')
+      .values(models.map((m) => ({ name: m.name, version: m.version, position: last })))
+      .execute();
   return done;
+}
+
+/** The folded rows of `models`, table by table, as multi-row INSERTs of a few thousand rows each. */
+async function writeRows(trx: Db, schema: string, models: readonly ReadModel[], states: ScopeStates) {
+  for (const model of models) {
+    const prefix = `${model.name}${SCOPE_SEP}`;
+    for (const table of Object.keys(model.tables) as ModelTable[]) {
+      const rows: Row[] = [];
+      for (const [id, state] of states)
+        if (id.startsWith(prefix)) rows.push(...Object.values(state[table] ?? {}));
+      const load = async () => {
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          await sql`
+            INSERT INTO ${sql.table(`${schema}.${table}`)}
+            SELECT * FROM jsonb_populate_recordset(NULL::${sql.table(`${schema}.${table}`)}, ${JSON.stringify(
+              rows.slice(i, i + INSERT_CHUNK),
+            )}::jsonb)`.execute(trx);
+        }
+      };
+      if (rows.length >= BULK_ROWS) await withoutSecondaryIndexes(trx, schema, table, load);
+      else await load();
+    }
+  }
+}
+
+/**
+ * Loads a big table with its secondary indexes (not its key's) dropped, and builds them after: one
+ * sort per index instead of a million inserts into it. The table is already locked exclusively
+ * (truncated in this transaction), so no reader sees it without them.
+ */
+async function withoutSecondaryIndexes(trx: Db, schema: string, table: string, load: () => Promise<void>) {
+  const { rows: indexes } = await sql<{ name: string; definition: string }>`
+    SELECT i.indexname AS name, i.indexdef AS definition
+    FROM pg_indexes i
+    WHERE i.schemaname = ${schema} AND i.tablename = ${table}
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                      WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`.execute(trx);
+  for (const index of indexes) await sql`DROP INDEX ${sql.id(schema, index.name)}`.execute(trx);
+  await load();
+  for (const index of indexes) await sql.raw(index.definition).execute(trx);
 }
 
 async function checksums(

@@ -1,17 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../database';
-import type { RecordedEvent } from '../event-store';
+import type { ReadModel } from './read-model';
 import { readModels } from './models';
-import { liveReadModels } from './read-model';
 
 /**
- * A read model kept up to date in the same transaction as the append. `apply` runs a pure
- * `evolve` and writes its result with idempotent upserts; it is handed only newly appended events.
+ * The read models the event store keeps up to date in the same transaction as every append (all
+ * of them): each one's `evolve` is folded over the appended events and its changed rows written
+ * in the append's one statement, with every model's checkpoint and version (db/event-store.ts).
  */
-export interface Projection {
-  name: string;
-  version: number;
-  apply(trx: Transaction<Database> | Kysely<Database>, events: RecordedEvent[]): Promise<void>;
-}
-
-export const projections: Projection[] = [liveReadModels(readModels)];
+export const liveModels: readonly ReadModel[] = readModels;

@@ -50,6 +50,7 @@ export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): 
         narrative: event.data.narrative,
         reported_values: event.data.values,
         evidence_count: event.data.evidence.length,
+        evidence: event.data.evidence,
         late: event.data.late,
         late_against_original: null,
         review: 'not_reviewed',
@@ -66,6 +67,7 @@ export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): 
         narrative: event.data.narrative,
         reported_values: event.data.values,
         evidence_count: event.data.evidence.length,
+        evidence: event.data.evidence,
         late: event.data.late,
         late_against_original: event.data.lateAgainstOriginal,
         review: 'pending',
@@ -100,6 +102,9 @@ export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): 
     case 'ProjectCancelled':
     case 'MilestoneClosed':
     case 'ProjectClosed':
+    case 'InstructionRecorded':
+    case 'ProgressReported':
+    case 'ProgressPeriodMissed':
       return state;
     default:
       return exhaustive(event);
@@ -109,7 +114,8 @@ export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): 
 export const submissionsModel: ReadModel<SubmissionsState> = {
   name: 'submissions',
   // 2: rows keyed by cycle too (an item in two cycles is two projects).
-  version: 2,
+  // 3: the cited evidence itself, which the review queue links.
+  version: 3,
   scope: 'projectId',
   tables: { submissions: ['cycle_id', 'submission_id'] },
   evolve: evolveSubmissions,

@@ -91,6 +91,9 @@ export function evolveTargetProgress(state: TargetProgressState, event: DomainEv
     case 'ProjectCancelled':
     case 'MilestoneClosed':
     case 'ProjectClosed':
+    case 'InstructionRecorded':
+    case 'ProgressReported':
+    case 'ProgressPeriodMissed':
       return state;
     default:
       return exhaustive(event);

@@ -86,6 +86,9 @@ export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): Un
     case 'ProjectCancelled':
     case 'MilestoneClosed':
     case 'ProjectClosed':
+    case 'InstructionRecorded':
+    case 'ProgressReported':
+    case 'ProgressPeriodMissed':
       return state;
     default:
       return exhaustive(event);

@@ -46,9 +46,19 @@ export interface SecurityEventsTable {
   detail: JSONColumnType<Record<string, unknown>>;
 }
 
+/** Which unit uploaded which evidence file (by SHA-256): what a unit may cite. */
+export interface EvidenceUploadsTable {
+  sha256: string;
+  unit: string;
+  uploaded_by: string;
+  name: string | null;
+  uploaded_at: ColumnType<Date, string | undefined, never>;
+}
+
 export interface IdentityTables {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   security_events: SecurityEventsTable;
+  evidence_uploads: EvidenceUploadsTable;
 }

@@ -1,4 +1,7 @@
 import type { ColumnType } from 'kysely';
+import type { MilestonePhase } from '../../domain/project';
+import type { ClockAnchor } from '../../domain/clock';
+import type { EvidenceRef } from '../../domain/events';
 
 /**
  * Read models derived from the event log by db/projections. Every column is a pure function of
@@ -30,6 +33,10 @@ export interface CyclesTable {
   scoring_baseline: 'original' | 'operational';
   amber_within: Json<{ amount: number; unit: 'days' | 'workdays' | 'hours' }>;
   max_returns: number;
+  /** Plan time vs real time (domain/clock.ts), null for cycles started before it was recorded. */
+  clock: Json<ClockAnchor | null>;
+  /** Years the office calendar covered at the cycle's start; null without one (migration 0041). */
+  calendar_years: Json<number[] | null>;
   projects_started: number;
   projects_closed: number;
   started_at: Instant;
@@ -65,9 +72,12 @@ export interface MilestonesTable {
   project_id: string;
   milestone_id: string;
   cycle_id: string;
+  /** Position of the milestone in its project's plan. */
+  ordinal: number;
   year: number | null;
   text: string;
-  status: 'planned' | 'open' | 'submitted' | 'returned' | 'approved' | 'closed';
+  /** The domain's phase of the milestone (domain/project.ts MilestonePhase). */
+  status: MilestonePhase;
   outcome: 'met' | 'missed' | 'cancelled' | null;
   opens_at: Instant;
   original_due_at: Instant;
@@ -120,6 +130,8 @@ export interface SubmissionsTable {
   narrative: string;
   reported_values: Json<{ targetIndex: number; value: number }[]>;
   evidence_count: number;
+  /** The files cited, as the review queue links them. */
+  evidence: Json<EvidenceRef[]>;
   late: boolean;
   late_against_original: boolean | null;
   submitted_at: Instant;
@@ -197,6 +209,51 @@ export interface UnitScoreLinesTable {
   targets_total: number;
 }
 
+/** 领导批示 and where each stands (db/projections/instructions.ts). */
+export interface InstructionsTable {
+  cycle_id: string;
+  /** The instruction's id, which is also the id of the item carrying it out. */
+  project_id: string;
+  leader: string;
+  issued_on: string;
+  text: string;
+  unit: string;
+  co_units: Json<string[]>;
+  evidence: Json<{ ref: string; sha256: string; name?: string | undefined }[]>;
+  linked_item_id: string | null;
+  linked_cycle_id: string | null;
+  original_due_at: Instant;
+  due_at: Instant;
+  status: 'received' | 'in_progress' | 'submitted' | 'done' | 'missed' | 'cancelled';
+  recorded_at: Instant;
+  recorded_by: string;
+  acknowledged_at: NullableInstant;
+  reported_at: NullableInstant;
+  reported_late: boolean | null;
+  rounds: number;
+  returns: number;
+  escalation_level: number;
+  closed_at: NullableInstant;
+  outcome: 'met' | 'missed' | 'cancelled' | null;
+}
+
+/** 定期反馈: each period of an item with a cadence (db/projections/progress-periods.ts). */
+export interface ProgressPeriodsTable {
+  cycle_id: string;
+  project_id: string;
+  period_id: string;
+  label: string;
+  unit: string;
+  opens_at: Instant;
+  due_at: Instant;
+  miss_at: Instant;
+  status: 'open' | 'reported' | 'missed';
+  late: boolean | null;
+  reported_at: NullableInstant;
+  reminded: boolean;
+  escalated: boolean;
+}
+
 export interface ReadModelTables {
   projection_checkpoints: ProjectionCheckpointsTable;
   cycles: CyclesTable;
@@ -208,4 +265,6 @@ export interface ReadModelTables {
   extension_requests: ExtensionRequestsTable;
   target_progress: TargetProgressTable;
   unit_score_lines: UnitScoreLinesTable;
+  instructions: InstructionsTable;
+  progress_periods: ProgressPeriodsTable;
 }

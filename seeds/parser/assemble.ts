@@ -14,7 +14,7 @@
  */
 import type { ItemKind, ParseWarning, PlanHeading, PlanItem } from '../../domain/plan';
 import { isHeadingLike } from './lines';
-import { extractMilestones, extractRecurrence, yearScopes } from './milestones';
+import { extractMilestones, extractRecurrences, yearScopes } from './milestones';
 import type { Block } from './structure';
 import { extractTargets } from './targets';
 import { itemTitle } from './titles';
@@ -102,22 +102,24 @@ function buildItem(block: Block, ctx: Context, id: string, warnings: ParseWarnin
   scan.unattached.forEach((n) =>
     warnings.push({ line, message: `数字${n}未能识别为目标值，已保留在条目正文中` }),
   );
+  const recurrences = extractRecurrences(text);
   return {
     id,
     kind: kindOf(ctx.path),
     path: ctx.path,
-    title: itemTitle(text),
+    ...itemTitle(text),
     text,
     units,
     targets: scan.targets,
     milestones: extractMilestones(text, scopes),
-    recurrence: extractRecurrence(text),
+    recurrence: recurrences[0] ?? null,
+    ...(recurrences.length > 1 ? { recurrences } : {}),
     sourceLine: line,
     endLine: lines[lines.length - 1] ?? line,
   };
 }
 
-function kindOf(path: string[]): ItemKind {
+export function kindOf(path: string[]): ItemKind {
   if (path.some((h) => MAJOR_PROJECT_HEADING.test(h))) return 'major_project';
   if (path.some((h) => INDICATOR_HEADING.test(h))) return 'indicator';
   return 'task';
@@ -131,7 +133,12 @@ function isSectionName(text: string): boolean {
   );
 }
 
-function childId(parent: Block, child: Block, parentId: string): string {
+/** A child's id: its number after its parent's id, or its ordinal among un-numbered siblings. */
+export function childId<T extends { number: number | null }>(
+  parent: { children: T[] },
+  child: T,
+  parentId: string,
+): string {
   const prefix = parentId === '' ? '' : `${parentId}.`;
   if (child.number !== null) return `${prefix}${child.number}`;
   const unnumbered = parent.children.filter((c) => c.number === null);

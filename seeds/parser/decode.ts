@@ -16,7 +16,8 @@ export function decodePlanBytes(bytes: Uint8Array): DecodeOutcome {
   if (bytes.includes(0)) {
     return {
       ok: false,
-      error: '文件含有空字节（NUL），像是二进制文件（如 Word、PDF 或图片），请先另存为纯文本（.txt）。',
+      error:
+        '文件含有空字节（NUL），像是二进制文件，但不是可读取的 Word（.docx）、Excel（.xlsx）或 PDF 文件。请另存为这几种格式之一或纯文本（.txt）后重试。',
     };
   }
   const body = startsWith(bytes, UTF8_BOM) ? bytes.subarray(UTF8_BOM.length) : bytes;

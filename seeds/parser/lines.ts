@@ -1,4 +1,5 @@
 /** Source lines: normalization, page clutter, and the small text predicates the other modules share. */
+import { chineseNumeralValue } from './numerals';
 
 export interface SourceLine {
   /** 1-based line number in the input. */
@@ -14,7 +15,7 @@ export function splitLines(text: string): SourceLine[] {
     .map((raw, i) => ({ line: i + 1, text: normalizeSpaces(raw) }));
 }
 
-function normalizeSpaces(raw: string): string {
+export function normalizeSpaces(raw: string): string {
   return raw
     .replace(/[\u3000\u00a0\u2002-\u200b\t\f\v]/g, ' ')
     .replace(/ {2,}/g, ' ')
@@ -40,38 +41,10 @@ export function isHeadingLike(text: string): boolean {
   return text.length > 0 && text.length <= 30 && !PROSE_PUNCTUATION.test(text) && !/[，,、]$/.test(text);
 }
 
-const CN_DIGITS: Record<string, number> = {
-  〇: 0,
-  零: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-
 /** Chinese numerals up to 999 (十三 → 13, 二十 → 20, 一〇 → 10); digits pass through. */
 export function chineseNumber(s: string): number | null {
   if (/^\d+$/.test(s)) return Number(s);
-  if (!/^[〇零一二两三四五六七八九十百]+$/.test(s)) return null;
-  if (!/[十百]/.test(s)) return Number([...s].map((c) => CN_DIGITS[c]).join(''));
-  let total = 0;
-  let digit = 0;
-  for (const c of s) {
-    if (c === '百') {
-      total += (digit || 1) * 100;
-      digit = 0;
-    } else if (c === '十') {
-      total += (digit || 1) * 10;
-      digit = 0;
-    } else {
-      digit = CN_DIGITS[c] ?? 0;
-    }
-  }
-  return total + digit;
+  // Headings, list markers and deadlines never count to a thousand: 千 and 万 are not theirs.
+  if (/[千万]/.test(s)) return null;
+  return chineseNumeralValue(s);
 }

@@ -50,7 +50,7 @@ export function extractMilestones(text: string, scopes = yearScopes(text)): Mile
     .filter((m) => m.text !== '');
 }
 
-const RECURRENCES: { re: RegExp; years: (m: RegExpExecArray) => number | null }[] = [
+const RECURRENCES: { re: RegExp; years: (m: RegExpMatchArray) => number | null }[] = [
   {
     re: /以\s*([\d一二两三四五六七八九十]+)\s*年为一(?:轮|个周期|周期)/,
     years: (m) => chineseNumber(m[1] ?? ''),
@@ -59,15 +59,31 @@ const RECURRENCES: { re: RegExp; years: (m: RegExpExecArray) => number | null }[
   { re: /每年/, years: () => 1 },
 ];
 
-/** The first recurring duty in the text, with the sentence that states it. */
-export function extractRecurrence(text: string): Recurrence | null {
-  for (const { re, years } of RECURRENCES) {
-    const m = re.exec(text);
-    const everyYears = m ? years(m) : null;
-    if (!m || !everyYears) continue;
-    return { everyYears, text: sentenceAround(text, m.index) };
+/** Every recurring duty in the text, in reading order, each with the sentence that states it. */
+export function extractRecurrences(text: string): Recurrence[] {
+  const found = RECURRENCES.flatMap(({ re, years }) =>
+    [...text.matchAll(new RegExp(re.source, 'g'))].map((m) => ({
+      start: m.index ?? 0,
+      end: (m.index ?? 0) + m[0].length,
+      everyYears: years(m),
+    })),
+  ).sort((a, b) => a.start - b.start);
+  const out: Recurrence[] = [];
+  let covered = -1;
+  for (const f of found) {
+    // 以2年为一轮 and a 每年 inside the same phrase are one duty, not two.
+    if (f.start < covered || !f.everyYears) continue;
+    covered = f.end;
+    const recurrence = { everyYears: f.everyYears, text: sentenceAround(text, f.start) };
+    const repeat = out.some((r) => r.everyYears === recurrence.everyYears && r.text === recurrence.text);
+    if (!repeat) out.push(recurrence);
   }
-  return null;
+  return out;
+}
+
+/** The first recurring duty in the text, or null. */
+export function extractRecurrence(text: string): Recurrence | null {
+  return extractRecurrences(text)[0] ?? null;
 }
 
 /** The spans of recurrence phrases, so their numbers are not mistaken for targets. */

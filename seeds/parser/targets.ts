@@ -6,9 +6,14 @@
  * 低于/少于 → "<", 左右/约 → "≈". A plain 达到N (and 提高到N, 增加到N) is read as ">=": reaching or passing the
  * value meets it. A share or count stated as fact (占30%, 80%的学校…, 新建10个…, 培训1000人) is "=".
  * A suffix overrides the verb: 达到8000人左右 is "≈".
+ *
+ * Quantities in Chinese numerals (建成十个, 至少有一个资源教室, 周期不超过三年) are targets by the same rules, but
+ * only with a measure word and a comparison verb or suffix: without them they are names or idioms (学前三年入园率,
+ * 九年义务教育, 不让一个学生…) and are neither targets nor reported as unread numbers.
  */
 import type { Target } from '../../domain/plan';
 import { recurrenceSpans, yearAt, type YearScope } from './milestones';
+import { CHINESE_COUNT_UNITS, CHINESE_NUMERAL, chineseNumeralValue } from './numerals';
 
 export interface TargetScan {
   targets: Target[];
@@ -22,6 +27,7 @@ const VERB_OPS: [string, Op][] = [
   ['不低于', '>='],
   ['不少于', '>='],
   ['不小于', '>='],
+  ['至少有', '>='],
   ['至少', '>='],
   ['不高于', '<='],
   ['不超过', '<='],
@@ -59,6 +65,10 @@ const VERB_OPS: [string, Op][] = [
 ];
 /** Verbs whose object (after the number) names what is counted: 新建10个省级优势专业…. */
 const COUNT_VERBS = ['新建', '建成', '新增', '培育', '打造', '创建', '建设', '培养', '引进', '认定', '遴选'];
+/** A verb that ends in 有 names what is counted after the number too: 至少有一个资源教室. */
+const namesObject = (verb: string): boolean => COUNT_VERBS.includes(verb) || verb.endsWith('有');
+/** Single-character verbs too common before a Chinese numeral to mean a comparison (作为一个, 成为两所…). */
+const NOT_BEFORE_CHINESE = new Set(['为']);
 const ALL_VERBS: [string, Op][] = [...VERB_OPS, ...COUNT_VERBS.map((v): [string, Op] => [v, '='])].sort(
   (a, b) => b[0].length - a[0].length,
 );
@@ -118,7 +128,7 @@ const UNITS = [
   '级',
   '万',
 ];
-const NUMBER = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(${UNITS.map(escape).join('|')})?`, 'g');
+const NUMBER = new RegExp(`(\\d+(?:\\.\\d+)?|${CHINESE_NUMERAL})\\s*(${UNITS.map(escape).join('|')})?`, 'g');
 const BAND_UNITS = ['岁', '级'];
 const CLAUSE_BREAK = /[，,；;。！!？?：:]/;
 /** 到2019年全市…: the date belongs to the target's year, not to its metric. */
@@ -127,6 +137,8 @@ const LEADING_CONNECTORS = /^(其中|以及|并且|而且|和|及|与|并|且|�
 const TRAILING_FILLERS = /(分别|原则上|均|都|要有|要|有|将|应|能|可|的)+$/;
 
 interface Found {
+  /** Written in Chinese numerals (三年, 十个) rather than digits. */
+  chinese: boolean;
   value: number;
   unit: string;
   start: number;
@@ -150,8 +162,12 @@ export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
   };
 
   for (const m of text.matchAll(NUMBER)) {
+    const chinese = !/^\d/.test(m[1] ?? '');
+    const value = chinese ? chineseNumeralValue(m[1] ?? '') : Number(m[1]);
+    if (value === null) continue;
     const found: Found = {
-      value: Number(m[1]),
+      chinese,
+      value,
       unit: normalizeUnit(m[2] ?? ''),
       start: m.index ?? 0,
       end: (m.index ?? 0) + m[0].length,
@@ -169,6 +185,8 @@ export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
     const afterNumber = found.end + (suffix?.[0].length ?? 0);
     const verb = ALL_VERBS.find(([v]) => before.trimEnd().endsWith(v));
     const continuesList = group.length > 0 && /^\s*[和、及与]\s*$/.test(before);
+    if (found.chinese && !countsAsTarget(text, found, verb?.[0], suffix !== undefined || continuesList))
+      continue;
     // 30人以下班级, 15岁以上常住人口, 3级以上医院: a band that qualifies the metric, not a target.
     const qualifier =
       !verb && !continuesList && ((suffix && suffix[1] === '<=') || BAND_UNITS.includes(found.unit));
@@ -186,7 +204,7 @@ export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
     } else if (verb) {
       op = suffix?.[1] ?? verb[1];
       const subject = cleanBefore(before.trimEnd().slice(0, -verb[0].length));
-      const countsObject = COUNT_VERBS.includes(verb[0]) && after.text !== '';
+      const countsObject = namesObject(verb[0]) && after.text !== '';
       metric = countsObject || subject === '' ? after.text : subject;
       if (countsObject || subject === '') end = after.end;
     } else if (suffix) {
@@ -218,6 +236,17 @@ export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
   }
   flushGroup();
   return { targets, unattached };
+}
+
+/**
+ * A Chinese numeral is a quantity only with a measure word that counts (个, 年, 所…), not as an ordinal
+ * (第三年, 三年级) or 每 (每个乡镇), and only where a comparison verb or suffix makes it one.
+ */
+function countsAsTarget(text: string, found: Found, verb: string | undefined, compared: boolean): boolean {
+  if (!CHINESE_COUNT_UNITS.has(found.unit)) return false;
+  if (/[第每]$/.test(text.slice(0, found.start))) return false;
+  if (found.unit === '年' && text.startsWith('级', found.end)) return false;
+  return compared || (verb !== undefined && !NOT_BEFORE_CHINESE.has(verb));
 }
 
 /** 分别达到80%和95% with the subject 甲率和乙率: pair the subjects with the values when the counts agree. */

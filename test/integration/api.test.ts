@@ -1,12 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { addUser, PASSWORD, Session, startApiStack, type ApiStack } from '../support/api';
 import { waitFor } from '../support/wait';
 import { readStream } from '../../db/event-store';
-import { createApiToken, revokeApiToken } from '../../api/identity/tokens';
-import { cycleWorkflowId } from '../../cli/commands/cycle';
-import { projectWorkflowId } from '../../workflows/cycle';
-import type { InboxItem } from '../../api/services/projects';
+import { createApiToken, revokeApiToken } from '../../app/identity/tokens';
+import { cycleWorkflowId, projectWorkflowId } from '../../workflows/ids';
+import type { InboxItem } from '../../app/views';
 import type { PlanItem } from '../../domain/plan';
+
+const cli = path.join(__dirname, '..', '..', 'bin', 'dudao.js');
 
 type Role = 'inspector' | 'lead' | 'co' | 'other' | 'auditor' | 'admin';
 
@@ -440,6 +445,73 @@ describe('HTTP API', () => {
       }
     });
 
+    it('lets a submission cite only evidence its unit uploaded or the project already holds', async () => {
+      const third = `${cycleId}-e`;
+      const started = await as.inspector.post('/api/cycles', {
+        name: '佐证引用测试',
+        cycleId: third,
+        year: 2017,
+        scope: { kinds: ['major_project'], itemIds: [item.id] },
+        drill: { yearSeconds: 3600 },
+      });
+      expect(started.status).toBe(200);
+      const inboxOf = async (role: 'lead' | 'co') =>
+        (await as[role].json<InboxItem[]>(`/api/inbox?cycle=${third}`))[0];
+      await waitFor(
+        async () => (await inboxOf('lead')) !== undefined && (await inboxOf('co')) !== undefined,
+        30_000,
+      );
+      const mine = (await inboxOf('lead'))!;
+      const theirs = (await inboxOf('co'))!;
+      const stored = async (session: Session, text: string, name: string) =>
+        (await (
+          await upload(session, Buffer.from(`%PDF-1.4\n${text}\n%%EOF`), name, 'application/pdf')
+        ).json()) as {
+          ref: string;
+          sha256: string;
+          name: string;
+        };
+      const own = await stored(as.lead, '牵头单位自传材料', '本单位.pdf');
+      const foreign = await stored(as.other, '其他单位材料', '他单位.pdf');
+      const forged = { ref: 'doc://伪造的材料', sha256: 'c'.repeat(64) };
+      const submit = (role: 'lead' | 'co', ref: string, evidence: unknown[]) =>
+        as[role].post('/api/actions/submit', {
+          cycleId: third,
+          ref,
+          narrative: '进展',
+          values: [],
+          evidence,
+        });
+      const stream = () => readStream(s.t.db, projectWorkflowId(cycleWorkflowId(third), item.id));
+      const before = await stream();
+
+      // An unknown hash, another unit's upload, or one of them among its own: refused, nothing recorded.
+      for (const evidence of [[forged], [foreign], [own, foreign]]) {
+        const refused = await expectError(
+          await submit('lead', mine.milestoneId, evidence),
+          400,
+          'unknown_evidence',
+        );
+        expect(refused.message).toMatch('请先上传');
+      }
+      // Another unit's upload is not the co-unit's to cite either, nor the lead's before it is attached.
+      await expectError(await submit('co', theirs.assignmentId, [foreign]), 400, 'unknown_evidence');
+      await expectError(await submit('co', theirs.assignmentId, [own]), 400, 'unknown_evidence');
+      expect(await stream()).toEqual(before);
+      // Citing it was the way to read another unit's file: that stays closed.
+      await expectError(await as.lead.get(`/api/evidence/${foreign.sha256}`), 403, 'forbidden');
+
+      expect((await submit('lead', mine.milestoneId, [own])).status).toBe(200);
+      // Once attached to the project, the co-unit may cite (and read) it too.
+      expect((await submit('co', theirs.assignmentId, [own])).status).toBe(200);
+      expect((await as.co.get(`/api/evidence/${own.sha256}`)).status).toBe(200);
+      const cited = (await stream())
+        .filter((e) => e.type === 'ReportSubmitted' || e.type === 'ContributionSubmitted')
+        .map((e) => (e.data as { evidence: { sha256: string }[] }).evidence.map((x) => x.sha256));
+      expect(cited).toEqual([[own.sha256], [own.sha256]]);
+      await as.inspector.post(`/api/cycles/${third}/cancel`, { reason: '测试结束' });
+    });
+
     it('answers bad input with 400/413/415 JSON errors', async () => {
       const raw = (body: string, type = 'application/json') =>
         fetch(`${s.url}/api/actions/approve`, {
@@ -495,6 +567,41 @@ describe('HTTP API', () => {
       );
       expect(cycle.verdict.ok).toBe(true);
       await expectError(await as.lead.get(`/api/timeline/cycles/${cycleId}`), 403, 'forbidden');
+    });
+
+    it('checks a whole cycle from the auditor page with progress, and downloads its offline bundle', async () => {
+      const sse = await as.auditor.get(`/auditor/check?cycle=${cycleId}`);
+      expect(sse.status).toBe(200);
+      expect(sse.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const stream = await sse.text();
+      expect(stream).toMatch(/event: progress\ndata: \{"stage":"回放","done":1,/);
+      expect(stream).toMatch(/event: verdict\ndata: <p class="verdict ok" data-cycle-verdict>/);
+      expect(stream).toMatch(/核对通过：\d+ 个工作流（\d+ 次运行）用当前代码回放全部一致/);
+      expect((await as.lead.get(`/auditor/check?cycle=${cycleId}`)).status).toBe(403);
+
+      const bundle = await as.auditor.get(`/auditor/bundle?cycle=${cycleId}`);
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers.get('content-disposition')).toBe(
+        `attachment; filename="dudao-audit-${cycleId}.tar.gz"`,
+      );
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-bundle-download-'));
+      fs.writeFileSync(path.join(dir, 'b.tar.gz'), Buffer.from(await bundle.arrayBuffer()));
+      const untar = spawnSync('tar', ['xzf', 'b.tar.gz'], { cwd: dir, encoding: 'utf8' });
+      expect(untar.stderr).toBe('');
+      const root = path.join(dir, `dudao-audit-${cycleId}`);
+      const manifest = JSON.parse(fs.readFileSync(path.join(root, 'manifest.json'), 'utf8')) as {
+        scope: { cycleId: string };
+        histories: unknown[];
+      };
+      expect(manifest.scope).toEqual({ cycleId });
+      expect(manifest.histories.length).toBeGreaterThan(1);
+      // The downloaded bundle verifies offline, as the README says.
+      const offline = spawnSync(process.execPath, [cli, 'audit', 'verify', '--from', root], {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: '' },
+      });
+      expect(offline.stdout).toContain('总结论：一致');
+      fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it('downloads reports as CSV, XLSX and HTML for auditors', async () => {

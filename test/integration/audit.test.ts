@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { sendProjectCommand } from '../../app/commands';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +9,9 @@ import { freshDatabase, type TestDatabase } from '../support/db';
 import { startWorker, uniqueId, type TestStack } from '../support/temporal';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
 import { waitFor } from '../support/wait';
-import { inspectionCycleWorkflow, projectWorkflowId } from '../../workflows/cycle';
-import { projectStateQuery, projectUpdates } from '../../workflows/messages';
+import { inspectionCycleWorkflow } from '../../workflows/cycle';
+import { projectWorkflowId } from '../../workflows/ids';
+import { projectStateQuery } from '../../workflows/messages';
 import type { ProjectCommand } from '../../domain/commands';
 import type { CycleItem } from '../../domain/cycle';
 import type { Database } from '../../db/database';
@@ -48,7 +50,7 @@ describe('audit: replay and verify', () => {
     a = projectWorkflowId(cycle.workflowId, 'mp-01');
     b = projectWorkflowId(cycle.workflowId, 'mp-02');
     const send = (id: string, c: ProjectCommand) =>
-      stack.client.workflow.getHandle(id).executeUpdate(projectUpdates[c.type], { args: [c] });
+      sendProjectCommand(stack.client.workflow.getHandle(id), c);
     const opened = (h: WorkflowHandle) =>
       waitFor(async () => (await h.query(projectStateQuery)).state.milestones[0]?.phase === 'assigned');
     await opened(stack.client.workflow.getHandle(a));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { portOpen } from '../../stack/net';
-import { baseDatabaseUrl } from '../support/db';
+import { freshDatabase } from '../support/db';
 
 const cli = path.join(__dirname, '..', '..', 'bin', 'dudao.js');
 const runCli = (args: string[], env: Record<string, string | undefined>) =>
@@ -15,8 +15,11 @@ const runCli = (args: string[], env: Record<string, string | undefined>) =>
 
 /** The CLI's start-up failures: a clear Chinese message naming what to fix, a non-zero exit, nothing left running. */
 describe('bootstrap error paths', () => {
-  it('an unreachable TEMPORAL_ADDRESS names the variable and exits non-zero', () => {
-    const r = runCli(['up'], { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: baseDatabaseUrl() });
+  it('an unreachable TEMPORAL_ADDRESS names the variable and exits non-zero', async () => {
+    // A database of its own: `dudao up` migrates before it reaches Temporal (and creates roles).
+    const t = await freshDatabase();
+    const r = runCli(['up'], { TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: t.url });
+    await t.drop();
     expect({ status: r.status, stderr: r.stderr }).toMatchObject({ status: 2 });
     expect(r.stderr).toMatch(/无法连接 Temporal 集群 127\.0\.0\.1:1/);
     expect(r.stderr).toMatch(/TEMPORAL_ADDRESS/);

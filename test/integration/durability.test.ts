@@ -1,15 +1,17 @@
 import fs from 'node:fs';
+import { sendProjectCommand } from '../../app/commands';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { ensureTemporal, type TemporalEndpoint } from '../../stack/temporal';
 import { createWorker } from '../../worker/worker';
 import { freshDatabase, type TestDatabase } from '../support/db';
-import { sharedBundle, uniqueId } from '../support/temporal';
+import { sharedBundle, signedClient, testSigner, uniqueId } from '../support/temporal';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
 import { waitFor } from '../support/wait';
-import { inspectionCycleWorkflow, projectWorkflowId } from '../../workflows/cycle';
-import { projectStateQuery, projectUpdates } from '../../workflows/messages';
+import { inspectionCycleWorkflow } from '../../workflows/cycle';
+import { projectWorkflowId } from '../../workflows/ids';
+import { projectStateQuery } from '../../workflows/messages';
 import { readStream } from '../../db/event-store';
 
 /** A dev server of this test's own, on the same --db-filename across a restart. */
@@ -38,7 +40,7 @@ describe('durability across a Temporal server restart and a worker kill', () => 
     const running = worker.run();
     const clientConnection = await Connection.connect(server.connectionOptions);
     return {
-      client: new Client({ connection: clientConnection }),
+      client: signedClient(clientConnection, await testSigner(t.db)),
       close: async () => {
         worker.shutdown();
         await running;
@@ -65,17 +67,13 @@ describe('durability across a Temporal server restart and a worker kill', () => 
     await waitFor(
       async () => (await project().query(projectStateQuery)).state.milestones[0]?.phase === 'assigned',
     );
-    await project().executeUpdate(projectUpdates.submitReport, {
-      args: [
-        {
-          type: 'submitReport',
-          actor: unit('基教处'),
-          milestoneId: 'mp-01/2017',
-          narrative: '已完成',
-          values: [{ targetIndex: 0, value: 81 }],
-          evidence: [],
-        },
-      ],
+    await sendProjectCommand(project(), {
+      type: 'submitReport',
+      actor: unit('基教处'),
+      milestoneId: 'mp-01/2017',
+      narrative: '已完成',
+      values: [{ targetIndex: 0, value: 81 }],
+      evidence: [],
     });
     await s.close();
     await server.stop();
@@ -83,8 +81,11 @@ describe('durability across a Temporal server restart and a worker kill', () => 
     server = await ensureTemporal({ port, uiPort: port + 1000, dbFile });
     s = await session(server, taskQueue);
     try {
-      const view = await project().executeUpdate(projectUpdates.approve, {
-        args: [{ type: 'approve', actor: inspector, milestoneId: 'mp-01/2017', comment: '同意' }],
+      const view = await sendProjectCommand(project(), {
+        type: 'approve',
+        actor: inspector,
+        milestoneId: 'mp-01/2017',
+        comment: '同意',
       });
       expect(view.state.milestones[0]).toMatchObject({ outcome: 'met', rounds: 1 });
       const summary = await s.client.workflow.getHandle(`cycle-${cycleId}`).result();

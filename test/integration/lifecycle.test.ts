@@ -1,10 +1,12 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { sendCycleCancellation, sendProjectCommand } from '../../app/commands';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { startWorker, uniqueId, type TestStack } from '../support/temporal';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
 import { waitFor } from '../support/wait';
-import { inspectionCycleWorkflow, projectWorkflowId } from '../../workflows/cycle';
-import { cancelCycle, projectStateQuery, projectUpdates } from '../../workflows/messages';
+import { inspectionCycleWorkflow } from '../../workflows/cycle';
+import { projectWorkflowId } from '../../workflows/ids';
+import { projectStateQuery } from '../../workflows/messages';
 import type { ProjectCommand } from '../../domain/commands';
 import type { CycleItem } from '../../domain/cycle';
 import { readStream } from '../../db/event-store';
@@ -19,12 +21,19 @@ const only2017: CycleItem = {
 };
 const M = 'mp-01/2017';
 
-describe('project lifecycle against the real dev server', () => {
+/**
+ * Every scenario runs twice: on a worker with the usual cache, and on one that caches nothing, so
+ * every workflow task replays the whole history and any divergence fails the scenario at once.
+ */
+describe.each([
+  { worker: 'a caching worker', maxCachedWorkflows: undefined },
+  { worker: 'a worker that replays every task (maxCachedWorkflows: 0)', maxCachedWorkflows: 0 },
+])('project lifecycle against the real dev server, on $worker', ({ maxCachedWorkflows }) => {
   let t: TestDatabase;
   let stack: TestStack;
   beforeAll(async () => {
     t = await freshDatabase();
-    stack = await startWorker(t.db);
+    stack = await startWorker(t.db, maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows });
   });
   afterAll(async () => {
     await stack.stop();
@@ -48,8 +57,7 @@ describe('project lifecycle against the real dev server', () => {
     );
     return { cycle, project, input };
   }
-  const send = (h: WorkflowHandle, c: ProjectCommand) =>
-    h.executeUpdate(projectUpdates[c.type], { args: [c] });
+  const send = (h: WorkflowHandle, c: ProjectCommand) => sendProjectCommand(h, c);
   const state = async (h: WorkflowHandle) => (await h.query(projectStateQuery)).state;
   const opened = (h: WorkflowHandle) =>
     waitFor(async () => (await types(h)).filter((x) => x === 'AssignmentCreated').length >= 2);
@@ -106,6 +114,47 @@ describe('project lifecycle against the real dev server', () => {
         .map((n) => n.kind)
         .sort(),
     ).toEqual(['escalation-1', 'escalation-2', 'escalation-3', 'reminder', 'reminder']);
+  });
+
+  it('转办 between 催办 and 督办: the new unit gets notices of its own, none dropped as duplicates', async () => {
+    const { cycle, project } = await startCycle([only2017], 54.75, (i) => {
+      i.window = {
+        opensAt: '2017-11-30T16:00:00.000Z',
+        submissionDueAt: '2017-12-29T15:59:59.000Z',
+        reviewDueAt: '2018-01-20T15:59:59.000Z',
+      };
+    });
+    await waitFor(
+      async () =>
+        (await readStream(t.db, project.workflowId)).some(
+          (e) => e.type === 'ReminderSent' && e.data.unit === '基教处',
+        ),
+      60_000,
+    );
+    await send(project, {
+      type: 'reassign',
+      actor: inspector,
+      assignmentId: `${M}/lead`,
+      toUnit: '职成教处',
+      reason: '职能调整',
+    });
+    await cycle.result();
+    const events = await readStream(t.db, project.workflowId);
+    const notices = events.filter((e) => e.type === 'ReminderSent' || e.type === 'EscalationRaised');
+    const outbox = await t.db
+      .selectFrom('notifications')
+      .select(['notification_id', 'unit', 'kind'])
+      .where('cycle_id', '=', events[0]!.cycleId)
+      .execute();
+    // Every notice the workflow decided is in the outbox, under the id it decided.
+    expect(outbox.map((n) => n.notification_id).sort()).toEqual(
+      notices.map((e) => (e.data as { notificationId: string }).notificationId).sort(),
+    );
+    const lead = (unit: string) => outbox.filter((n) => n.unit === unit).map((n) => n.kind);
+    expect(lead('基教处')).toContain('reminder');
+    expect(lead('职成教处')).toEqual(
+      expect.arrayContaining(['escalation-1', 'escalation-2', 'escalation-3']),
+    );
   });
 
   it('returns for rework, escalates after too many returns, and approves the resubmission', async () => {
@@ -229,12 +278,8 @@ describe('project lifecycle against the real dev server', () => {
   it('cancels a cycle: every project is cancelled and the cycle closes as cancelled', async () => {
     const { cycle, project } = await startCycle([only2017, { ...only2017, itemId: 'mp-02' }], 3600);
     await opened(project);
-    await expect(
-      cycle.executeUpdate(cancelCycle, { args: [{ actor: lead, reason: '越权' }] }),
-    ).rejects.toThrow();
-    await cycle.executeUpdate(cancelCycle, {
-      args: [{ actor: inspector, reason: '机构改革，本轮督导取消' }],
-    });
+    await expect(sendCycleCancellation(cycle, { actor: lead, reason: '越权' })).rejects.toThrow();
+    await sendCycleCancellation(cycle, { actor: inspector, reason: '机构改革，本轮督导取消' });
     const summary = await cycle.result();
     expect(summary.items.map((i) => i.status)).toEqual(['cancelled', 'cancelled']);
     expect(await types(project)).toEqual(expect.arrayContaining(['ProjectCancelled', 'ProjectClosed']));

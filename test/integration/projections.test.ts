@@ -94,7 +94,10 @@ describe('projections against the demo cycle', () => {
     expect(progress.length).toBeGreaterThan(3);
     expect(comparison.filter((c) => !c.equal)).toEqual([]);
     expect(comparison.map((c) => c.name)).toEqual(readModels.map((m) => m.name));
-    expect(comparison.every((c) => c.a.rows > 0)).toBe(true);
+    // The demo cycle has neither 领导批示 nor a 定期反馈 cadence: those models' rebuilds are checked
+    // by test/integration/instructions.test.ts and cadence.test.ts.
+    const scenarioless = ['instructions', 'progress_periods'];
+    expect(comparison.filter((c) => !scenarioless.includes(c.name)).every((c) => c.a.rows > 0)).toBe(true);
   });
 
   it('rebuilds into a scratch schema equal to live, and --only limits the models', async () => {

@@ -28,13 +28,17 @@ describe('reports on the demo cycle', () => {
   beforeAll(async () => {
     t = await freshDatabase();
     await appendInOrder(t.db, demoCycle().events);
-    // The notifier's record of delivering one 督办 notice: failed once, then delivered and opened.
-    await sql`INSERT INTO notification_attempts (notification_id, attempted_at, ok, detail) VALUES
-      ('n-p3-e1', '2017-07-01T01:00:00Z', false, '网关超时'), ('n-p3-e1', '2017-07-01T01:05:00Z', true, '200')`.execute(
-      t.db,
-    );
-    await sql`UPDATE notifications SET status = 'delivered', attempts = 2, delivered_at = '2017-07-01T01:05:00Z',
-      opened_at = '2017-07-01T02:00:00Z' WHERE notification_id = 'n-p3-e1'`.execute(t.db);
+    // The notifier's record of delivering one 督办 notice: failed once, then delivered and opened
+    // 1 hour 30 minutes after it was issued, by 规划处's 王五 in the web workspace.
+    await sql`INSERT INTO notification_attempts (notification_id, attempted_at, status, ok, detail) VALUES
+      ('n-p3-e1', '2017-07-01T01:00:00Z', 'failed', false, '网关超时'),
+      ('n-p3-e1', '2017-07-01T01:05:00Z', 'delivered', true, '200')`.execute(t.db);
+    await sql`UPDATE notifications SET status = 'delivered', attempts = 2, created_at = '2017-07-01T00:30:00Z',
+      delivered_at = '2017-07-01T01:05:00Z', opened_at = '2017-07-01T02:00:00Z'
+      WHERE notification_id = 'n-p3-e1'`.execute(t.db);
+    await sql`INSERT INTO notification_reads (notification_id, unit, username, role, via, opened_at) VALUES
+      ('n-p3-e1', '规划处', '王五', 'unit_staff', 'web', '2017-07-01T02:00:00Z'),
+      ('n-p3-e1', '规划处', '赵六', 'unit_head', 'api', '2017-07-02T02:00:00Z')`.execute(t.db);
   });
   afterAll(async () => t.drop());
 
@@ -42,28 +46,37 @@ describe('reports on the demo cycle', () => {
     expect(renderCsv(await unitsReport(t.db, scope))).toBe(
       '\ufeff' +
         [
-          '责任单位,承办事项,已报送,按时报送,逾期报送,逾期未报,按时报送率,退回次数,督办次数,目标达标',
-          '基教处,1,1,1,0,0,100.0%,1,0,1/1',
-          '职成处,1,1,1,0,0,100.0%,0,0,0/0',
-          '规划处,2,1,0,1,1,0.0%,0,2,0/1',
+          '责任单位,承办事项,已报送,按时报送,逾期报送,逾期未报,按时报送率,退回次数,督办次数,定期反馈未报,目标达标',
+          '基教处,1,1,1,0,0,100.0%,1,0,0,1/1',
+          '职成处,1,1,1,0,0,100.0%,0,0,0,0/0',
+          '规划处,2,1,0,1,1,0.0%,0,2,0,0/1',
         ].join('\r\n') +
         '\r\n',
     );
   });
 
-  it('ranks the assessment with the scoring policy in the footer', async () => {
+  it('ranks the assessment with the scoring policy in the footer and each unit’s deductions itemised', async () => {
     const report = await assessmentReport(t.db, scope);
-    expect(renderCsv(report)).toBe(
+    expect(renderCsv({ ...report, tables: report.tables.slice(0, 1) })).toBe(
       '\ufeff' +
         [
-          '名次,责任单位,得分,等次,按时报送率,逾期件数,退回次数,督办级数,目标达标数',
-          '1,职成处,100,好,100.0%,0,0,0,0',
-          '2,基教处,99,好,100.0%,0,1,0,1',
-          '3,规划处,86,较好,0.0%,2,0,2,0',
+          '名次,责任单位,得分,等次,按时报送率,逾期件数,退回次数,督办级数,定期反馈未报,目标达标数,目标未达标数',
+          '1,职成处,100,好,100.0%,0,0,0,0,0,0',
+          '2,基教处,99,好,100.0%,0,1,0,0,1,0',
+          '3,规划处,81,较好,0.0%,2,0,2,0,0,1',
         ].join('\r\n') +
         '\r\n',
     );
-    expect(report.footer.join('\n')).toMatch(/基础分100分.*按原定期限/);
+    // The cycle was started before the rules were part of its policy: it is scored by the defaults.
+    expect(report.tables[1]!.rows).toEqual([
+      { unit: '职成处', item: '无扣分，得基础分100分', count: null, points: 0 },
+      { unit: '基教处', item: '退回重办', count: 1, points: -3 },
+      { unit: '基教处', item: '目标值达标（加分）', count: 1, points: 2 },
+      { unit: '规划处', item: '逾期报送或逾期未报', count: 2, points: -10 },
+      { unit: '规划处', item: '督办升级', count: 2, points: -4 },
+      { unit: '规划处', item: '目标值未达标', count: 1, points: -5 },
+    ]);
+    expect(report.footer.join('\n')).toMatch(/基础分100分.*按原定期限.*未达标扣5分/);
   });
 
   it('lists overdue work with its escalation level', async () => {
@@ -104,16 +117,40 @@ describe('reports on the demo cycle', () => {
   });
 
   it('settles "we were never told" from the delivery record', async () => {
-    const rows = (await noticesReport(t.db, scope)).tables[0]!.rows;
+    const rows = (await noticesReport(t.db, scope)).tables[1]!.rows;
     const e1 = rows.find((r) => r.notification_id === 'n-p3-e1')!;
     expect(e1).toMatchObject({
       kind: '1级督办',
       unit: '规划处',
       status: '已送达',
       opened: '2017-07-01T02:00:00.000Z',
+      opened_by: '王五',
+      unread_for: '1小时30分后查阅',
     });
     expect(e1.attempts).toMatch(/^第1次 .*失败（网关超时）；第2次 .*成功/);
     expect(rows).toHaveLength(5);
+    // The others were never opened: they are still unread, counting from when they were issued.
+    expect(rows.filter((r) => r.opened === '未查阅').map((r) => r.unread_for)).toEqual(
+      Array(4).fill(expect.stringMatching(/（仍未读）$/)),
+    );
+  });
+
+  it('shows unread notices per unit and how long they stayed unread', async () => {
+    const [byUnit] = (await noticesReport(t.db, scope)).tables;
+    expect(byUnit!.title).toBe('各单位通知查阅情况');
+    // Units in pinyin order. The unread notices were issued moments ago (created by this test), so
+    // 规划处's longest wait is the notice it opened after 1 hour 30 minutes.
+    expect(byUnit!.rows).toEqual([
+      { unit: '规划处', notices: 4, opened: 1, unread: 3, average: '1小时30分', longest: '1小时30分' },
+      {
+        unit: '基教处',
+        notices: 1,
+        opened: 0,
+        unread: 1,
+        average: '—',
+        longest: expect.stringMatching(/^\d+分（仍未读）$/),
+      },
+    ]);
   });
 
   it('renders the cycle summary for the terminal and as a workbook', async () => {

@@ -1,9 +1,11 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { sendProjectCommand } from '../../app/commands';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { startWorker, uniqueId, type TestStack } from '../support/temporal';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
-import { inspectionCycleWorkflow, projectWorkflowId } from '../../workflows/cycle';
-import { projectStateQuery, projectUpdates } from '../../workflows/messages';
+import { inspectionCycleWorkflow } from '../../workflows/cycle';
+import { projectWorkflowId } from '../../workflows/ids';
+import { projectStateQuery } from '../../workflows/messages';
 import { readStream } from '../../db/event-store';
 import { waitFor } from '../support/wait';
 
@@ -40,36 +42,31 @@ describe('end-to-end slice', () => {
 
     const milestoneId = 'mp-01/2017';
     await expect(
-      project.executeUpdate(projectUpdates.submitReport, {
-        args: [
-          {
-            type: 'submitReport',
-            actor: unit('计财处'),
-            milestoneId,
-            narrative: '越权报送',
-            values: [],
-            evidence: [],
-          },
-        ],
+      sendProjectCommand(project, {
+        type: 'submitReport',
+        actor: unit('计财处'),
+        milestoneId,
+        narrative: '越权报送',
+        values: [],
+        evidence: [],
       }),
     ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
 
-    const submitted = await project.executeUpdate(projectUpdates.submitReport, {
-      args: [
-        {
-          type: 'submitReport',
-          actor: unit('基教处'),
-          milestoneId,
-          narrative: '普惠性幼儿园覆盖面已达82%',
-          values: [{ targetIndex: 0, value: 82 }],
-          evidence: [{ ref: 'doc://2017/preschool-report.pdf', sha256: 'a'.repeat(64) }],
-        },
-      ],
+    const submitted = await sendProjectCommand(project, {
+      type: 'submitReport',
+      actor: unit('基教处'),
+      milestoneId,
+      narrative: '普惠性幼儿园覆盖面已达82%',
+      values: [{ targetIndex: 0, value: 82 }],
+      evidence: [{ ref: 'doc://2017/preschool-report.pdf', sha256: 'a'.repeat(64) }],
     });
     expect(submitted.state.milestones[0]!.phase).toBe('submitted');
 
-    const approved = await project.executeUpdate(projectUpdates.approve, {
-      args: [{ type: 'approve', actor: inspector, milestoneId, comment: '同意' }],
+    const approved = await sendProjectCommand(project, {
+      type: 'approve',
+      actor: inspector,
+      milestoneId,
+      comment: '同意',
     });
     expect(approved.state.status).toBe('closed');
     expect(approved.state.milestones[0]!.outcome).toBe('met');

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { addUser, PASSWORD, startApiStack, type ApiStack } from '../support/api';
 import { readStream } from '../../db/event-store';
-import { cycleWorkflowId } from '../../cli/commands/cycle';
-import { projectWorkflowId } from '../../workflows/cycle';
+import { cycleWorkflowId, projectWorkflowId } from '../../workflows/ids';
 
 const CHROMIUM = '/usr/bin/chromium';
 const artifacts = path.join(__dirname, '..', '..', 'artifacts', 'web');
@@ -59,6 +58,8 @@ describe('web workspace in Chromium', () => {
     page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
     page.on('response', (r) => r.status() >= 400 && errors.push(`${username}: ${r.status()} ${r.url()}`));
     page.on('console', (m) => m.type() === 'error' && errors.push(`${username}: ${m.text()}`));
+    // Actions ask to confirm: the person says yes.
+    page.on('dialog', (d) => void d.accept());
     await page.goto(`${s.url}/`);
     await page.waitForURL(/\/signin$/);
     await page.fill('input[name=username]', username);
@@ -142,6 +143,15 @@ describe('web workspace in Chromium', () => {
     const download = auditor.waitForEvent('download');
     await auditor.locator('#reports a', { hasText: 'CSV' }).first().click();
     expect((await download).suggestedFilename()).toMatch(/\.csv$/);
+    // The whole cycle checked from the page: progress, then the verdict.
+    await auditor.locator('[data-audit-check]').click();
+    await expect(auditor.locator('[data-cycle-verdict]').textContent({ timeout: 60_000 })).resolves.toContain(
+      '核对通过',
+    );
+    await shot(auditor, '8-auditor-cycle-check');
+    const bundle = auditor.waitForEvent('download');
+    await auditor.locator('#audit-check a[download]').click();
+    expect((await bundle).suggestedFilename()).toBe(`dudao-audit-${cycleId}.tar.gz`);
 
     const recorded = await readStream(s.t.db, projectWorkflowId(cycleWorkflowId(cycleId), item.id));
     const actors = recorded

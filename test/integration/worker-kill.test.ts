@@ -1,23 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { freshDatabase, type TestDatabase } from '../support/db';
-import { testTemporalAddress, uniqueId } from '../support/temporal';
+import { signedClient, testSigner, testTemporalAddress, uniqueId } from '../support/temporal';
 import { drillCycle, preschoolPlan } from '../support/scenario';
 import { waitFor } from '../support/wait';
+import { bundleFile, killed, workerProcess } from '../support/worker-process';
 import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { liveSource } from '../../audit/source';
 import { verifyStreams } from '../../audit/verify';
-
-const cli = path.join(__dirname, '..', '..', 'bin', 'dudao.js');
-
-/** `dudao worker` as its own process, so the test can kill it the hard way. */
-function workerProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [cli, 'worker', '--no-notifier'], {
-    env: { ...process.env, ...env },
-    stdio: 'ignore',
-  });
-}
 
 describe('a worker killed mid-cycle', () => {
   let t: TestDatabase;
@@ -32,7 +21,7 @@ describe('a worker killed mid-cycle', () => {
   });
 
   it('is replaced by another, and the record ends with every event exactly once', async () => {
-    const client = new Client({ connection });
+    const client = signedClient(connection, await testSigner(t.db));
     const taskQueue = uniqueId('kill');
     const env = { TEMPORAL_ADDRESS: testTemporalAddress(), DATABASE_URL: t.url, DUDAO_TASK_QUEUE: taskQueue };
     const items = ['mp-01', 'mp-02', 'mp-03'].map((itemId) => ({
@@ -53,7 +42,8 @@ describe('a worker killed mid-cycle', () => {
       args: [input],
     });
 
-    const first = workerProcess(env);
+    const bundle = await bundleFile();
+    const first = workerProcess(env, bundle);
     const count = async () =>
       Number(
         (
@@ -64,11 +54,10 @@ describe('a worker killed mid-cycle', () => {
         ).n,
       );
     await waitFor(async () => (await count()) >= 10, 60_000);
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    await killed(first);
     const atKill = await count();
 
-    const second = workerProcess(env);
+    const second = workerProcess(env, bundle);
     try {
       const summary = await cycle.result();
       expect(summary.items).toHaveLength(3);

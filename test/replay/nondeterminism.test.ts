@@ -3,7 +3,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundle, historyFiles, quietRuntime, recorded } from './support';
 
-const projectHistories = historyFiles().filter((f) => f.startsWith('project-'));
+const projectHistories = historyFiles().filter((f) => path.basename(f).startsWith('project-'));
 
 const replay = (workflowBundle: WorkflowBundleWithSourceMap, file: string) =>
   recorded(file).then(({ history, workflowId }) =>
@@ -22,7 +22,7 @@ describe('a workflow change without patched() is caught by replaying recorded hi
   });
 
   it('fails replay with a DeterminismViolationError naming the divergence', async () => {
-    const err = await replay(changed, 'project-rework-approve.json').then(
+    const err = await replay(changed, 'v1/project-rework-approve.json').then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -13,20 +13,30 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 
 export const historiesDir = path.join(__dirname, '..', 'histories');
 
-/** Every recorded history, by file name. */
+/**
+ * Every recorded history, as `<generation>/<file>`: one folder per generation of the workflow code
+ * that recorded it (`v1`: before any patch; `v2-inbox-loop`: the loop behind patched('inbox-loop')).
+ */
 export const historyFiles = (): string[] =>
   fs
-    .readdirSync(historiesDir)
-    .filter((f) => f.endsWith('.json') && f !== MANIFEST)
+    .readdirSync(historiesDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) =>
+      fs
+        .readdirSync(path.join(historiesDir, d.name))
+        .filter((f) => f.endsWith('.json') && f !== MANIFEST)
+        .map((f) => `${d.name}/${f}`),
+    )
     .sort();
 
-const manifest = (): Manifest =>
-  JSON.parse(fs.readFileSync(path.join(historiesDir, MANIFEST), 'utf8')) as Manifest;
+const manifest = (generation: string): Manifest =>
+  JSON.parse(fs.readFileSync(path.join(historiesDir, generation, MANIFEST), 'utf8')) as Manifest;
 
 /** A recorded history and the workflow id it ran under (replay must run it under the same id). */
 export async function recorded(file: string): Promise<{ history: History; workflowId: string }> {
-  const entry = manifest()[file];
-  if (!entry) throw new Error(`${file} is not in ${MANIFEST}`);
+  const [generation, name] = file.split('/') as [string, string];
+  const entry = manifest(generation)[name];
+  if (!entry) throw new Error(`${file} is not in ${generation}/${MANIFEST}`);
   return { history: await loadHistory(path.join(historiesDir, file)), workflowId: entry.workflowId };
 }
 

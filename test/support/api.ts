@@ -5,8 +5,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { parsePlanBytes } from '../../seeds/parser/parse';
 import { importPlan } from '../../seeds/import';
-import { startWebServer } from '../../api/server';
-import { createUser, type UserRole } from '../../api/identity/users';
+import { startWebServer } from '../../stack/web-server';
+import { connectDatabase } from '../../db/connect';
+import { createUser, type UserRole } from '../../app/identity/users';
 import { freshDatabase, type TestDatabase } from './db';
 import { startWorker, type TestStack } from './temporal';
 
@@ -29,13 +30,15 @@ export async function startApiStack(): Promise<ApiStack> {
   await importPlan(t.db, parsed.plan, parsed.text, 'seed.txt');
   const stack = await startWorker(t.db);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-api-'));
+  // The web server runs as the web role, as in production: the API's tests exercise its grants.
+  const web = connectDatabase(t.url, 5, 'web');
   const server = await startWebServer({
-    db: t.db,
+    db: web.db,
     client: stack.client,
     taskQueue: stack.taskQueue,
     port: 0,
     dataDir,
-    log: () => undefined,
+    log: process.env.DUDAO_TEST_API_LOG ? (l: string) => console.error(l) : () => undefined,
   });
   return {
     t,
@@ -44,6 +47,7 @@ export async function startApiStack(): Promise<ApiStack> {
     dataDir,
     stop: async () => {
       await server.stop();
+      await web.close();
       await stack.stop();
       await t.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });

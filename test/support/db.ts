@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { Kysely } from 'kysely';
 import { connectDatabase } from '../../db/connect';
 import { migrateToLatest } from '../../db/migrate';
+import { dropRolesStatement } from '../../db/roles';
 import type { Database } from '../../db/database';
 
 /** The server tests create their databases on: TEST_DATABASE_URL, DATABASE_URL, or the machine's. */
@@ -55,14 +56,17 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
  * closing pool is still shutting down and surface as an unhandled error in another test.
  */
 async function dropWhenIdle(admin: string, name: string): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  let dropped = false;
+  for (let attempt = 0; attempt < 50 && !dropped; attempt++) {
     try {
       await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name}`));
-      return;
+      dropped = true;
     } catch (err) {
       if ((err as { code?: string }).code !== '55006') throw err; // 55006: still in use
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  if (!dropped) await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  // Roles are the server's, not the database's: they outlive it unless dropped too.
+  await withClient(admin, (c) => c.query(dropRolesStatement(name)));
 }

@@ -1,11 +1,12 @@
 import type { RecordedEvent } from '../../db/event-store';
-import type { CycleListRow } from '../../api/services/cycles';
-import type { Verdict } from '../../api/services/audit';
+import type { CycleListRow } from '../../app/cycles';
+import type { CycleCheck, Verdict } from '../../app/audit';
 import { describeEvent } from '../../audit/describe';
-import { reportTitles, type ReportName } from '../../api/services/reports';
+import { reportTitles, type ReportName } from '../../app/reports';
 import { roleLabel } from '../../domain/principal';
 import { dateTime, html, type Html } from '../html';
 import { cyclePicker } from './inspector';
+import { humanizeIds } from '../text';
 
 export interface AuditorPage {
   cycles: CycleListRow[];
@@ -17,46 +18,70 @@ export interface AuditorPage {
 
 export function auditorBody(p: AuditorPage): Html {
   const q = (extra: string) => `/auditor?cycle=${encodeURIComponent(p.cycleId ?? '')}${extra}`;
-  return html`${cyclePicker(p.cycles, p.cycleId, '/auditor')}
-  ${
-    p.cycleId
-      ? html`<section id="reports">
-            <h2>报表下载</h2>
-            <table>
-              ${(Object.keys(reportTitles) as ReportName[]).map(
-                (name) =>
-                  html`<tr>
-                    <td>${reportTitles[name]}</td>
-                    ${(['csv', 'xlsx', 'html'] as const).map(
-                      (f) =>
-                        html`<td>
-                          <a
-                            href="/api/reports/${name}?cycle=${encodeURIComponent(p.cycleId!)}&format=${f}"
-                            download
-                            >${f.toUpperCase()}</a
-                          >
-                        </td>`,
-                    )}
-                  </tr>`,
+  return html`<nav class="quick no-print" aria-label="审计入口">
+      <a href="/board${p.cycleId ? `?cycle=${encodeURIComponent(p.cycleId)}` : ''}">督导看板（只读）</a>
+    </nav>
+    ${cyclePicker(p.cycles, p.cycleId, '/auditor')}
+    ${
+      p.cycleId
+        ? html`<section id="reports">
+              <h2>报表下载</h2>
+              <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可横向滚动）">
+                <table>
+                  ${(Object.keys(reportTitles) as ReportName[]).map(
+                    (name) =>
+                      html`<tr>
+                        <td>${reportTitles[name]}</td>
+                        ${(['csv', 'xlsx', 'html'] as const).map(
+                          (f) =>
+                            html`<td>
+                              <a
+                                href="/api/reports/${name}?cycle=${encodeURIComponent(p.cycleId!)}&format=${f}"
+                                download
+                                >${f.toUpperCase()}</a
+                              >
+                            </td>`,
+                        )}
+                      </tr>`,
+                  )}
+                </table>
+              </div>
+            </section>
+            <section id="audit-check">
+              <h2>审计核对</h2>
+              <p class="hint">
+                用当前代码回放本周期全部 Temporal 执行历史，并逐条核对事件日志与哈希链；只读，不改变任何记录。
+              </p>
+              <p>
+                <button
+                  type="button"
+                  data-audit-check="/auditor/check?cycle=${encodeURIComponent(p.cycleId)}"
+                >
+                  核对本周期
+                </button>
+                <a href="/auditor/bundle?cycle=${encodeURIComponent(p.cycleId)}" download
+                  >下载离线审计包（.tar.gz，解压后可用 dudao audit verify --from 目录 离线核对）</a
+                >
+              </p>
+              <p data-audit-progress hidden><progress max="1" value="0"></progress> <span></span></p>
+              <div data-audit-verdict aria-live="polite"></div>
+            </section>
+            <section id="projects" data-live>
+              <h2>项目</h2>
+              <a href="${q('')}" class="${p.itemId ? '' : 'current'}">周期时间线</a>
+              ${p.projects.map(
+                (x) =>
+                  html` ·
+                    <a
+                      href="${q(`&item=${encodeURIComponent(x.projectId)}`)}"
+                      class="${x.projectId === p.itemId ? 'current' : ''}"
+                      >${x.projectId}${x.done ? '（已办结）' : ''}</a
+                    >`,
               )}
-            </table>
-          </section>
-          <section id="projects" data-live>
-            <h2>项目</h2>
-            <a href="${q('')}" class="${p.itemId ? '' : 'current'}">周期时间线</a>
-            ${p.projects.map(
-              (x) =>
-                html` ·
-                  <a
-                    href="${q(`&item=${encodeURIComponent(x.projectId)}`)}"
-                    class="${x.projectId === p.itemId ? 'current' : ''}"
-                    >${x.projectId}${x.done ? '（已办结）' : ''}</a
-                  >`,
-            )}
-          </section>`
-      : html`<p class="empty">请选择一个督导周期。</p>`
-  }
-  ${p.timeline ? timelineSection(p.timeline) : ''}`;
+            </section>`
+        : html`<p class="empty">请选择一个督导周期。</p>`
+    }
+    ${p.timeline ? timelineSection(p.timeline) : ''}`;
 }
 
 function timelineSection(t: NonNullable<AuditorPage['timeline']>): Html {
@@ -74,29 +99,33 @@ function timelineSection(t: NonNullable<AuditorPage['timeline']>): Html {
           </p>`
         : html`<p class="empty">暂无事件。</p>`
     }
-    <table>
-      <thead>
-        <tr>
-          <th>序号</th>
-          <th>规划时间</th>
-          <th>事件</th>
-          <th>操作人</th>
-          <th>内容</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${t.events.map((e) => {
-          const d = describeEvent(e);
-          return html`<tr data-event="${e.type}">
-            <td>${e.seq}</td>
-            <td>${dateTime(e.at)}</td>
-            <td>${d.label}</td>
-            <td>${roleLabel[e.actor.role]}${d.unit ? `·${d.unit}` : ''}（${e.actor.userId}）</td>
-            <td>${d.detail} ${d.evidence.map((x) => evidenceLink(x))}</td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>
+    <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可横向滚动）">
+      <table class="stack">
+        <thead>
+          <tr>
+            <th>序号</th>
+            <th>规划时间</th>
+            <th>事件</th>
+            <th>操作人</th>
+            <th>内容</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${t.events.map((e) => {
+            const d = describeEvent(e);
+            return html`<tr data-event="${e.type}">
+              <td data-label="序号">${e.seq}</td>
+              <td data-label="规划时间">${dateTime(e.at)}</td>
+              <td data-label="事件">${d.label}</td>
+              <td data-label="操作人">
+                ${roleLabel[e.actor.role]}${d.unit ? `·${d.unit}` : ''}（${e.actor.userId}）
+              </td>
+              <td data-label="内容">${humanizeIds(d.detail)} ${d.evidence.map((x) => evidenceLink(x))}</td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>
   </section>`;
 }
 
@@ -106,4 +135,32 @@ function evidenceLink(text: string): Html {
   return hash
     ? html`<br /><a href="/api/evidence/${hash}">佐证材料 ${hash.slice(0, 12)}…</a>`
     : html`<br />${text}`;
+}
+
+/** The verdict of checking a whole cycle from the page (`app/audit.ts` checkCycle). */
+export function cycleCheckVerdict(c: CycleCheck): Html {
+  return html`<p class="verdict ${c.agrees ? 'ok' : 'broken'}" data-cycle-verdict>
+      ${
+        c.agrees
+          ? `核对通过：${c.workflows} 个工作流（${c.runs} 次运行）用当前代码回放全部一致；${c.events} 条事件与执行历史相符，哈希链完整。`
+          : `核对发现问题：${c.nondeterministic.length} 次运行回放不一致，${c.disagreements.length} 个流与事件日志不符。`
+      }
+    </p>
+    ${
+      c.nondeterministic.length
+        ? html`<ul>
+            ${c.nondeterministic.map(
+              (n) =>
+                html`<li>${n.workflowId}（运行 ${n.runId.slice(0, 8)}）：${n.divergence.split('\n')[0]}</li>`,
+            )}
+          </ul>`
+        : ''
+    }
+    ${
+      c.disagreements.length
+        ? html`<ul>
+            ${c.disagreements.map((d) => html`<li>${d.streamId}：${d.findings.join('；')}</li>`)}
+          </ul>`
+        : ''
+    }`;
 }

@@ -1,37 +1,99 @@
-import type { InboxItem } from '../../api/services/projects';
-import type { CycleListRow } from '../../api/services/cycles';
-import { acceptedTypes } from '../../api/services/evidence';
-import { day, html, type Html } from '../html';
+import type { InboxItem } from '../../app/views';
+import type { CycleListRow } from '../../app/cycles';
+import type { UnitNotice } from '../../db/notification-reads';
+import { acceptedTypes } from '../../app/evidence';
+import { dateTime, day, html, type Html } from '../html';
 import { rag } from '../layout';
-import { phaseText, ragText } from '../labels';
-import { cyclePicker } from './inspector';
+import { calendarGapText, milestoneLabel, phaseText, ragText, stuckText } from '../../domain/labels';
+import { cyclePicker, opText, projectHref } from './inspector';
+import { clip, humanizeIds } from '../text';
+import { dateInput, fileInput } from '../fields';
 
-const opText: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '=': '达到', '≈': '约' };
+/**
+ * The deadline line of a card. A co-unit's own deadline is earlier than the lead's by design
+ * (its material feeds the lead's report): that is explained, never shown as an extension.
+ */
+function deadline(i: InboxItem): Html {
+  const due = html`期限 <strong>${day(i.dueAt)}</strong>`;
+  if (i.role === 'co')
+    return html`${due}<span class="hint"
+        >（配合单位须在牵头单位报送前提交材料，牵头单位期限 ${day(i.leadDueAt)}）</span
+      >`;
+  return i.dueAt !== i.originalDueAt
+    ? html`${due}<span class="hint">（已批准延期，原定 ${day(i.originalDueAt)}）</span>`
+    : due;
+}
 
 export function unitBody(
   unit: string,
   cycles: CycleListRow[],
   cycleId: string | null,
   items: InboxItem[],
+  notices: UnitNotice[],
 ): Html {
+  const unread = notices.filter((n) => !n.openedAt).length;
   return html`${cyclePicker(cycles, cycleId, '/unit')}
     <section id="inbox" data-live>
       <h2>${unit}的待办（${items.length}）</h2>
-      ${items.length === 0 ? html`<p class="empty">暂无待办事项。</p>` : ''} ${items.map(card)}
+      ${items.length === 0 ? html`<p class="empty">暂无待办事项。</p>` : ''} ${byDueDay(items)}
+    </section>
+    <section id="notices">
+      <h2>催办督办通知（未读 ${unread}）</h2>
+      ${notices.length === 0 ? html`<p class="empty">暂无通知。</p>` : ''}
+      <ul class="notices">
+        ${notices.map(
+          (n) =>
+            html`<li class="${n.openedAt ? 'read' : 'unread'}" data-notice="${n.notificationId}">
+              <a href="/unit/notices/${encodeURIComponent(n.notificationId)}">${n.subject}</a>
+              <span class="hint"
+                >${dateTime(n.createdAt)}${n.openedAt ? ` · ${dateTime(n.openedAt)} 已读` : ' · 未读'}</span
+              >
+            </li>`,
+        )}
+      </ul>
     </section>`;
+}
+
+/** The inbox (already soonest first) in groups by the day each step is due. */
+function byDueDay(items: InboxItem[]): Html[] {
+  const groups = new Map<string, InboxItem[]>();
+  for (const i of items) groups.set(day(i.dueAt), [...(groups.get(day(i.dueAt)) ?? []), i]);
+  return [...groups].map(
+    ([due, group]) =>
+      html`<h3 class="due-group">${due} 到期（${group.length} 项）</h3>
+        ${group.map(card)}`,
+  );
+}
+
+/** One notice, as its unit opens it (the opening is recorded as the read receipt). */
+export function noticeBody(n: UnitNotice): Html {
+  return html`<article class="card" data-notice-open="${n.notificationId}">
+      <h2>${n.subject}</h2>
+      <p>${n.body}</p>
+      <p class="hint">
+        项目 ${n.projectId ?? '—'} · 节点 ${n.milestoneId ?? '—'} · 期限 ${n.dueAt ? day(n.dueAt) : '—'} ·
+        发出 ${dateTime(n.createdAt)} · 首次查阅 ${n.openedAt ? dateTime(n.openedAt) : '—'}
+      </p>
+    </article>
+    <p><a href="/unit">返回待办</a></p>`;
 }
 
 function card(i: InboxItem): Html {
   const ref = i.role === 'lead' ? i.milestoneId : i.assignmentId;
   const canSubmit = i.phase === 'assigned' || i.phase === 'returned';
   return html`<article class="card rag-border-${i.rag}" data-inbox="${ref}">
-    <h3>${rag(i.rag, ragText[i.rag])} ${i.title}</h3>
+    <h4>
+      ${rag(i.rag, ragText[i.rag])}
+      <a href="${projectHref(i.cycleId, i.itemId)}">${clip(i.title, 60)}</a>
+    </h4>
+    ${i.stuck ? html`<p class="stuck">⚠ ${stuckText[i.stuck.problem]}</p>` : ''}
+    ${i.calendarGap ? html`<p class="calendar-gap">⚠ ${calendarGapText(i.calendarGap)}</p>` : ''}
     <p>
-      节点：${i.milestoneText} · ${i.role === 'lead' ? '牵头' : '配合'} · 期限
-      <strong>${day(i.dueAt)}</strong>${i.dueAt !== i.originalDueAt ? `（原定 ${day(i.originalDueAt)}）` : ''}
-      · ${phaseText[i.phase] ?? i.phase}${i.acknowledged ? '' : ' · 未签收'}
+      ${milestoneLabel(i.milestoneId)}${i.milestoneText === '周期进展报告' ? '' : html`：${clip(i.milestoneText, 80)}`}
+      · ${i.role === 'lead' ? '牵头' : '配合'} · ${deadline(i)} ·
+      ${phaseText[i.phase] ?? i.phase}${i.acknowledged ? '' : ' · 未签收'}
     </p>
-    <p class="reason">${i.ragReason}</p>
+    <p class="reason">${humanizeIds(i.ragReason)}</p>
     ${i.returnComment ? html`<p class="returned" data-return-comment>退回意见：${i.returnComment}</p>` : ''}
     ${
       i.acknowledged
@@ -55,9 +117,9 @@ function card(i: InboxItem): Html {
                 /></label>`,
             )}
             <label>进展说明 <textarea name="narrative" rows="3" required></textarea></label>
-            <label
-              >佐证材料 <input type="file" name="evidence" multiple accept="${acceptedTypes.join(',')}"
-            /></label>
+            <div class="field">
+              佐证材料 ${fileInput('evidence', acceptedTypes.join(','), '选择佐证材料')}
+            </div>
             <button type="submit">${i.role === 'lead' ? '报送节点报告' : '报送配合材料'}</button>
           </form>`
         : ''
@@ -66,10 +128,10 @@ function card(i: InboxItem): Html {
       i.role === 'lead' && canSubmit && !i.pendingExtension
         ? html`<details>
             <summary>申请延期</summary>
-            <form data-action="/api/actions/request-extension">
+            <form data-action="/api/actions/request-extension" data-confirm="确认提交延期申请？">
               <input type="hidden" name="cycleId" value="${i.cycleId}" />
               <input type="hidden" name="milestoneId" value="${i.milestoneId}" />
-              <label>申请延至 <input type="date" name="requestedDueAt" required /></label>
+              <label>申请延至 ${dateInput('requestedDueAt', true)}</label>
               <label>原因 <input name="reason" required /></label>
               <button type="submit">提交延期申请</button>
             </form>

@@ -11,6 +11,7 @@ import {
 import type { ProjectState } from '../../../domain/project';
 
 export { inspectionCycleWorkflow } from '../../../workflows/cycle';
+export { recurringCycleWorkflow } from '../../../workflows/recurring';
 
 export const settleDelayPatch = 'project-settle-delay';
 

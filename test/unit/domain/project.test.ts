@@ -7,6 +7,8 @@ import {
   tick,
   type ProjectState,
 } from '../../../domain/project';
+import { nextWake as legacyNextWake } from '../../../domain/legacy/schedule-v1';
+import { decideCycle, evolveCycle } from '../../../domain/cycle-decider';
 import { DomainError, type ProjectCommand } from '../../../domain/commands';
 import type { EventBody } from '../../../domain/events';
 import { defaultPolicy } from '../../../domain/policy';
@@ -165,8 +167,82 @@ describe('project decider', () => {
     const done = fold(s, tick(s, late, closesAt));
     expect(done.status).toBe('closed');
     expect(nextWake(done, late, closesAt)).toBeNull();
-    // Runs recorded before the rule kept waiting only for future instants.
-    expect(nextWake(s, late, closesAt, { wakeForPastDue: false })).toBeNull();
+    // Runs recorded before the rule kept waiting only for future instants (frozen for their replay).
+    expect(legacyNextWake(s, late, closesAt, { wakeForPastDue: false })).toBeNull();
+  });
+
+  it('catches up in one tick: a milestone opened late gets every reminder and 督办 level now due', () => {
+    const late = '2018-01-07T00:00:00.000Z'; // 9 days after the lead's deadline
+    const events = tick(started(), late, closesAt);
+    const types = events.map((e) => e.type);
+    expect(types.slice(0, 3)).toEqual(['MilestoneOpened', 'AssignmentCreated', 'AssignmentCreated']);
+    // Reminders are moot after the deadline. The lead (due 12-29) owes levels 1 and 2; the co-unit
+    // (due 5 工作日 earlier, 12-22) owes all three; each is raised in the order it fell due (at the
+    // same instant, lead before co-unit).
+    expect(types).not.toContain('ReminderSent');
+    const raised = events
+      .filter((e) => e.type === 'EscalationRaised')
+      .map((e) => `${e.data.unit}${e.data.level}`);
+    expect(raised).toEqual(['计财处1', '计财处2', '基教处1', '基教处2', '计财处3']);
+    expect(tick(fold(started(), events), late, closesAt)).toEqual([]);
+  });
+
+  it('never sleeps through due work: whatever nextWake points at, tick does at that instant', () => {
+    let s = started();
+    let now = '2016-12-01T00:00:00.000Z';
+    const seen: string[] = [];
+    for (let guard = 0; guard < 50 && s.status === 'active'; guard++) {
+      const wake = nextWake(s, now, closesAt);
+      expect(wake).not.toBeNull();
+      const events = tick(s, wake!, closesAt);
+      expect(events.length).toBeGreaterThan(0);
+      seen.push(...events.map((e) => e.type));
+      s = fold(s, events);
+      now = wake!;
+    }
+    expect(s.status).toBe('closed');
+    expect(seen.filter((t) => t === 'ReminderSent')).toHaveLength(4);
+    expect(seen.filter((t) => t === 'EscalationRaised')).toHaveLength(6);
+  });
+
+  it('gives the new unit its own notices after 转办, never the old unit’s ids', () => {
+    const sixDaysBefore = '2017-12-23T12:00:00.000Z';
+    const before = opened();
+    const leadNotices = (s: ProjectState) =>
+      tick(s, sixDaysBefore, closesAt).flatMap((e) =>
+        'notificationId' in e.data && e.data.assignmentId === `${M}/lead` ? [e.data.notificationId] : [],
+      );
+    const oldIds = leadNotices(before);
+    expect(oldIds).toHaveLength(1);
+    const moved = run(before, {
+      type: 'reassign',
+      actor: inspector,
+      assignmentId: `${M}/lead`,
+      toUnit: '职成教处',
+      reason: '职能调整',
+    });
+    const newIds = leadNotices(moved);
+    expect(newIds).toHaveLength(1);
+    expect(newIds.filter((id) => oldIds.includes(id))).toEqual([]);
+    // Back to the first unit: still new ids (each hand-over is a generation of its own).
+    const back = run(moved, {
+      type: 'reassign',
+      actor: inspector,
+      assignmentId: `${M}/lead`,
+      toUnit: '基教处',
+      reason: '回归原单位',
+    });
+    const againIds = leadNotices(back);
+    expect(againIds).toHaveLength(1);
+    expect(againIds.filter((id) => oldIds.includes(id) || newIds.includes(id))).toEqual([]);
+  });
+
+  it('closes a suspended project’s open milestones as cancelled at the cycle’s close', () => {
+    const suspended = run(opened(), { type: 'suspend', actor: inspector, reason: '调整' });
+    expect(tick(suspended, closesAt, closesAt)).toEqual([
+      { type: 'MilestoneClosed', data: { milestoneId: M, outcome: 'cancelled' } },
+      { type: 'ProjectClosed', data: { outcome: 'completed' } },
+    ]);
   });
 
   it('does not wake for a reminder whose deadline has passed', () => {
@@ -210,5 +286,59 @@ describe('red/amber/green', () => {
         '2017-06-01T00:00:00.000Z',
       ).rule,
     ).toBe('suspended');
+  });
+});
+
+describe('cycle decider', () => {
+  const window = {
+    opensAt: '2016-12-31T16:00:00.000Z',
+    submissionDueAt: '2017-12-29T15:59:59.000Z',
+    reviewDueAt: '2018-01-31T15:59:59.000Z',
+  };
+  const running = { status: 'running' as const, window };
+  const refused = (f: () => unknown, code: DomainError['code']) => {
+    try {
+      f();
+      throw new Error('accepted');
+    } catch (err) {
+      expect((err as DomainError).code).toBe(code);
+    }
+  };
+
+  it('extends the window forwards only, review after submission, and folds it', () => {
+    const later = {
+      ...window,
+      submissionDueAt: '2018-01-15T15:59:59.000Z',
+      reviewDueAt: '2018-02-28T15:59:59.000Z',
+    };
+    const events = decideCycle(running, {
+      type: 'extend',
+      actor: inspector,
+      window: later,
+      reason: '统一延期',
+    });
+    expect(events).toEqual([{ type: 'CycleExtended', data: { window: later, reason: '统一延期' } }]);
+    expect(evolveCycle(running, events[0]!).window).toEqual(later);
+    const earlier = { ...window, submissionDueAt: '2017-11-30T15:59:59.000Z' };
+    refused(
+      () => decideCycle(running, { type: 'extend', actor: inspector, window: earlier, reason: 'x' }),
+      'invalid_command',
+    );
+    const inverted = { ...window, submissionDueAt: '2018-03-01T15:59:59.000Z' };
+    refused(
+      () => decideCycle(running, { type: 'extend', actor: inspector, window: inverted, reason: 'x' }),
+      'invalid_command',
+    );
+  });
+
+  it('lets only 督导处 act, only on a running cycle, and a cancellation needs its reason', () => {
+    refused(() => decideCycle(running, { type: 'cancel', actor: lead, reason: '越权' }), 'forbidden');
+    refused(
+      () => decideCycle(running, { type: 'cancel', actor: inspector, reason: '  ' }),
+      'invalid_command',
+    );
+    const cancelled = evolveCycle(running, { type: 'CycleCancelled', data: { reason: '机构改革' } });
+    expect(cancelled.status).toBe('cancelled');
+    refused(() => decideCycle(cancelled, { type: 'cancel', actor: inspector, reason: '再次撤销' }), 'closed');
   });
 });

@@ -64,12 +64,15 @@ describe('the 衢州 education seed', () => {
     expect(itemAt(plan, 98).path).toEqual(['四、保障措施', '（一）保障措施']);
   });
 
-  it('takes short leading phrases as titles', () => {
-    expect(itemAt(plan, 17).title).toBe('持续推进学前教育行动计划');
+  it('takes short leading phrases as titles, and the first clause where the document gives none', () => {
+    expect(itemAt(plan, 17)).toMatchObject({ title: '持续推进学前教育行动计划', titleSource: 'document' });
     expect(itemAt(plan, 18).title).toBe('普惠性幼儿园建设工程');
     expect(itemAt(plan, 38).title).toBe('产教融合发展工程');
-    expect(itemAt(plan, 43).title).toBeNull();
-    expect(itemAt(plan, 3).title).toBeNull();
+    expect(itemAt(plan, 43)).toMatchObject({
+      title: '新建10个省级优势专业建设项目和新兴特色专业建设项目',
+      titleSource: 'first_clause',
+    });
+    expect(itemAt(plan, 3).title).toBe('学前三年入园率达到97%以上和学前教育示范乡镇50个以上');
   });
 
   it('keeps the full text without the units bracket', () => {
@@ -172,7 +175,13 @@ describe('the 衢州 education seed', () => {
         ['职业教育专科在校生总规模', '≈', 8000, '人', null],
       ],
     ],
-    [46, [['全市示范性资源教室', '>=', 80, '个', null]]],
+    [
+      46,
+      [
+        ['资源教室', '>=', 1, '个', null], // 每个乡镇（街道）至少有一个资源教室, in Chinese numerals
+        ['全市示范性资源教室', '>=', 80, '个', null],
+      ],
+    ],
     [
       58,
       [

@@ -110,7 +110,7 @@ describe('project status and 红黄绿灯', () => {
 
   it('applies the rules in order', () => {
     const open = {
-      status: 'open' as const,
+      status: 'assigned' as const,
       outcome: null,
       opens_at: '2017-01-01T00:00:00.000Z',
       due_at: '2017-06-30T09:00:00.000Z',

@@ -1,0 +1,67 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { sendProjectCommand } from './commands';
+import type { ProjectCommand } from '../domain/commands';
+import type { Principal } from '../domain/principal';
+import { describeProject } from '../workflows/view';
+import { cycleWorkflowId, projectWorkflowId } from '../workflows/ids';
+import { INSTRUCTIONS_CYCLE, instructionWorkflowId } from '../domain/instruction';
+import { projectStateQuery, type ProjectView } from '../workflows/messages';
+import type { majorProjectWorkflow } from '../workflows/project';
+import { forbidden } from './errors';
+
+/**
+ * A project's workflow from its cycle and a milestone/assignment id (which starts with the item id);
+ * a 领导批示's item (cycle `instructions`) is named after the instruction.
+ * The id is derived rather than looked up: visibility lags behind a cycle that has just started.
+ */
+export const projectHandle = (client: Client, cycleId: string, ref: string) =>
+  client.workflow.getHandle<typeof majorProjectWorkflow>(
+    cycleId === INSTRUCTIONS_CYCLE
+      ? instructionWorkflowId(ref.split('/')[0]!)
+      : projectWorkflowId(cycleWorkflowId(cycleId), ref.split('/')[0]!),
+  );
+
+/** Sends one command as a Temporal Update; its validator authorizes `command.actor` again. */
+export async function runCommand(client: Client, cycleId: string, ref: string, command: ProjectCommand) {
+  return sendProjectCommand(projectHandle(client, cycleId, ref), command);
+}
+
+/** One project's view; a unit role sees only projects its unit works on. */
+export async function projectView(client: Client, p: Principal, cycleId: string, itemId: string) {
+  const view = await queryProject(projectHandle(client, cycleId, itemId));
+  const s = view.state;
+  // A unit that took an assignment over by 转办 works on the project too.
+  const units = new Set([
+    s.leadUnit,
+    ...s.coUnits,
+    ...s.milestones.flatMap((m) => m.assignments.map((a) => a.unit)),
+  ]);
+  if ((p.role === 'unit_staff' || p.role === 'unit_head') && !units.has(p.unit!))
+    throw forbidden(`${p.unit}不是该项目的责任单位`);
+  return view;
+}
+
+/** Running project workflows, optionally for one unit or cycle, with their current state. */
+export async function listProjectViews(
+  client: Client,
+  filter: { unit?: string; cycleId?: string } = {},
+): Promise<{ workflowId: string; view: ProjectView }[]> {
+  const clauses = [`WorkflowType = 'majorProjectWorkflow'`, `ExecutionStatus = 'Running'`];
+  if (filter.unit) clauses.push(`DudaoUnits = '${escape(filter.unit)}'`);
+  if (filter.cycleId) clauses.push(`DudaoCycleId = '${escape(filter.cycleId)}'`);
+  const ids: string[] = [];
+  for await (const wf of client.workflow.list({ query: clauses.join(' AND ') })) ids.push(wf.workflowId);
+  const views = await Promise.all(
+    ids.map(async (workflowId) => ({
+      workflowId,
+      view: await queryProject(client.workflow.getHandle(workflowId)).catch(() => null),
+    })),
+  );
+  return views.filter((v): v is { workflowId: string; view: ProjectView } => v.view !== null);
+}
+
+/** The project's view at the caller's real time (see describeProject). */
+export async function queryProject(handle: WorkflowHandle): Promise<ProjectView> {
+  const view = await handle.query(projectStateQuery);
+  return describeProject(view.state, view.clock, Date.now());
+}

@@ -1,0 +1,405 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { sql } from 'kysely';
+import { ensureTemporal } from '../stack/temporal';
+import { bundleOptions } from '../worker/bundle';
+import { withBenchDatabase } from './bench-db';
+import { itemsFor } from './seed-items';
+import { defaultPolicy } from '../domain/policy';
+import type { ProjectCommand } from '../domain/commands';
+import { sendProjectCommand } from '../app/commands';
+import { inspectionCycleWorkflow } from '../workflows/cycle';
+import { projectWorkflowId } from '../workflows/ids';
+import { cycleStateQuery, projectStateQuery } from '../workflows/messages';
+import { bareAct, bareCycle } from './bare/workflows';
+import { ensureKey } from '../app/keys';
+import { signingClientOptions } from '../app/signing';
+
+/**
+ * The cost of a project (issue 13): human actions per second, their latency, the time to start a
+ * cycle, and the worker's memory with projects open — dudao against a bare-Temporal baseline of
+ * the same shape (a parent starting children a hundred at a time; each Update runs one activity
+ * that inserts one row), on the same server, with the same number of Updates, in the same run.
+ * Each worker runs in a process of its own so its memory is its own.
+ * Sizes: BENCH_COST_PROJECTS (default "100,300"), BENCH_COST_IDLE (default 1000).
+ */
+export async function benchProjectCost(): Promise<void> {
+  const sizes = (process.env.BENCH_COST_PROJECTS ?? '100,300')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const idle = Number(process.env.BENCH_COST_IDLE ?? 1000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-bench-cost-'));
+  const port = Number(process.env.BENCH_COST_TEMPORAL_PORT ?? 29233);
+  const server = await ensureTemporal({
+    port,
+    uiPort: port + 1000,
+    dbFile: path.join(dir, 'temporal.db'),
+    ephemeralDurability: true,
+  });
+  const connection = await Connection.connect(server.connectionOptions);
+  const client = new Client({ connection });
+  try {
+    const bundles = await writeBundles(dir);
+    await withBenchDatabase('cost', async ({ db, url }) => {
+      await sql`CREATE TABLE bench_bare (workflow_id text, n int, PRIMARY KEY (workflow_id, n))`.execute(db);
+      // dudao's commands are signed as the web API signs them (a service key registered here).
+      const signer = await ensureKey(db, path.join(dir, 'keys', 'service.json'), 'service', '基准');
+      const signed = new Client({ connection, ...signingClientOptions(signer) });
+      for (const size of sizes) {
+        const dudao = await runDudao(signed, server.address, url, bundles.dudao, size);
+        const bare = await runBare(client, server.address, url, bundles.bare, size, dudao.updatesPerProject);
+        console.log(`\n项目成本：${size} 个项目并发办理，共 ${dudao.updates} 次人工操作（Update）`);
+        console.table({
+          dudao: row(dudao),
+          'bare Temporal (baseline)': row(bare),
+          'dudao ÷ baseline': {
+            'updates/s': `${(dudao.updates / dudao.seconds / (bare.updates / bare.seconds)).toFixed(2)}× (目标 ≥ 0.80×)`,
+            'p99 ms': `${(dudao.p99 / bare.p99).toFixed(2)}×`,
+            'start s': `${(dudao.startSeconds / bare.startSeconds).toFixed(2)}×`,
+          },
+        });
+        if (size >= 300)
+          console.log(
+            `p99 延迟 ${dudao.p99.toFixed(0)} 毫秒（目标 < 2000），失败 ${dudao.failed} 次（目标 0）`,
+          );
+      }
+      const dudaoIdle = await idleMemory(client, server.address, url, bundles.dudao, idle, 'dudao');
+      console.log(
+        `dudao：${idle} 个项目在办，worker 内存 ${dudaoIdle.rssMb.toFixed(0)} MB，启动用时 ${dudaoIdle.startSeconds.toFixed(1)} 秒`,
+      );
+      const bareIdle = await idleMemory(client, server.address, url, bundles.bare, idle, 'bare');
+      console.log(`\n${idle} 个项目在办（空闲）时 worker 的内存与启动时间`);
+      console.table({
+        dudao: { 'RSS MB': dudaoIdle.rssMb.toFixed(0), 'start s': dudaoIdle.startSeconds.toFixed(1) },
+        'bare Temporal (baseline)': {
+          'RSS MB': bareIdle.rssMb.toFixed(0),
+          'start s': bareIdle.startSeconds.toFixed(1),
+        },
+        'dudao ÷ baseline': {
+          'RSS MB': `${(dudaoIdle.rssMb / bareIdle.rssMb).toFixed(2)}× (目标 ≤ 1.50×)`,
+          'start s': `${(dudaoIdle.startSeconds / bareIdle.startSeconds).toFixed(2)}× (dudao 目标 < 30 秒)`,
+        },
+      });
+    });
+  } finally {
+    await connection.close();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Run {
+  updates: number;
+  updatesPerProject: number[];
+  seconds: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  startSeconds: number;
+}
+
+const row = (r: Run) => ({
+  'updates/s': (r.updates / r.seconds).toFixed(1),
+  'p50 ms': r.p50.toFixed(0),
+  'p99 ms': r.p99.toFixed(0),
+  failed: r.failed,
+  'start s': r.startSeconds.toFixed(1),
+});
+
+async function writeBundles(dir: string): Promise<{ dudao: string; bare: string }> {
+  const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+  const dudao = await bundleWorkflowCode({ ...bundleOptions(), logger: quiet });
+  const bare = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./bare/workflows'),
+    logger: quiet,
+  });
+  const files = { dudao: path.join(dir, 'dudao.js'), bare: path.join(dir, 'bare.js') };
+  fs.writeFileSync(files.dudao, dudao.code);
+  fs.writeFileSync(files.bare, bare.code);
+  return files;
+}
+
+/** A worker process; resolves once it polls. */
+async function workerProcess(
+  kind: 'dudao' | 'bare',
+  address: string,
+  taskQueue: string,
+  url: string,
+  bundle: string,
+) {
+  const child = fork(path.join(__dirname, 'cost-worker.js'), [kind, address, taskQueue, url, bundle], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${kind} worker exited ${code}`)));
+  });
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const rssMb = (pid: number): number => {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+};
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+const inspector = { userId: 'bench', role: 'inspector' as const, unit: '督导处' };
+const staff = (unit: string) => ({ userId: `${unit}-bench`, role: 'unit_staff' as const, unit });
+
+/** A one-year cycle on a slow drill (no timer fires while the bench runs): only people act. */
+function cycleInput(cycleId: string, size: number) {
+  return {
+    cycleId,
+    name: `项目成本基准 ${size}`,
+    planId: 'bench',
+    planVersion: 1,
+    scope: { kinds: ['major_project' as const] },
+    window: {
+      opensAt: '2016-12-31T16:00:00.000Z',
+      submissionDueAt: '2017-12-29T09:00:00.000Z',
+      reviewDueAt: '2018-01-31T09:00:00.000Z',
+    },
+    policy: defaultPolicy(),
+    drill: { yearSeconds: 36_000 },
+    items: itemsFor(size),
+    startedBy: inspector,
+  };
+}
+
+/** Starts a cycle and waits until every project has started and opened its milestone. */
+async function startCycle(
+  client: Client,
+  taskQueue: string,
+  size: number,
+): Promise<{ cycle: WorkflowHandle; seconds: number }> {
+  const input = cycleInput(`cost-${size}-${Date.now().toString(36)}`, size);
+  const t0 = performance.now();
+  const cycle = await client.workflow.start(inspectionCycleWorkflow, {
+    taskQueue,
+    workflowId: `cycle-${input.cycleId}`,
+    args: [input],
+  });
+  await until(async () => (await cycle.query(cycleStateQuery)).projects.length === size);
+  return { cycle, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function runDudao(
+  client: Client,
+  address: string,
+  url: string,
+  bundle: string,
+  size: number,
+): Promise<Run> {
+  const taskQueue = `cost-dudao-${size}`;
+  const worker = await workerProcess('dudao', address, taskQueue, url, bundle);
+  try {
+    const { cycle, seconds: startSeconds } = await startCycle(client, taskQueue, size);
+    const projects = cycleInput('x', size).items.map((item) =>
+      client.workflow.getHandle(projectWorkflowId(cycle.workflowId, item.itemId)),
+    );
+    const plans = await Promise.all(
+      projects.map(async (p) => ({ handle: p, commands: await commandsFor(p) })),
+    );
+    const latencies: number[] = [];
+    let failed = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      plans.map(async ({ handle, commands }) => {
+        for (const command of commands) {
+          const t = performance.now();
+          try {
+            await sendProjectCommand(handle, command);
+          } catch {
+            failed++;
+          }
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    await cycle.terminate('bench over').catch(() => undefined);
+    return {
+      updates: latencies.length,
+      updatesPerProject: plans.map((p) => p.commands.length),
+      seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      failed,
+      startSeconds,
+    };
+  } finally {
+    await stop(worker);
+  }
+}
+
+/** What people do on one project: co-units contribute, the lead signs, reports, 督导处 approves. */
+async function commandsFor(handle: WorkflowHandle): Promise<ProjectCommand[]> {
+  let state = (await handle.query(projectStateQuery)).state;
+  await until(async () => {
+    state = (await handle.query(projectStateQuery)).state;
+    return state.milestones.some((m) => m.phase === 'assigned');
+  });
+  const m = state.milestones.find((x) => x.phase === 'assigned')!;
+  const lead = m.assignments.find((a) => a.role === 'lead')!;
+  return [
+    ...m.assignments
+      .filter((a) => a.role === 'co')
+      .map((a): ProjectCommand => ({
+        type: 'submitContribution',
+        actor: staff(a.unit),
+        assignmentId: a.assignmentId,
+        narrative: '配合材料',
+        values: [],
+        evidence: [],
+      })),
+    { type: 'acknowledge', actor: staff(lead.unit), assignmentId: lead.assignmentId },
+    {
+      type: 'submitReport',
+      actor: staff(lead.unit),
+      milestoneId: m.milestoneId,
+      narrative: '进展报告',
+      values: m.targets.map((t, targetIndex) => ({ targetIndex, value: t.value })),
+      evidence: [],
+    },
+    { type: 'approve', actor: inspector, milestoneId: m.milestoneId, comment: '同意' },
+  ];
+}
+
+async function runBare(
+  client: Client,
+  address: string,
+  url: string,
+  bundle: string,
+  size: number,
+  perProject: number[],
+): Promise<Run> {
+  const taskQueue = `cost-bare-${size}`;
+  const worker = await workerProcess('bare', address, taskQueue, url, bundle);
+  try {
+    const t0 = performance.now();
+    const parent = await client.workflow.start(bareCycle, {
+      taskQueue,
+      workflowId: `bare-${size}-${Date.now().toString(36)}`,
+      args: [size],
+    });
+    const children = Array.from({ length: size }, (_, i) =>
+      client.workflow.getHandle(`${parent.workflowId}/${i}`),
+    );
+    await allStarted(children);
+    const startSeconds = (performance.now() - t0) / 1000;
+    const latencies: number[] = [];
+    let failed = 0;
+    const t1 = performance.now();
+    await Promise.all(
+      children.map(async (child, i) => {
+        const count = perProject[i] ?? 4;
+        for (let n = 1; n <= count; n++) {
+          const t = performance.now();
+          try {
+            await child.executeUpdate(bareAct, { args: [{ last: n === count }] });
+          } catch (err) {
+            failed++;
+            if (process.env.BENCH_DEBUG) console.error(err);
+          }
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t1) / 1000;
+    // A child whose last Update failed never ends: end the parent as dudao's bench ends its cycle.
+    await parent.terminate('bench over').catch(() => undefined);
+    return {
+      updates: latencies.length,
+      updatesPerProject: perProject,
+      seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      failed,
+      startSeconds,
+    };
+  } finally {
+    await stop(worker);
+  }
+}
+
+/** A cycle of `size` projects (or the bare parent of `size` children) started and left open. */
+async function idleMemory(
+  client: Client,
+  address: string,
+  url: string,
+  bundle: string,
+  size: number,
+  kind: 'dudao' | 'bare',
+): Promise<{ rssMb: number; startSeconds: number }> {
+  const taskQueue = `cost-idle-${kind}-${size}`;
+  const worker = await workerProcess(kind, address, taskQueue, url, bundle);
+  try {
+    let startSeconds: number;
+    let done: () => Promise<unknown>;
+    if (kind === 'dudao') {
+      const { cycle, seconds } = await startCycle(client, taskQueue, size);
+      startSeconds = seconds;
+      // Quiescent: the last project has opened its milestone and sleeps on its timers.
+      const last = client.workflow.getHandle(
+        projectWorkflowId(cycle.workflowId, cycleInput('x', size).items.at(-1)!.itemId),
+      );
+      await until(async () =>
+        (await last.query(projectStateQuery)).state.milestones.some((m) => m.phase === 'assigned'),
+      );
+      done = () => cycle.terminate('bench over');
+    } else {
+      const t0 = performance.now();
+      const parent = await client.workflow.start(bareCycle, {
+        taskQueue,
+        workflowId: `bare-idle-${Date.now().toString(36)}`,
+        args: [size],
+      });
+      await allStarted(
+        Array.from({ length: size }, (_, i) => client.workflow.getHandle(`${parent.workflowId}/${i}`)),
+      );
+      startSeconds = (performance.now() - t0) / 1000;
+      done = () => parent.terminate('bench over');
+    }
+    await new Promise((r) => setTimeout(r, 3_000));
+    const rss = rssMb(worker.pid!);
+    await done();
+    return { rssMb: rss, startSeconds };
+  } finally {
+    await stop(worker);
+  }
+}
+
+/** Children of one batch start concurrently: the last one started says nothing of the others. */
+const allStarted = (children: WorkflowHandle[]) =>
+  Promise.all(
+    children.map((child) => until(async () => (await child.describe().catch(() => null)) !== null)),
+  );
+
+async function until(check: () => Promise<boolean>, timeoutMs = 900_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error('bench condition not reached in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

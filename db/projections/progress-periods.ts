@@ -1,0 +1,100 @@
+import type { DomainEvent } from '../../domain/events';
+import type { ProgressPeriodsTable } from '../tables/read-models';
+import { iso, type ReadModel } from './read-model';
+import { exhaustive, type Plain } from './plain';
+
+export type ProgressPeriodRow = Plain<ProgressPeriodsTable>;
+export type ProgressPeriodsState = { progress_periods?: Record<string, ProgressPeriodRow> };
+
+/**
+ * 定期反馈: each period of an item, from its plan in ProjectStarted to its report or its recording
+ * as missed. A period's 催办 and 督办 are the item's ReminderSent and EscalationRaised naming the
+ * period; a 转办 of the lead moves the periods still open to the new unit.
+ */
+export function evolveProgressPeriods(state: ProgressPeriodsState, event: DomainEvent): ProgressPeriodsState {
+  const all = state.progress_periods ?? {};
+  const change = (periodId: string, patch: Partial<ProgressPeriodRow>): ProgressPeriodsState => {
+    const row = all[periodId];
+    return row ? { progress_periods: { ...all, [periodId]: { ...row, ...patch } } } : state;
+  };
+  switch (event.type) {
+    case 'ProjectStarted': {
+      if (!event.data.periods?.length) return state;
+      const rows = { ...all };
+      for (const p of event.data.periods)
+        rows[p.periodId] = {
+          cycle_id: event.cycleId,
+          project_id: event.projectId!,
+          period_id: p.periodId,
+          label: p.label,
+          unit: event.data.leadUnit,
+          opens_at: iso(p.opensAt),
+          due_at: iso(p.dueAt),
+          miss_at: iso(p.missAt),
+          status: 'open',
+          late: null,
+          reported_at: null,
+          reminded: false,
+          escalated: false,
+        };
+      return { progress_periods: rows };
+    }
+    case 'ReminderSent':
+      return change(event.data.milestoneId, { reminded: true });
+    case 'EscalationRaised':
+      return change(event.data.milestoneId, { escalated: true });
+    case 'ProgressReported':
+      return change(event.data.periodId, {
+        status: 'reported',
+        late: event.data.late,
+        reported_at: iso(event.at),
+        unit: event.data.unit,
+      });
+    case 'ProgressPeriodMissed':
+      return change(event.data.periodId, { status: 'missed', unit: event.data.unit });
+    case 'AssignmentReassigned': {
+      if (!event.data.assignmentId.endsWith('/lead')) return state;
+      let next = state;
+      for (const row of Object.values(all))
+        if (row.status === 'open' && row.unit === event.data.fromUnit)
+          next = {
+            progress_periods: {
+              ...(next.progress_periods ?? {}),
+              [row.period_id]: { ...row, unit: event.data.toUnit },
+            },
+          };
+      return next;
+    }
+    case 'CycleStarted':
+    case 'CycleExtended':
+    case 'CycleCancelled':
+    case 'CycleClosed':
+    case 'MilestoneOpened':
+    case 'AssignmentCreated':
+    case 'AssignmentAcknowledged':
+    case 'ContributionSubmitted':
+    case 'ReportSubmitted':
+    case 'ReportApproved':
+    case 'ReportReturned':
+    case 'ExtensionRequested':
+    case 'ExtensionGranted':
+    case 'ExtensionDenied':
+    case 'ProjectSuspended':
+    case 'ProjectResumed':
+    case 'ProjectCancelled':
+    case 'MilestoneClosed':
+    case 'ProjectClosed':
+    case 'InstructionRecorded':
+      return state;
+    default:
+      return exhaustive(event);
+  }
+}
+
+export const progressPeriodsModel: ReadModel<ProgressPeriodsState> = {
+  name: 'progress_periods',
+  version: 1,
+  scope: 'projectId',
+  tables: { progress_periods: ['cycle_id', 'project_id', 'period_id'] },
+  evolve: evolveProgressPeriods,
+};

@@ -1,0 +1,348 @@
+import type { EventBody, ReportedValue, TargetResult } from '../events';
+import type { Target } from '../plan';
+import type { Principal } from '../principal';
+import { DomainError, type ProjectCommand } from '../commands';
+import { adjustToWorkingDay } from '../calendar';
+import {
+  noticeIdOf,
+  periodUnitOf,
+  type AssignmentState,
+  type MilestoneState,
+  type ProjectState,
+} from './state';
+
+const isUnitRole = (p: Principal) => p.role === 'unit_staff' || p.role === 'unit_head';
+const requireInspector = (p: Principal) => {
+  if (p.role !== 'inspector') throw new DomainError('forbidden', '只有督导处可以执行此操作');
+};
+function findMilestone(s: ProjectState, milestoneId: string): MilestoneState {
+  const m = s.milestones.find((x) => x.milestoneId === milestoneId);
+  if (!m) throw new DomainError('not_found', `找不到节点 ${milestoneId}`);
+  return m;
+}
+
+function findAssignment(s: ProjectState, assignmentId: string): { m: MilestoneState; a: AssignmentState } {
+  for (const m of s.milestones) {
+    const a = m.assignments.find((x) => x.assignmentId === assignmentId);
+    if (a) return { m, a };
+  }
+  throw new DomainError('not_found', `找不到交办事项 ${assignmentId}`);
+}
+
+function requireUnitOf(actor: Principal, a: AssignmentState): void {
+  if (!isUnitRole(actor) || actor.unit !== a.unit) {
+    throw new DomainError('forbidden', `此事项交办给${a.unit}，${actor.unit ?? actor.role}无权办理`);
+  }
+}
+
+function requireActive(s: ProjectState, forUnits: boolean): void {
+  if (s.status === 'closed' || s.status === 'cancelled')
+    throw new DomainError('closed', '该项目已办结或已撤销，不能再办理');
+  if (forUnits && s.status === 'suspended')
+    throw new DomainError('suspended', '该项目已暂停督办，暂不能办理');
+}
+
+function requireOpen(m: MilestoneState): void {
+  if (m.phase === 'closed' || m.phase === 'approved')
+    throw new DomainError('closed', `节点“${m.text}”已办结`);
+  if (m.phase === 'scheduled')
+    throw new DomainError('wrong_state', `节点“${m.text}”尚未开始（${m.opensAt.slice(0, 10)} 交办）`);
+}
+
+/** Whether a reported value meets a target. 达到 (=) counts as reaching or passing it; ≈ allows 5%. */
+export function targetMet(target: Target, value: number): boolean {
+  switch (target.op) {
+    case '>=':
+    case '=':
+      return value >= target.value;
+    case '>':
+      return value > target.value;
+    case '<=':
+      return value <= target.value;
+    case '<':
+      return value < target.value;
+    case '≈':
+      return value >= target.value * 0.95;
+  }
+}
+
+export function judge(m: MilestoneState): { verdict: 'met' | 'missed'; results: TargetResult[] } {
+  const values = m.submission?.values ?? [];
+  const results = m.targets.map((t, i) => {
+    const reported = values.find((v) => v.targetIndex === i)?.value ?? null;
+    return { targetIndex: i, reported, met: reported !== null && targetMet(t, reported) };
+  });
+  return { verdict: results.every((r) => r.met) ? 'met' : 'missed', results };
+}
+
+/**
+ * Turns a command into the events it causes at plan time `now`, or throws a DomainError and
+ * changes nothing. Pure: the same state, command and time always give the same events.
+ */
+export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBody[] {
+  const after = (iso: string) => Date.parse(now) > Date.parse(iso);
+  switch (c.type) {
+    case 'acknowledge': {
+      requireActive(s, true);
+      const { m, a } = findAssignment(s, c.assignmentId);
+      requireUnitOf(c.actor, a);
+      requireOpen(m);
+      if (a.acknowledged) throw new DomainError('conflict', '此事项已签收');
+      return [{ type: 'AssignmentAcknowledged', data: { assignmentId: a.assignmentId, unit: a.unit } }];
+    }
+    case 'submitContribution': {
+      requireActive(s, true);
+      const { m, a } = findAssignment(s, c.assignmentId);
+      requireUnitOf(c.actor, a);
+      requireOpen(m);
+      if (a.role !== 'co')
+        throw new DomainError('wrong_state', '牵头单位请报送汇总报告（task submit），而非配合材料');
+      validateValues(m, c.values);
+      return [
+        ...autoAcknowledge(a),
+        {
+          type: 'ContributionSubmitted',
+          data: {
+            milestoneId: m.milestoneId,
+            assignmentId: a.assignmentId,
+            unit: a.unit,
+            narrative: c.narrative,
+            values: c.values,
+            evidence: c.evidence,
+            late: after(a.dueAt),
+          },
+        },
+      ];
+    }
+    case 'submitReport': {
+      requireActive(s, true);
+      const m = findMilestone(s, c.milestoneId);
+      requireOpen(m);
+      const lead = m.assignments.find((a) => a.role === 'lead')!;
+      requireUnitOf(c.actor, lead);
+      if (m.phase === 'submitted')
+        throw new DomainError('wrong_state', '报告已报送，正在审核，请等待审核结果');
+      validateValues(m, c.values);
+      return [
+        ...autoAcknowledge(lead),
+        {
+          type: 'ReportSubmitted',
+          data: {
+            milestoneId: m.milestoneId,
+            assignmentId: lead.assignmentId,
+            unit: lead.unit,
+            round: m.rounds + 1,
+            narrative: c.narrative,
+            values: c.values,
+            evidence: c.evidence,
+            late: after(m.dueAt),
+            lateAgainstOriginal: after(m.originalDueAt),
+          },
+        },
+      ];
+    }
+    case 'submitProgress': {
+      requireActive(s, true);
+      const p = s.periods?.find((x) => x.periodId === c.periodId);
+      if (!p) throw new DomainError('not_found', `找不到定期反馈期次 ${c.periodId}`);
+      const unit = periodUnitOf(s);
+      if (!isUnitRole(c.actor) || c.actor.unit !== unit)
+        throw new DomainError(
+          'forbidden',
+          `定期反馈由牵头单位${unit}报送，${c.actor.unit ?? c.actor.role}无权报送`,
+        );
+      if (!after(p.opensAt)) throw new DomainError('wrong_state', `${p.label}的反馈期尚未开始`);
+      if (p.status === 'reported') throw new DomainError('conflict', `${p.label}的进展已报送`);
+      if (p.status === 'missed')
+        throw new DomainError('closed', `${p.label}的进展已记为未按期反馈，不能再报送`);
+      for (const v of c.values)
+        if (v.targetIndex >= s.targets.length)
+          throw new DomainError(
+            'invalid_command',
+            `目标序号 ${v.targetIndex + 1} 不存在（共 ${s.targets.length} 个目标）`,
+          );
+      return [
+        {
+          type: 'ProgressReported',
+          data: {
+            periodId: p.periodId,
+            unit,
+            narrative: c.narrative,
+            values: c.values,
+            evidence: c.evidence,
+            late: after(p.dueAt),
+          },
+        },
+      ];
+    }
+    case 'approve': {
+      requireInspector(c.actor);
+      requireActive(s, false);
+      const m = findMilestone(s, c.milestoneId);
+      if (m.phase !== 'submitted') throw new DomainError('wrong_state', '该节点没有待审核的报告');
+      const { verdict, results } = judge(m);
+      return [
+        {
+          type: 'ReportApproved',
+          data: { milestoneId: m.milestoneId, round: m.rounds, comment: c.comment, verdict, results },
+        },
+        { type: 'MilestoneClosed', data: { milestoneId: m.milestoneId, outcome: verdict } },
+        ...closeIfDone(s, m.milestoneId),
+      ];
+    }
+    case 'return': {
+      requireInspector(c.actor);
+      requireActive(s, false);
+      const m = findMilestone(s, c.milestoneId);
+      if (m.phase !== 'submitted') throw new DomainError('wrong_state', '该节点没有待审核的报告');
+      const events: EventBody[] = [
+        { type: 'ReportReturned', data: { milestoneId: m.milestoneId, round: m.rounds, comment: c.comment } },
+      ];
+      if (m.returns + 1 >= s.policy.maxReturns && !m.escalatedForReturns) {
+        const lead = m.assignments.find((a) => a.role === 'lead')!;
+        const level = Math.max(1, lead.escalationLevel + 1);
+        const step = s.policy.escalations.find((e) => e.level === level) ?? s.policy.escalations.at(-1);
+        events.push({
+          type: 'EscalationRaised',
+          data: {
+            milestoneId: m.milestoneId,
+            assignmentId: lead.assignmentId,
+            unit: lead.unit,
+            level,
+            target: step?.target ?? 'unit_head',
+            reason: 'too_many_returns',
+            dueAt: m.dueAt,
+            notificationId: noticeIdOf(s, lead, 'returns-escalation'),
+          },
+        });
+      }
+      return events;
+    }
+    case 'requestExtension': {
+      requireActive(s, true);
+      const m = findMilestone(s, c.milestoneId);
+      requireOpen(m);
+      const lead = m.assignments.find((a) => a.role === 'lead')!;
+      requireUnitOf(c.actor, lead);
+      if (m.extensions.some((x) => x.status === 'pending'))
+        throw new DomainError('conflict', '已有待审批的延期申请');
+      if (Date.parse(c.requestedDueAt) <= Date.parse(m.dueAt)) {
+        throw new DomainError('invalid_command', `申请的新期限须晚于当前期限 ${m.dueAt.slice(0, 10)}`);
+      }
+      return [
+        {
+          type: 'ExtensionRequested',
+          data: {
+            milestoneId: m.milestoneId,
+            requestId: `${m.milestoneId}/ext-${m.extensions.length + 1}`,
+            unit: lead.unit,
+            reason: c.reason,
+            requestedDueAt: c.requestedDueAt,
+          },
+        },
+      ];
+    }
+    case 'decideExtension': {
+      requireInspector(c.actor);
+      requireActive(s, false);
+      const m = findMilestone(s, c.milestoneId);
+      const request = m.extensions.find((x) => x.requestId === c.requestId);
+      if (!request) throw new DomainError('not_found', `找不到延期申请 ${c.requestId}`);
+      if (request.status !== 'pending') throw new DomainError('conflict', '该延期申请已审批');
+      if (!c.grant) {
+        return [
+          {
+            type: 'ExtensionDenied',
+            data: { milestoneId: m.milestoneId, requestId: request.requestId, comment: c.comment },
+          },
+        ];
+      }
+      const newDueAt = adjustToWorkingDay(
+        c.newDueAt ?? request.requestedDueAt,
+        s.policy.holidayRule,
+        s.policy.calendar,
+      );
+      if (Date.parse(newDueAt) <= Date.parse(m.dueAt)) {
+        throw new DomainError('invalid_command', `新期限须晚于当前期限 ${m.dueAt.slice(0, 10)}`);
+      }
+      return [
+        {
+          type: 'ExtensionGranted',
+          data: { milestoneId: m.milestoneId, requestId: request.requestId, newDueAt, comment: c.comment },
+        },
+      ];
+    }
+    case 'reassign': {
+      requireInspector(c.actor);
+      requireActive(s, false);
+      const { m, a } = findAssignment(s, c.assignmentId);
+      requireOpen(m);
+      if (a.unit === c.toUnit) throw new DomainError('invalid_command', `事项已由${c.toUnit}承办`);
+      if (m.assignments.some((x) => x.unit === c.toUnit)) {
+        throw new DomainError('conflict', `${c.toUnit}已承办本节点的其他事项，不能重复交办`);
+      }
+      return [
+        {
+          type: 'AssignmentReassigned',
+          data: { assignmentId: a.assignmentId, fromUnit: a.unit, toUnit: c.toUnit, reason: c.reason },
+        },
+      ];
+    }
+    case 'suspend':
+      requireInspector(c.actor);
+      requireActive(s, false);
+      if (s.status === 'suspended') throw new DomainError('conflict', '项目已处于暂停状态');
+      return [{ type: 'ProjectSuspended', data: { reason: c.reason } }];
+    case 'resume':
+      requireInspector(c.actor);
+      requireActive(s, false);
+      if (s.status !== 'suspended') throw new DomainError('conflict', '项目未暂停');
+      return [{ type: 'ProjectResumed', data: { reason: c.reason } }];
+    case 'cancel':
+      requireInspector(c.actor);
+      requireActive(s, false);
+      return cancelEvents(s, c.reason);
+    default: {
+      const never: never = c;
+      return never;
+    }
+  }
+}
+
+export function cancelEvents(s: ProjectState, reason: string): EventBody[] {
+  return [
+    { type: 'ProjectCancelled', data: { reason } },
+    ...s.milestones
+      .filter((m) => m.phase !== 'closed')
+      .map((m): EventBody => ({
+        type: 'MilestoneClosed',
+        data: { milestoneId: m.milestoneId, outcome: 'cancelled' },
+      })),
+    { type: 'ProjectClosed', data: { outcome: 'cancelled' } },
+  ];
+}
+
+const autoAcknowledge = (a: AssignmentState): EventBody[] =>
+  a.acknowledged
+    ? []
+    : [{ type: 'AssignmentAcknowledged', data: { assignmentId: a.assignmentId, unit: a.unit } }];
+
+function validateValues(m: MilestoneState, values: ReportedValue[]): void {
+  const seen = new Set<number>();
+  for (const v of values) {
+    if (v.targetIndex >= m.targets.length) {
+      throw new DomainError(
+        'invalid_command',
+        `节点只有 ${m.targets.length} 个目标值，第 ${v.targetIndex + 1} 个不存在`,
+      );
+    }
+    if (seen.has(v.targetIndex))
+      throw new DomainError('invalid_command', `第 ${v.targetIndex + 1} 个目标值重复报送`);
+    seen.add(v.targetIndex);
+  }
+}
+
+function closeIfDone(s: ProjectState, closingMilestoneId: string): EventBody[] {
+  const allClosed = s.milestones.every((m) => m.milestoneId === closingMilestoneId || m.phase === 'closed');
+  return allClosed ? [{ type: 'ProjectClosed', data: { outcome: 'completed' } }] : [];
+}

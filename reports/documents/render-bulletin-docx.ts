@@ -1,0 +1,134 @@
+/**
+ * The 通报 as a Word document in the layout of an official document (党政机关公文格式, GB/T 9704): A4, the
+ * issuing office in red at the head, the 文号 under it above a red rule, the title in 小标宋 二号, 主送单位,
+ * body in 仿宋 三号 with 黑体 section headings, the ranking table, then the issuing office and the date at the
+ * foot. Fonts are named as offices have them; a machine without them substitutes its own.
+ */
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+  type IRunOptions,
+} from 'docx';
+import type { AssessmentBulletin } from './assessment-bulletin';
+
+const RED = 'C00000';
+/** Half-points: 二号 22pt, 三号 16pt, 四号 14pt, 小四 12pt. */
+const SIZE = { title: 44, body: 32, table: 24 } as const;
+const font = (eastAsia: string): IRunOptions['font'] => ({
+  eastAsia,
+  ascii: 'Times New Roman',
+  hAnsi: 'Times New Roman',
+});
+const FANGSONG = font('仿宋_GB2312');
+const HEITI = font('黑体');
+const XIAOBIAOSONG = font('方正小标宋简体');
+/** 28 points between lines, 2 characters of first-line indent at 三号. */
+const BODY_SPACING = { line: 560, lineRule: 'exact' as const };
+const INDENT = { firstLine: 640 };
+
+const run = (text: string, options: IRunOptions = {}) =>
+  new TextRun({ text, font: FANGSONG, size: SIZE.body, ...options });
+const body = (text: string) =>
+  new Paragraph({ children: [run(text)], spacing: BODY_SPACING, indent: INDENT });
+const heading = (text: string) =>
+  new Paragraph({ children: [run(text, { font: HEITI })], spacing: BODY_SPACING, indent: INDENT });
+
+export function bulletinDocument(b: AssessmentBulletin): Document {
+  const listItems = (items: { unit: string; reason: string }[], none: string) =>
+    items.length === 0 ? [body(none)] : items.map((x, i) => body(`${i + 1}. ${x.unit}（${x.reason}）。`));
+  return new Document({
+    creator: b.issuer,
+    title: b.title,
+    description: b.documentNumber,
+    styles: { default: { document: { run: { font: FANGSONG, size: SIZE.body } } } },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: 11906, height: 16838 },
+            margin: { top: 2098, bottom: 1984, left: 1588, right: 1474 },
+          },
+        },
+        children: [
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            spacing: { after: 400 },
+            children: [run(b.issuer, { font: XIAOBIAOSONG, size: 60, color: RED })],
+          }),
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 8 } },
+            spacing: { after: 600 },
+            children: [run(b.documentNumber)],
+          }),
+          new Paragraph({
+            alignment: AlignmentType.CENTER,
+            spacing: { after: 560, line: 700, lineRule: 'exact' },
+            children: [run(b.title, { font: XIAOBIAOSONG, size: SIZE.title })],
+          }),
+          new Paragraph({ spacing: BODY_SPACING, children: [run(`${b.addressees.join('、')}：`)] }),
+          body(b.opening),
+          ...b.sections.flatMap((s) => [heading(s.heading), ...s.paragraphs.map(body)]),
+          rankingTable(b.ranking),
+          heading('二、表扬和批评'),
+          body('对考核等次为“好”的以下单位予以通报表扬：'),
+          ...listItems(b.praised, '本期无通报表扬单位。'),
+          body('对考核等次为“差”的以下单位予以通报批评：'),
+          ...listItems(b.criticised, '本期无通报批评单位。'),
+          heading('三、整改要求'),
+          ...b.rectification.map(body),
+          heading('附：计分办法'),
+          ...b.scoringRules.map(body),
+          new Paragraph({
+            spacing: { before: 1120, ...BODY_SPACING },
+            alignment: AlignmentType.RIGHT,
+            indent: { right: 1280 },
+            children: [run(b.issuer)],
+          }),
+          new Paragraph({
+            spacing: BODY_SPACING,
+            alignment: AlignmentType.RIGHT,
+            indent: { right: 1280 },
+            children: [run(b.date)],
+          }),
+        ],
+      },
+    ],
+  });
+}
+
+/** Column widths in twips over the 156 mm type area; the last column (the deductions) takes the rest. */
+const COLUMN_WIDTHS = [700, 1500, 800, 800, 1300, 3744];
+
+function rankingTable(ranking: AssessmentBulletin['ranking']): Table {
+  const last = ranking.columns.length - 1;
+  const cell = (text: string, column: number, bold = false) =>
+    new TableCell({
+      width: { size: COLUMN_WIDTHS[column] ?? 800, type: WidthType.DXA },
+      children: [
+        new Paragraph({
+          alignment: column === last && !bold ? AlignmentType.LEFT : AlignmentType.CENTER,
+          children: [run(text, { size: SIZE.table, bold, font: bold ? HEITI : FANGSONG })],
+        }),
+      ],
+    });
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    columnWidths: COLUMN_WIDTHS,
+    rows: [
+      new TableRow({ tableHeader: true, children: ranking.columns.map((c, i) => cell(c, i, true)) }),
+      ...ranking.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, i)) })),
+    ],
+  });
+}
+
+export const renderBulletinDocx = (b: AssessmentBulletin): Promise<Buffer> =>
+  Packer.toBuffer(bulletinDocument(b));

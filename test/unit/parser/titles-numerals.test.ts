@@ -1,0 +1,146 @@
+/**
+ * Plan reading (issue 15, item 6): every item of the seed gets a short display title, quantities in
+ * Chinese numerals are read as targets where a comparison makes them one, and every recurring duty is kept.
+ */
+import { PlanItem } from '../../../domain/plan';
+import { extractRecurrences, yearScopes } from '../../../seeds/parser/milestones';
+import { chineseNumeralValue } from '../../../seeds/parser/numerals';
+import { extractTargets } from '../../../seeds/parser/targets';
+import { firstClause, itemTitle } from '../../../seeds/parser/titles';
+import { parsePlan } from '../../../seeds/parser/parse';
+import { parseFile } from './helpers';
+
+const plan = parseFile('seeds', 'quzhou-education-13th-fyp-task-division.txt');
+const targetsOf = (text: string) => extractTargets(text, yearScopes(text));
+
+describe('display titles', () => {
+  const majors = plan.items.filter((i) => i.kind === 'major_project');
+
+  // Line → title, for the seven major projects whose document names no title of its own.
+  const derived: [number, string][] = [
+    [43, '新建10个省级优势专业建设项目和新兴特色专业建设项目'],
+    [50, '推进特殊教育学校现代化建设'],
+    [51, '继续推进资源教室建设'],
+    [66, '推进衢州市校园文化示范学校建设'],
+    [67, '建设素质教育实践基地'],
+    [112, '加强教师培养培训基础建设'],
+    [113, '深入实施“名师名校长工程”'],
+  ];
+
+  it('gives all 16 major projects a short title that opens their text', () => {
+    expect(majors).toHaveLength(16);
+    for (const item of majors) {
+      expect(item.title).not.toBeNull();
+      const title = item.title ?? '';
+      expect(title.length).toBeGreaterThanOrEqual(6);
+      expect(title.length).toBeLessThanOrEqual(30);
+      expect(title).not.toMatch(/[，。；：、,]$/);
+      expect(item.text.startsWith(title)).toBe(true);
+    }
+  });
+
+  it.each(derived)('takes the first clause of line %i as its title: %s', (line, title) => {
+    expect(majors.find((i) => i.sourceLine === line)).toMatchObject({ title, titleSource: 'first_clause' });
+  });
+
+  it('keeps the document’s own titles for the other nine', () => {
+    const own = majors.filter((i) => i.titleSource === 'document').map((i) => i.sourceLine);
+    expect(own).toEqual([17, 18, 25, 26, 27, 32, 38, 57, 58]);
+    expect(majors.filter((i) => i.titleSource === 'first_clause')).toHaveLength(derived.length);
+  });
+
+  it('gives every item of the seed a title', () => {
+    expect(plan.items.filter((i) => i.title === null)).toEqual([]);
+  });
+
+  it('does not split inside brackets or quotes, and shortens long clauses at a joint', () => {
+    expect(firstClause('实施“甲，乙”计划，完成任务')).toBe('实施“甲，乙”计划');
+    expect(firstClause('普通高中特色示范学校率和高中段教育毛入学率分别达到80%和95%')).toBe(
+      '普通高中特色示范学校率和高中段教育毛入学率分别达到80%',
+    );
+    expect(
+      firstClause('重点加强对中小学、幼儿园骨干教师、职业院校“双师型”师资、特教教师、高校青年教师的培训'),
+    ).toBe('重点加强对中小学、幼儿园骨干教师、职业院校“双师型”师资…');
+    expect(itemTitle('')).toEqual({ title: null });
+  });
+
+  it('reads stored plans without titleSource or recurrences', () => {
+    const { titleSource: _t, recurrences: _r, ...stored } = plan.items[0]!;
+    expect(PlanItem.parse({ ...stored, title: null })).toMatchObject({ title: null });
+    expect(PlanItem.safeParse({ ...stored, titleSource: 'guessed' }).success).toBe(false);
+  });
+});
+
+describe('Chinese numerals', () => {
+  it.each([
+    ['十', 10],
+    ['十五', 15],
+    ['三', 3],
+    ['两', 2],
+    ['一百零五', 105],
+    ['一千二百', 1200],
+    ['两万', 20000],
+    ['二〇二〇', 2020],
+  ])('reads %s as %i', (s, n) => expect(chineseNumeralValue(s)).toBe(n));
+
+  it('refuses what is no numeral', () => {
+    expect(chineseNumeralValue('十三五')).toBeNull();
+    expect(chineseNumeralValue('万')).toBeNull();
+    expect(chineseNumeralValue('abc')).toBeNull();
+  });
+
+  it.each([
+    [
+      '到2018年，新建十个省级示范基地',
+      { metric: '省级示范基地', op: '=', value: 10, unit: '个', year: 2018 },
+    ],
+    ['培育两个国家级品牌', { metric: '国家级品牌', op: '=', value: 2, unit: '个', year: null }],
+    ['建设周期不超过三年', { metric: '建设周期', op: '<=', value: 3, unit: '年', year: null }],
+    ['每个乡镇至少有一个资源教室', { metric: '资源教室', op: '>=', value: 1, unit: '个', year: null }],
+    ['示范学校达到二十所以上', { metric: '示范学校', op: '>=', value: 20, unit: '所', year: null }],
+  ])('reads %s as a target', (text, target) => {
+    expect(targetsOf(text)).toEqual({ targets: [target], unattached: [] });
+  });
+
+  it.each([
+    '学前三年入园率提升', // a name: 学前三年
+    '普及十五年基础教育', // 十五年 qualifies the education, no comparison
+    '打造一批特色学校', // 一批: "a number of"
+    '完善市、县、校三级培训网络', // 三级 is a tier
+    '作为一个整体推进', // 为 before a numeral is no comparison
+    '第三年完成验收', // an ordinal
+    '小学一年级“零起点”教学',
+  ])('leaves %s as text, without a warning', (text) => {
+    expect(targetsOf(text)).toEqual({ targets: [], unattached: [] });
+  });
+
+  it('finds the seed’s 至少有一个资源教室 (lines 46 and 51) beside the digits target', () => {
+    for (const line of [46, 51]) {
+      const item = plan.items.find((i) => i.sourceLine === line)!;
+      expect(item.targets.map((t) => [t.metric, t.op, t.value, t.unit])).toEqual([
+        ['资源教室', '>=', 1, '个'],
+        ['全市示范性资源教室', '>=', 80, '个'],
+      ]);
+    }
+  });
+});
+
+describe('recurrences', () => {
+  it('keeps every recurring duty of an item, the first also as `recurrence`', () => {
+    const text = '以3年为一轮开展督导评估。每年组织一次专项检查。（责任单位：督导处）';
+    expect(extractRecurrences(text)).toEqual([
+      { everyYears: 3, text: '以3年为一轮开展督导评估' },
+      { everyYears: 1, text: '每年组织一次专项检查' },
+    ]);
+    const parsed = parsePlan(`规划\n一、任务\n1.督导评估。${text}\n`);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const item = parsed.plan.items[0]!;
+    expect(item.recurrence).toEqual({ everyYears: 3, text: '以3年为一轮开展督导评估' });
+    expect(item.recurrences).toHaveLength(2);
+  });
+
+  it('reads 每两年 and counts a phrase once', () => {
+    expect(extractRecurrences('每两年评估一次，每两年评估一次').map((r) => r.everyYears)).toEqual([2]);
+    expect(extractRecurrences('没有周期')).toEqual([]);
+  });
+});
