@@ -10,8 +10,26 @@ export async function run(body: () => Promise<unknown>): Promise<void> {
   try {
     await body();
   } catch (err) {
-    process.exit(await reportError(err));
+    const code = await reportError(err);
+    await flushed();
+    process.exit(code);
   }
   const code = Number(process.exitCode ?? 0);
-  if (code !== 0) process.exit(code);
+  if (code !== 0) {
+    await flushed();
+    process.exit(code);
+  }
+}
+
+/**
+ * Waits until stdout and stderr have handed everything to the OS. Writes to a pipe are asynchronous
+ * once its buffer is full, and `process.exit` drops what is still queued: `audit verify --all`
+ * piped into another program lost its final verdict line after about 170 KB.
+ */
+async function flushed(): Promise<void> {
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (stream) => new Promise<void>((resolve) => stream.write('', () => resolve())),
+    ),
+  );
 }
