@@ -16,7 +16,11 @@ describe('CLI exit keeps its output', () => {
     });`;
 
   it.each([
-    ['a verdict that sets the exit code', `console.log('总结论：不一致'); process.exitCode = 1;`, '总结论：不一致'],
+    [
+      'a verdict that sets the exit code',
+      `console.log('总结论：不一致'); process.exitCode = 1;`,
+      '总结论：不一致',
+    ],
     ['a failure reported in Chinese', `throw new Error('故意失败');`, ''],
   ])('%s', (_name, failure, lastLine) => {
     const r = spawnSync(process.execPath, ['-e', script(failure)], {
