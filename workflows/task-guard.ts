@@ -25,6 +25,12 @@ import { BUSY } from './messages';
  * task's start time when the task starts, and nowhere else. An activation that moves history on
  * without moving the clock ran outside any task; whatever it did goes out with the next task, in
  * which no Update is accepted either.
+ *
+ * The clock cannot tell one case apart: the history a query replays may end in the start of a task
+ * that later timed out (its worker was killed mid-task), and the core moves the clock to it. So a
+ * query answered after the loop acted in the current task is taken as a sign that the loop may have
+ * acted outside a task, and the next task refuses Updates too. A query on a run the worker holds
+ * costs at most one refusal, which the caller's retry absorbs.
  */
 export class TaskClock {
   /** Tasks seen by this run so far; the current one is `task`. */
@@ -35,6 +41,8 @@ export class TaskClock {
   outside = false;
   /** The current task carries the commands of an activation that ran outside a task. */
   carrying = false;
+  /** The task in which the loop last acted. */
+  private actedIn = -1;
 
   /** An activation at workflow time `now` (ms) with `length` history events processed. */
   observe(now: number, length: number): void {
@@ -48,6 +56,16 @@ export class TaskClock {
       this.length = length;
       this.outside = true;
     }
+  }
+
+  /** The loop resumed: from here on it may issue commands. */
+  acted(): void {
+    this.actedIn = this.task;
+  }
+
+  /** A query was answered; what the loop did in this task may not belong to it (see above). */
+  queried(): void {
+    if (this.actedIn === this.task) this.outside = true;
   }
 
   /** Whether an Update accepted now could follow commands already issued for this task. */
@@ -66,6 +84,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
       activate(input, next) {
         const jobs = input.activation.jobs ?? [];
         if (jobs.some((job) => !job.queryWorkflow)) clock.observe(Date.now(), workflowInfo().historyLength);
+        if (jobs.some((job) => job.queryWorkflow)) clock.queried();
         return next(input);
       },
     },
@@ -80,6 +99,7 @@ export class TaskGuard {
   /** Called whenever the loop resumes: from here on it may issue commands. */
   acted(): void {
     this.actedFor = this.tasks.task;
+    this.tasks.acted();
   }
 
   refuseIfBusy(): void {

@@ -59,4 +59,29 @@ describe('TaskGuard', () => {
     at(6_000, 31);
     expect(busy(guard)).toBe(false);
   });
+
+  // Chaos seed 4402 (hypothesis: the history was not kept): the history a query replayed ended in the
+  // start of a task whose worker had been killed, so the clock moved as if a task had begun; the
+  // loop acted there, and its command went out with the next real task, which carried an Update.
+  it('refuses it in the next task when a query follows an activation the loop acted in', () => {
+    const { clock, guard, at } = setup();
+    at(1_000, 16);
+    at(3_000, 19); // the replayed start of a task that later timed out
+    guard.acted();
+    clock.queried();
+    at(9_000, 24);
+    expect(busy(guard)).toBe(true);
+    at(9_500, 27);
+    expect(busy(guard)).toBe(false);
+  });
+
+  it('does not hold Updates back after a query when the loop had not acted in that task', () => {
+    const { clock, guard, at } = setup();
+    at(1_000, 16);
+    guard.acted();
+    at(2_000, 20);
+    clock.queried();
+    at(3_000, 24);
+    expect(busy(guard)).toBe(false);
+  });
 });
