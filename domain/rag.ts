@@ -1,5 +1,6 @@
 import type { MilestoneState, ProjectState } from './project';
 import { shift, spanLabel } from './calendar';
+import type { Span } from './policy';
 
 export type Rag = 'red' | 'amber' | 'green';
 
@@ -32,6 +33,25 @@ export type RagFacts = Pick<
 >;
 
 /**
+ * The only instants (ms) at which a milestone's colour reads the clock: from `amberFrom` on it is
+ * 临期, from `overdueFrom` on (just past the deadline) 逾期. With its facts unchanged, a milestone
+ * keeps one colour within each band between them (see `ragBand`).
+ */
+export interface RagTimes {
+  amberFrom: number;
+  overdueFrom: number;
+}
+
+export const ragTimes = (dueAt: string, amberWithin: Span): RagTimes => ({
+  amberFrom: Date.parse(shift(dueAt, amberWithin, -1)),
+  overdueFrom: Date.parse(dueAt) + 1,
+});
+
+/** Which band of `times` the instant `t` (ms) is in: how many of them it has reached. */
+export const ragBand = (times: RagTimes, t: number): number =>
+  (t >= times.amberFrom ? 1 : 0) + (t >= times.overdueFrom ? 1 : 0);
+
+/**
  * The status colour of a milestone at plan time `now`. Rules in order, first match wins:
  *  1. closed: met → green; missed → red; cancelled → green (nothing owed).
  *  2. approved → green.
@@ -47,6 +67,7 @@ export function milestoneRag(
   maxReturns: number,
   amberWithin: ProjectState['policy']['amberWithin'],
   now: string,
+  times: RagTimes = ragTimes(m.dueAt, amberWithin),
 ): RagExplanation {
   const t = Date.parse(now);
   const base = { setBy: m.lastEventId, deadline: m.dueAt, threshold: null };
@@ -57,7 +78,7 @@ export function milestoneRag(
     return { ...base, rag: 'green', rule: 'met', reason: '节点办结，目标已达成' };
   }
   if (m.phase === 'approved') return { ...base, rag: 'green', rule: 'met', reason: '报告已审核通过' };
-  if (m.phase !== 'scheduled' && t > Date.parse(m.dueAt)) {
+  if (m.phase !== 'scheduled' && t >= times.overdueFrom) {
     return {
       ...base,
       rag: 'red',
@@ -78,7 +99,7 @@ export function milestoneRag(
   if (m.phase === 'returned')
     return { ...base, rag: 'amber', rule: 'returned', reason: `已退回重办：${m.lastReturnComment ?? ''}` };
   if (m.phase === 'submitted') return { ...base, rag: 'green', rule: 'in_review', reason: '已报送，待审核' };
-  if (m.phase === 'assigned' && t >= Date.parse(shift(m.dueAt, amberWithin, -1))) {
+  if (m.phase === 'assigned' && t >= times.amberFrom) {
     return {
       ...base,
       rag: 'amber',

@@ -1,4 +1,10 @@
-import { milestoneRag as domainRag, type RagExplanation } from '../../domain/rag';
+import {
+  milestoneRag as domainRag,
+  ragBand,
+  ragTimes,
+  type RagExplanation,
+  type RagTimes,
+} from '../../domain/rag';
 import type { MilestonePhase } from '../../domain/project';
 import type { Span } from '../../domain/policy';
 import type { Rag } from '../tables/read-models';
@@ -28,11 +34,51 @@ export interface RagVerdict {
   deadline: string | null;
 }
 
+interface Coloured {
+  policy: RagPolicy;
+  times: RagTimes;
+  band: number;
+  verdict: RagVerdict;
+}
+
+/**
+ * The last verdict per row object. Rows are immutable (a changed row is a new object), so a row
+ * seen again under the same policy and in the same band of `ragTimes` has the same colour: a
+ * rebuild recolours every milestone of a project at each of its events, and most stay as they were.
+ */
+const coloured = new WeakMap<MilestoneFacts, Coloured>();
+
+// A project's milestones are coloured at one event's time after another: parse it once.
+let lastNow = '';
+let lastInstant = NaN;
+const instant = (now: string): number =>
+  now === lastNow ? lastInstant : ((lastNow = now), (lastInstant = Date.parse(now)));
+
+// Many milestones share a deadline (a plan year's end): its 临期 start is shifted once per policy.
+const timesByPolicy = new WeakMap<RagPolicy, Map<string, RagTimes>>();
+function timesOf(dueAt: string, policy: RagPolicy): RagTimes {
+  let byDue = timesByPolicy.get(policy);
+  if (!byDue) timesByPolicy.set(policy, (byDue = new Map()));
+  let times = byDue.get(dueAt);
+  if (!times) byDue.set(dueAt, (times = ragTimes(dueAt, policy.amberWithin)));
+  return times;
+}
+
+const samePolicy = (a: RagPolicy, b: RagPolicy): boolean =>
+  a.maxReturns === b.maxReturns &&
+  a.amberWithin.amount === b.amberWithin.amount &&
+  a.amberWithin.unit === b.amberWithin.unit;
+
 /**
  * The board's colour of a milestone row at plan time `now`: the one documented rule of
  * `domain/rag.ts`, applied to the row. A cancelled milestone has no colour on the board.
  */
 export function milestoneRag(m: MilestoneFacts, now: string, policy: RagPolicy): RagVerdict {
+  const t = instant(now);
+  const known = coloured.get(m);
+  const times = known && samePolicy(known.policy, policy) ? known.times : timesOf(m.due_at, policy);
+  const band = ragBand(times, t);
+  if (known && known.times === times && known.band === band) return known.verdict;
   const v = domainRag(
     {
       phase: m.status,
@@ -46,13 +92,16 @@ export function milestoneRag(m: MilestoneFacts, now: string, policy: RagPolicy):
     policy.maxReturns,
     policy.amberWithin,
     now,
+    times,
   );
-  return {
+  const verdict: RagVerdict = {
     rag: v.rule === 'cancelled' ? null : v.rag,
     rule: v.rule,
     threshold: v.threshold,
     deadline: v.deadline,
   };
+  coloured.set(m, { policy, times, band, verdict });
+  return verdict;
 }
 
 const severity: Record<Rag, number> = { green: 0, amber: 1, red: 2 };

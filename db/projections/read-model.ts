@@ -69,6 +69,20 @@ export const stateId = (model: ReadModel, scopeId: string): string => `${model.n
 const contextId = (event: DomainEvent): string => `${CONTEXT_MODEL}${SCOPE_SEP}${event.cycleId}`;
 
 /**
+ * Each model's context per state of the context model. That state changes only with the cycle's
+ * own events, so in a rebuild one context serves a cycle's many project events (and stays one
+ * object, which lets `project_status` reuse its colours).
+ */
+const contextCache = new WeakMap<TablesState, Map<string, unknown>>();
+const NO_CYCLE: TablesState = Object.freeze({});
+function contextOf(model: ReadModel, cycleState: TablesState): unknown {
+  let byModel = contextCache.get(cycleState);
+  if (!byModel) contextCache.set(cycleState, (byModel = new Map()));
+  if (!byModel.has(model.name)) byModel.set(model.name, model.contextOf!(cycleState));
+  return byModel.get(model.name);
+}
+
+/**
  * Folds one event into `states` for every model, in model order (the context model first, so the
  * others see its state after the event, as they would read its table). Pure apart from `states`.
  */
@@ -83,7 +97,7 @@ export function foldEvent(
     if (scopeId === null) continue;
     const id = stateId(model, scopeId);
     const context = model.contextOf
-      ? model.contextOf(contextState ?? states.get(contextId(event)) ?? {})
+      ? contextOf(model, contextState ?? states.get(contextId(event)) ?? NO_CYCLE)
       : undefined;
     states.set(id, model.evolve(states.get(id) ?? {}, event, context));
   }
@@ -106,7 +120,7 @@ export function foldPage(
   const byProject = new Map<string, number[]>();
   events.forEach((event, i) => {
     foldEvent(shared, states, event);
-    contexts.push(states.get(contextId(event)) ?? {});
+    contexts.push(states.get(contextId(event)) ?? NO_CYCLE);
     if (event.projectId === null) return;
     const scope = `${event.cycleId}${SCOPE_SEP}${event.projectId}`;
     const list = byProject.get(scope);
