@@ -1,12 +1,10 @@
 import type { RecordedEvent } from '../../db/event-store';
 import type { CycleListRow } from '../../app/cycles';
 import type { CycleCheck, Verdict } from '../../app/audit';
-import { describeEvent } from '../../audit/describe';
 import { reportTitles, type ReportName } from '../../app/reports';
-import { roleLabel } from '../../domain/principal';
-import { dateTime, html, type Html } from '../html';
+import { html, type Html } from '../html';
 import { cyclePicker } from './inspector';
-import { humanizeIds } from '../text';
+import { eventTable } from '../event-table';
 
 export interface AuditorPage {
   cycles: CycleListRow[];
@@ -99,42 +97,8 @@ function timelineSection(t: NonNullable<AuditorPage['timeline']>): Html {
           </p>`
         : html`<p class="empty">暂无事件。</p>`
     }
-    <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可横向滚动）">
-      <table class="stack">
-        <thead>
-          <tr>
-            <th>序号</th>
-            <th>规划时间</th>
-            <th>事件</th>
-            <th>操作人</th>
-            <th>内容</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${t.events.map((e) => {
-            const d = describeEvent(e);
-            return html`<tr data-event="${e.type}">
-              <td data-label="序号">${e.seq}</td>
-              <td data-label="规划时间">${dateTime(e.at)}</td>
-              <td data-label="事件">${d.label}</td>
-              <td data-label="操作人">
-                ${roleLabel[e.actor.role]}${d.unit ? `·${d.unit}` : ''}（${e.actor.userId}）
-              </td>
-              <td data-label="内容">${humanizeIds(d.detail)} ${d.evidence.map((x) => evidenceLink(x))}</td>
-            </tr>`;
-          })}
-        </tbody>
-      </table>
-    </div>
+    ${eventTable(t.events, { forAuditor: true })}
   </section>`;
-}
-
-/** Evidence as describeEvent gives it (`<ref> sha256:<hash>`): a download link when stored here. */
-function evidenceLink(text: string): Html {
-  const hash = /sha256:([0-9a-f]{64})/.exec(text)?.[1];
-  return hash
-    ? html`<br /><a href="/api/evidence/${hash}">佐证材料 ${hash.slice(0, 12)}…</a>`
-    : html`<br />${text}`;
 }
 
 /** The verdict of checking a whole cycle from the page (`app/audit.ts` checkCycle). */

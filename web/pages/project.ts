@@ -2,13 +2,12 @@ import type { ProjectView } from '../../workflows/messages';
 import type { RecordedEvent } from '../../db/event-store';
 import type { Verdict } from '../../app/audit';
 import { pendingExtension } from '../../app/views';
-import { describeEvent } from '../../audit/describe';
-import { roleLabel } from '../../domain/principal';
 import { extensionStatusLabel, milestoneLabel, outcomeLabel, projectStatusLabel } from '../../domain/labels';
 import { dateTime, day, html, type Html } from '../html';
 import { rag } from '../layout';
 import { phaseText, ragText } from '../../domain/labels';
 import { humanizeIds } from '../text';
+import { eventTable } from '../event-table';
 import { actionForm, extensionCard, reviewForm, valuesAgainstTargets } from './inspector';
 
 type Milestone = ProjectView['state']['milestones'][number];
@@ -214,30 +213,6 @@ function timelineSection(t: NonNullable<ProjectPage['timeline']>): Html {
           </p>`
         : ''
     }
-    <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可横向滚动）">
-      <table class="stack">
-        <thead>
-          <tr>
-            <th scope="col">序号</th>
-            <th scope="col">规划时间</th>
-            <th scope="col">事件</th>
-            <th scope="col">操作人</th>
-            <th scope="col">内容</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${t.events.map((e) => {
-            const d = describeEvent(e);
-            return html`<tr data-event="${e.type}">
-              <td data-label="序号">${e.seq}</td>
-              <td class="nowrap" data-label="规划时间">${dateTime(e.at)}</td>
-              <td data-label="事件">${d.label}</td>
-              <td data-label="操作人">${roleLabel[e.actor.role]}${d.unit ? `·${d.unit}` : ''}</td>
-              <td data-label="内容">${humanizeIds(d.detail)}</td>
-            </tr>`;
-          })}
-        </tbody>
-      </table>
-    </div>
+    ${eventTable(t.events, { forAuditor: false })}
   </section>`;
 }
