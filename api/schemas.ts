@@ -145,6 +145,18 @@ export const ReviewQueue = z
         reason: z.string(),
       }),
     ),
+    closures: z.array(
+      z.object({
+        cycleId: z.string(),
+        itemId: z.string(),
+        title: z.string(),
+        requestId: z.string(),
+        unit: z.string(),
+        narrative: z.string(),
+        evidence: z.array(EvidenceRef),
+        openMilestones: z.array(z.object({ milestoneId: z.string(), text: z.string(), dueAt: z.string() })),
+      }),
+    ),
   })
   .openapi('ReviewQueue');
 
@@ -198,6 +210,43 @@ export const DecideExtensionBody = z
     comment: z.string().max(2000).default(''),
   })
   .openapi('DecideExtension');
+export const RequestClosureBody = z
+  .object({
+    ...base,
+    itemId: z.string().min(1).max(100),
+    narrative: z.string().trim().min(1, '请填写办结说明').max(20_000, '办结说明不能超过20000字'),
+    evidence: z.array(EvidenceRef).max(50, '佐证材料不能超过50份').default([]),
+  })
+  .openapi('RequestClosure');
+export const DecideClosureBody = z
+  .object({
+    ...base,
+    itemId: z.string().min(1).max(100),
+    requestId: z.string().min(1),
+    confirm: z.boolean({ error: '请选择同意销号或不同意' }),
+    comment: z.string().max(2000, '审批意见不能超过2000字').default(''),
+  })
+  .openapi('DecideClosure');
+const ClosureRequest = z.object({
+  requestId: z.string(),
+  unit: z.string(),
+  narrative: z.string(),
+  evidence: z.array(EvidenceRef),
+  status: z.enum(['pending', 'confirmed', 'refused']),
+  comment: z.string(),
+});
+export const ClosureItem = z
+  .object({
+    cycleId: z.string(),
+    itemId: z.string(),
+    title: z.string(),
+    status: z.enum(['active', 'suspended', 'cancelled', 'closed']),
+    pending: ClosureRequest.nullable(),
+    refused: ClosureRequest.nullable(),
+    mayRequest: z.boolean(),
+    stuck: Stuck,
+  })
+  .openapi('ClosureItem');
 export const ReassignBody = z
   .object({
     ...base,

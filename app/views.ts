@@ -4,7 +4,7 @@ import { openProgressPeriods, openProjectFacts, type ProjectFacts } from '../db/
 import { planNow, realClock } from '../domain/clock';
 import { uncoveredDueYear } from '../domain/work-calendar';
 import type { Target } from '../domain/plan';
-import type { SubmissionState } from '../domain/project';
+import type { ClosureState, SubmissionState } from '../domain/project';
 import { milestoneRag, projectRag, type Rag } from '../domain/rag';
 import type { ProjectView } from '../workflows/messages';
 
@@ -137,6 +137,54 @@ export async function periodInbox(
     }));
 }
 
+/** A project whose lead a unit holds: where its 办结申请 stands, and whether it may file one. */
+export interface ClosureItem {
+  cycleId: string;
+  itemId: string;
+  title: string;
+  status: ProjectFacts['status'];
+  /** The request 督导处 has yet to decide. */
+  pending: ClosureState | null;
+  /** The latest decided request, when 督导处 refused it: the reason the unit works from. */
+  refused: ClosureState | null;
+  /** Active, nothing pending, something still open: the unit may 申请办结. */
+  mayRequest: boolean;
+  stuck: ProjectFacts['stuck'];
+}
+
+/**
+ * The open projects whose lead `unit` holds now (after 转办, the new unit, as the domain's
+ * `periodUnitOf`), each with its 办结申请: one read of the read models.
+ */
+export async function closureInbox(
+  db: Kysely<Database>,
+  unit: string,
+  cycleId?: string,
+): Promise<ClosureItem[]> {
+  return (await openProjectFacts(db, { unit, cycleId }))
+    .filter((p) => leadUnitOf(p) === unit)
+    .map((p) => {
+      const pending = p.closures.find((x) => x.status === 'pending') ?? null;
+      const last = p.closures.at(-1);
+      return {
+        cycleId: p.cycleId,
+        itemId: p.itemId,
+        title: p.title,
+        status: p.status,
+        pending,
+        refused: last?.status === 'refused' ? last : null,
+        mayRequest: p.status === 'active' && !pending && p.milestones.some((m) => m.phase !== 'closed'),
+        stuck: p.stuck,
+      };
+    });
+}
+
+const leadUnitOf = (p: ProjectFacts): string =>
+  p.milestones
+    .flatMap((m) => m.assignments)
+    .filter((a) => a.role === 'lead')
+    .at(-1)?.unit ?? p.leadUnit;
+
 export interface BoardRow {
   cycleId: string;
   itemId: string;
@@ -164,6 +212,7 @@ export interface BoardRow {
     targets: Target[];
     assignments: { assignmentId: string; unit: string; role: 'lead' | 'co'; escalationLevel: number }[];
   }[];
+  closures: ClosureState[];
 }
 
 /**
@@ -247,6 +296,7 @@ function boardRow(p: ProjectFacts, realNowMs: number): BoardRow {
         escalationLevel: a.escalationLevel,
       })),
     })),
+    closures: p.closures,
   };
 }
 
@@ -294,9 +344,45 @@ export const pendingExtension = (
   reason: x.reason,
 });
 
+/** A 办结申请 waiting for 督导处's decision (销号 or not). */
+export interface PendingClosure {
+  cycleId: string;
+  itemId: string;
+  title: string;
+  requestId: string;
+  unit: string;
+  narrative: string;
+  evidence: ClosureState['evidence'];
+  /** Milestones a 销号 would close as met: not yet closed. */
+  openMilestones: { milestoneId: string; text: string; dueAt: string }[];
+}
+
+/** A pending 办结申请 as 督导处 decides it (the review queue, a project's page). */
+export const pendingClosure = (
+  p: {
+    cycleId: string;
+    itemId: string;
+    title: string;
+    milestones: { milestoneId: string; text: string; dueAt: string; phase: string }[];
+  },
+  x: ClosureState,
+): PendingClosure => ({
+  cycleId: p.cycleId,
+  itemId: p.itemId,
+  title: p.title,
+  requestId: x.requestId,
+  unit: x.unit,
+  narrative: x.narrative,
+  evidence: x.evidence,
+  openMilestones: p.milestones
+    .filter((m) => m.phase !== 'closed')
+    .map((m) => ({ milestoneId: m.milestoneId, text: m.text, dueAt: m.dueAt })),
+});
+
 export interface ReviewQueue {
   reports: ReviewReport[];
   extensions: PendingExtension[];
+  closures: PendingClosure[];
 }
 
 /** An assignment under 督办. */
@@ -337,6 +423,9 @@ export function reviewQueue(rows: BoardRow[]): ReviewQueue {
       p.milestones.flatMap((m) =>
         m.extensions.filter((x) => x.status === 'pending').map((x) => pendingExtension(p, m, x)),
       ),
+    ),
+    closures: rows.flatMap((p) =>
+      p.closures.filter((x) => x.status === 'pending').map((x) => pendingClosure(p, x)),
     ),
   };
 }

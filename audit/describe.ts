@@ -115,6 +115,17 @@ export function describeEvent(e: DomainEvent): {
       };
     case 'ExtensionDenied':
       return { label: '驳回延期', detail: e.data.comment, unit, evidence: [] };
+    case 'ClosureRequested':
+      return {
+        label: '申请办结',
+        detail: e.data.narrative,
+        unit: e.data.unit,
+        evidence: e.data.evidence.map((x) => `${x.ref} sha256:${x.sha256}`),
+      };
+    case 'ClosureConfirmed':
+      return { label: '同意销号', detail: e.data.comment, unit, evidence: [] };
+    case 'ClosureRefused':
+      return { label: '不同意销号', detail: e.data.comment, unit, evidence: [] };
     case 'ProjectSuspended':
       return { label: '暂停督办', detail: e.data.reason, unit, evidence: [] };
     case 'ProjectResumed':

@@ -30,6 +30,7 @@ export interface Database {
   unit_score_lines: ReadModelTables['unit_score_lines'];
   instructions: ReadModelTables['instructions'];
   progress_periods: ReadModelTables['progress_periods'];
+  closure_requests: ReadModelTables['closure_requests'];
   plans: PlanTables['plans'];
   plan_versions: PlanTables['plan_versions'];
   plan_items: PlanTables['plan_items'];

@@ -107,7 +107,8 @@ export async function recordEvidenceUpload(
   });
 }
 
-const SUBMISSION_TYPES = ['ReportSubmitted', 'ContributionSubmitted'] as const;
+/** Events whose `evidence` attaches files to a project (a 办结申请 cites its evidence like a report). */
+const SUBMISSION_TYPES = ['ReportSubmitted', 'ContributionSubmitted', 'ClosureRequested'] as const;
 
 /**
  * The hashes among `hashes` that `unit` may not cite on `projectId` in `cycleId`: neither uploaded

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './database';
 import type { ClockAnchor } from '../domain/clock';
 import type { Span } from '../domain/policy';
-import type { MilestonePhase } from '../domain/project';
+import type { ClosureState, MilestonePhase } from '../domain/project';
 import type { EvidenceRef } from '../domain/events';
 import type { Target } from '../domain/plan';
 import { INSTRUCTIONS_CYCLE } from '../domain/instruction';
@@ -29,6 +29,8 @@ export interface ProjectFacts {
   /** Set while `workflow_health` records the project's workflow as stuck: it is shown, marked. */
   stuck: { problem: 'task_failing' | 'query_failing'; since: string } | null;
   milestones: MilestoneFacts[];
+  /** 办结申请, oldest first, as the domain folds them. */
+  closures: ClosureState[];
 }
 
 export interface MilestoneFacts {
@@ -100,6 +102,7 @@ export async function openProjectFacts(
     problem: 'task_failing' | 'query_failing' | null;
     since: Date | null;
     milestones: MilestoneFacts[];
+    closures: ClosureState[];
   }>`
     SELECT p.cycle_id, p.item_id, p.title, p.section, p.lead_unit, p.co_units, p.status,
            coalesce(c.clock, lc.clock) AS clock, coalesce(c.amber_within, lc.amber_within) AS amber_within,
@@ -143,7 +146,13 @@ export async function openProjectFacts(
                 WHERE t.cycle_id = m.cycle_id AND t.project_id = m.project_id AND t.milestone_id = m.milestone_id))
               ORDER BY m.ordinal), '[]'::jsonb)
             FROM milestones m
-            WHERE m.cycle_id = p.cycle_id AND m.project_id = p.project_id) AS milestones
+            WHERE m.cycle_id = p.cycle_id AND m.project_id = p.project_id) AS milestones,
+           (SELECT coalesce(jsonb_agg(jsonb_build_object(
+              'requestId', r.request_id, 'unit', r.unit, 'narrative', r.narrative, 'evidence', r.evidence,
+              'status', r.status, 'comment', coalesce(r.decision_comment, ''))
+              ORDER BY r.requested_at, r.request_id), '[]'::jsonb)
+            FROM closure_requests r
+            WHERE r.cycle_id = p.cycle_id AND r.project_id = p.project_id) AS closures
     FROM projects p
     LEFT JOIN cycles c ON c.cycle_id = p.cycle_id
     LEFT JOIN instructions i ON i.cycle_id = p.cycle_id AND i.project_id = p.project_id
@@ -183,6 +192,7 @@ export async function openProjectFacts(
       assignments: m.assignments.map((a) => ({ ...a, dueAt: iso(a.dueAt) })),
       extensions: m.extensions.map((x) => ({ ...x, requestedDueAt: iso(x.requestedDueAt) })),
     })),
+    closures: r.closures,
   }));
 }
 

@@ -54,6 +54,19 @@ export const ProjectCommand = z.discriminatedUnion('type', [
     comment: z.string().max(2_000).default(''),
   }),
   z.object({
+    type: z.literal('requestClosure'),
+    ...envelope,
+    narrative: text(20_000),
+    evidence: z.array(EvidenceRef).max(50).default([]),
+  }),
+  z.object({
+    type: z.literal('decideClosure'),
+    ...envelope,
+    requestId: z.string(),
+    confirm: z.boolean(),
+    comment: z.string().max(2_000).default(''),
+  }),
+  z.object({
     type: z.literal('reassign'),
     ...envelope,
     assignmentId: z.string(),

@@ -220,6 +220,16 @@ export const EventBody = z.discriminatedUnion('type', [
     late: z.boolean(),
   }),
   ev('ProgressPeriodMissed', { periodId: z.string(), unit: z.string(), dueAt: Iso }),
+  /** 申请办结: the lead unit asks 督导处 to close the whole item early, with its evidence. */
+  ev('ClosureRequested', {
+    requestId: z.string(),
+    unit: z.string(),
+    narrative: z.string(),
+    evidence: z.array(EvidenceRef),
+  }),
+  /** 销号: 督导处 confirms; the milestones still open close as met and the project closes. */
+  ev('ClosureConfirmed', { requestId: z.string(), comment: z.string() }),
+  ev('ClosureRefused', { requestId: z.string(), comment: z.string() }),
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 export type EventType = EventBody['type'];

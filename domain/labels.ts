@@ -66,9 +66,16 @@ export const extensionStatusLabel: Record<'pending' | 'granted' | 'denied', stri
   denied: '未同意',
 };
 
+/** Where a 办结申请 stands: 销号 (confirmed) or not. */
+export const closureStatusLabel: Record<'pending' | 'confirmed' | 'refused', string> = {
+  pending: '待审批',
+  confirmed: '已销号',
+  refused: '未同意',
+};
+
 /**
- * A milestone, assignment or extension id (`2.1.4.1/2017`, `…/progress`, `…/co:基教处`, `…/ext-1`)
- * in words: people never read the raw suffixes.
+ * A milestone, assignment, extension or closure id (`2.1.4.1/2017`, `…/progress`, `…/co:基教处`,
+ * `…/ext-1`, `2.1.4.1/closure-1`) in words: people never read the raw suffixes.
  */
 export function milestoneLabel(id: string): string {
   const [itemId, milestone, ...rest] = id.split('/');
@@ -78,7 +85,7 @@ export function milestoneLabel(id: string): string {
       ? '周期进展报告'
       : /^\d{4}$/.test(milestone)
         ? `${milestone}年度节点`
-        : milestone;
+        : milestone.replace(/^closure-(\d+)$/, '办结申请$1');
   const tail = rest
     .map((part) =>
       part === 'lead'

@@ -7,7 +7,7 @@ import { streamSSE } from 'hono/streaming';
 import { checkCycle, cycleBundleArchive, timeline } from '../app/audit';
 import { listCycles, showCycle } from '../app/cycles';
 import { projectView } from '../app/projects';
-import { cycleBoard, escalations, inbox, reviewQueue } from '../app/views';
+import { closureInbox, cycleBoard, escalations, inbox, reviewQueue } from '../app/views';
 import { listPlanVersions, loadPlanVersion } from '../seeds/import';
 import { previewUpload } from '../app/plans';
 import { may } from '../app/authorize';
@@ -192,6 +192,9 @@ export function webRoutes(deps: ApiDeps) {
           inbox(deps.db, p.unit!, cycleId ?? undefined),
         ),
         await noticesOf(deps.db, p.unit!),
+        await deps.views.get(`closures:${p.unit!}:${cycleId ?? ''}`, () =>
+          closureInbox(deps.db, p.unit!, cycleId ?? undefined),
+        ),
       ),
     );
   });

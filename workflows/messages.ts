@@ -17,6 +17,8 @@ export const projectCommandTypes = [
   'return',
   'requestExtension',
   'decideExtension',
+  'requestClosure',
+  'decideClosure',
   'reassign',
   'suspend',
   'resume',

@@ -6,7 +6,9 @@ import { inboxUnit, requireAction, type Action } from '../../app/authorize';
 import { jsonBody, jsonOk, newRouter, security } from '../openapi';
 import {
   AcknowledgeBody,
+  ClosureItem,
   CycleFilter,
+  DecideClosureBody,
   DecideExtensionBody,
   Escalation,
   InboxItem,
@@ -15,13 +17,14 @@ import {
   ProjectRow,
   ProjectState,
   ReassignBody,
+  RequestClosureBody,
   RequestExtensionBody,
   ReviewBody,
   ReviewQueue,
   SubmitBody,
 } from '../schemas';
 import { projectView, runCommand } from '../../app/projects';
-import { board, escalations, inbox, reviewQueue } from '../../app/views';
+import { board, closureInbox, escalations, inbox, reviewQueue } from '../../app/views';
 import { assertCitable } from '../../app/evidence';
 import type { ProjectCommand } from '../../domain/commands';
 import { ApiError } from '../../app/errors';
@@ -55,7 +58,13 @@ const action = <B extends z.ZodType>(path: string, summary: string, body: B) =>
 const routes = {
   inbox: get('/api/inbox', '单位待办（单位人员看本单位；督导处可指定单位）', InboxQuery, z.array(InboxItem)),
   board: get('/api/board', '督导看板：项目及红黄绿灯', CycleFilter, z.array(ProjectRow)),
-  queue: get('/api/review-queue', '待审核报告与待审批延期申请', CycleFilter, ReviewQueue),
+  queue: get('/api/review-queue', '待审核报告、待审批延期申请与办结申请', CycleFilter, ReviewQueue),
+  closures: get(
+    '/api/closures',
+    '牵头的项目及其办结申请（单位人员看本单位；督导处可指定单位）',
+    InboxQuery,
+    z.array(ClosureItem),
+  ),
   escalations: get('/api/escalations', '督办清单', CycleFilter, z.array(Escalation)),
   acknowledge: action('/api/actions/acknowledge', '签收', AcknowledgeBody),
   submit: action('/api/actions/submit', '报送（牵头单位报送节点报告，配合单位报送配合材料）', SubmitBody),
@@ -69,6 +78,16 @@ const routes = {
   return: action('/api/actions/return', '退回重办（督导处）', ReviewBody),
   decideExtension: action('/api/actions/decide-extension', '审批延期申请（督导处）', DecideExtensionBody),
   reassign: action('/api/actions/reassign', '转办（督导处）', ReassignBody),
+  requestClosure: action(
+    '/api/actions/request-closure',
+    '申请办结（牵头单位，附佐证材料）',
+    RequestClosureBody,
+  ),
+  decideClosure: action(
+    '/api/actions/decide-closure',
+    '办结申请审批：同意销号或不同意（督导处，不同意须填写理由）',
+    DecideClosureBody,
+  ),
   project: createRoute({
     method: 'get',
     path: '/api/cycles/{cycleId}/projects/{itemId}',
@@ -189,5 +208,25 @@ export function workRoutes(deps: ApiDeps) {
     .openapi(routes.reassign, (c) => {
       const { cycleId, ...b } = c.req.valid('json');
       return send(c, 'reassign', cycleId, b.assignmentId, { type: 'reassign', ...b });
+    })
+    .openapi(routes.closures, async (c) => {
+      const { unit, cycle } = c.req.valid('query');
+      const forUnit = inboxUnit(c.get('principal'), unit);
+      return c.json(
+        await deps.views.get(`closures:${forUnit}:${cycle ?? ''}`, () =>
+          closureInbox(deps.db, forUnit, cycle),
+        ),
+        200,
+      );
+    })
+    .openapi(routes.requestClosure, async (c) => {
+      const { cycleId, itemId, narrative, evidence } = c.req.valid('json');
+      requireAction(c.get('principal'), 'requestClosure');
+      await assertCitable(deps.db, c.get('principal'), { cycleId, projectId: itemId }, evidence);
+      return send(c, 'requestClosure', cycleId, itemId, { type: 'requestClosure', narrative, evidence });
+    })
+    .openapi(routes.decideClosure, (c) => {
+      const { cycleId, itemId, ...b } = c.req.valid('json');
+      return send(c, 'decideClosure', cycleId, itemId, { type: 'decideClosure', ...b });
     });
 }

@@ -10,11 +10,11 @@ type Commented = { as?: string; cycle?: string; comment: string };
 const inspectorFrom = (opts: { as?: string }) => actorFrom(opts, '督导处:inspector');
 
 export function registerReviewCommands(program: Command): void {
-  const review = program.command('review').description('督导处：审核报告、审批延期');
+  const review = program.command('review').description('督导处：审核报告、审批延期、办结销号');
 
   review
     .command('list')
-    .description('待审核的报告和待审批的延期申请')
+    .description('待审核的报告、待审批的延期申请和办结申请')
     .option('--cycle <周期编号>')
     .action((opts) =>
       run(() =>
@@ -45,6 +45,22 @@ export function registerReviewCommands(program: Command): void {
           if (extensions.length)
             console.log(
               '\n' + renderTable(['申请编号', '项目', '单位', '原期限', '申请期限', '原因'], extensions),
+            );
+          const closures = queue.closures.map((x) => [
+            `${x.itemId}/${x.requestId}`,
+            x.title,
+            x.unit,
+            `${x.openMilestones.length} 个`,
+            `${x.evidence.length} 份`,
+            x.narrative.slice(0, 30),
+          ]);
+          if (closures.length)
+            console.log(
+              '\n' +
+                renderTable(
+                  ['办结申请编号', '项目', '牵头单位', '未办结节点', '佐证材料', '办结说明'],
+                  closures,
+                ),
             );
         }, 'reader'),
       ),
@@ -106,6 +122,36 @@ export function registerReviewCommands(program: Command): void {
         };
       },
       (requestId, opts) => `${opts.grant ? '已同意' : '已驳回'}延期申请 ${requestId}。`,
+    ),
+  );
+
+  withActorOption(
+    review
+      .command('closure <办结申请编号>')
+      .description('审批办结申请（编号如 2.1.4.1/closure-1）：--confirm 同意销号，或 --refuse --comment 理由')
+      .option('--confirm', '同意销号：未办结的节点按已达标办结，项目办结')
+      .option('--refuse', '不同意（须以 --comment 说明理由）')
+      .option('--comment <意见>', '审批意见', '')
+      .option('--cycle <周期编号>'),
+    '督导处:inspector',
+  ).action(
+    commandAction<Commented & { confirm?: boolean; refuse?: boolean }>(
+      (id, opts) => {
+        if (Boolean(opts.confirm) === Boolean(opts.refuse))
+          throw new Error('请在 --confirm 与 --refuse 中选择一个');
+        // Request ids are numbered per project: the argument names the project first.
+        const requestId = id.split('/')[1];
+        if (!requestId) throw new Error(`办结申请编号“${id}”应为 <项目编号>/closure-<序号>`);
+        return {
+          type: 'decideClosure',
+          actor: inspectorFrom(opts),
+          requestId,
+          confirm: Boolean(opts.confirm),
+          comment: opts.comment,
+        };
+      },
+      (id, opts) =>
+        opts.confirm ? `已同意销号 ${id}，项目已办结。` : `未同意办结申请 ${id}，理由：${opts.comment}`,
     ),
   );
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { actorFrom, withActorOption } from '../actor';
 import { withDatabase } from '../context';
 import { commandAction, endOfShanghaiDay, shanghai } from '../projects';
-import { inbox, periodInbox } from '../../app/views';
+import { closureInbox, inbox, periodInbox } from '../../app/views';
 import { citeEvidence, evidenceFrom, valueFrom } from '../evidence';
 import { renderTable, ragDot } from '../../reports/table';
 import { run } from '../run';
@@ -14,9 +14,10 @@ const isContribution = (id: string) => id.includes('/co:');
 type Common = { as?: string; cycle?: string };
 type SubmitOptions = Common & { narrative: string; value: string[]; evidence: string[] };
 type ExtensionOptions = Common & { until: string; reason: string };
+type ClosureOptions = Common & { narrative: string; evidence: string[] };
 
 export function registerTaskCommands(program: Command): void {
-  const task = program.command('task').description('承办单位：待办、签收、报送、申请延期');
+  const task = program.command('task').description('承办单位：待办、签收、报送、申请延期、申请办结');
 
   task
     .command('list')
@@ -52,6 +53,18 @@ export function registerTaskCommands(program: Command): void {
               p.overdue ? ragDot.red! : ragDot.green!,
               p.overdue ? `${shanghai(p.missAt)} 前未报送将计为未按期反馈` : '按期报送本期进展',
             ]);
+          for (const c of await closureInbox(db, opts.unit, opts.cycle))
+            if (c.pending)
+              rows.push([
+                `${c.itemId}/${c.pending.requestId}`,
+                c.title,
+                '牵头',
+                '办结申请',
+                '—',
+                '待督导处审批',
+                ragDot.green!,
+                c.pending.narrative.slice(0, 40),
+              ]);
           console.log(
             rows.length
               ? renderTable(['事项编号', '项目', '角色', '节点', '期限', '状态', '灯', '说明'], rows)
@@ -153,6 +166,32 @@ export function registerTaskCommands(program: Command): void {
         const request = view.state.milestones.find((m) => m.milestoneId === id)?.extensions.at(-1);
         return `已提交延期申请 ${request?.requestId ?? ''}，等待督导处审批。`;
       },
+    ),
+  );
+
+  withActorOption(
+    task
+      .command('close-request <项目编号>')
+      .description('申请办结（牵头单位）：事项已提前完成，附佐证材料请督导处销号')
+      .requiredOption('--narrative <文字>', '办结说明：完成情况及依据')
+      .option(
+        '--evidence <文件|编号=哈希>',
+        '佐证材料，可多次：本地文件（先上传）或本单位已上传、该项目已有材料的哈希',
+        collect,
+        [],
+      )
+      .option('--cycle <周期编号>'),
+  ).action(
+    commandAction<ClosureOptions>(
+      (_id, opts) => ({
+        type: 'requestClosure',
+        actor: actorFrom(opts),
+        narrative: opts.narrative,
+        evidence: opts.evidence.map(evidenceFrom),
+      }),
+      (id, _opts, view) =>
+        `已提交办结申请 ${id}/${view.state.closures?.at(-1)?.requestId ?? ''}，等待督导处审批销号。`,
+      (opts, command, project) => citeEvidence(opts.evidence, command.actor, project),
     ),
   );
 }

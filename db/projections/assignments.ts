@@ -124,6 +124,9 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
     case 'MilestoneOpened':
     case 'ExtensionRequested':
     case 'ExtensionDenied':
+    case 'ClosureRequested':
+    case 'ClosureConfirmed':
+    case 'ClosureRefused':
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'ProgressReported':

@@ -71,6 +71,9 @@ export function evolveCycles(state: CyclesState, event: DomainEvent): CyclesStat
     case 'ExtensionRequested':
     case 'ExtensionGranted':
     case 'ExtensionDenied':
+    case 'ClosureRequested':
+    case 'ClosureConfirmed':
+    case 'ClosureRefused':
     case 'ProjectSuspended':
     case 'ProjectResumed':
     case 'ProjectCancelled':

@@ -64,6 +64,9 @@ export function evolveExtensionRequests(
     case 'EscalationRaised':
     case 'ProjectSuspended':
     case 'ProjectResumed':
+    case 'ClosureRequested':
+    case 'ClosureConfirmed':
+    case 'ClosureRefused':
     case 'ProjectCancelled':
     case 'MilestoneClosed':
     case 'ProjectClosed':

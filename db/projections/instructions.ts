@@ -6,6 +6,9 @@ import { exhaustive, type Plain } from './plain';
 export type InstructionRow = Plain<InstructionsTable>;
 export type InstructionsState = { instructions?: Record<string, InstructionRow> };
 
+/** Where a 批示 stands once its milestone closes without an approved report (销号, missed, cancelled). */
+const closedStatus = { met: 'done', missed: 'missed', cancelled: 'cancelled' } as const;
+
 /**
  * 领导批示 and where each stands. The row opens with InstructionRecorded and follows the events of
  * the item's own stream (the same stream, so one writer): 签收, the reply, its review, the 督办
@@ -74,7 +77,7 @@ export function evolveInstructions(state: InstructionsState, event: DomainEvent)
     case 'MilestoneClosed':
       if (!row || row.status === 'done') return state;
       return change({
-        status: event.data.outcome === 'cancelled' ? 'cancelled' : 'missed',
+        status: closedStatus[event.data.outcome],
         closed_at: iso(event.at),
         outcome: event.data.outcome,
       });
@@ -99,6 +102,9 @@ export function evolveInstructions(state: InstructionsState, event: DomainEvent)
     case 'ReminderSent':
     case 'ExtensionRequested':
     case 'ExtensionDenied':
+    case 'ClosureRequested':
+    case 'ClosureConfirmed':
+    case 'ClosureRefused':
     case 'ProjectSuspended':
     case 'ProjectResumed':
     case 'ProjectClosed':

@@ -9,6 +9,7 @@ import { targetProgressModel } from './target-progress';
 import { unitScoresModel } from './unit-scores';
 import { instructionsModel } from './instructions';
 import { progressPeriodsModel } from './progress-periods';
+import { closureRequestsModel } from './closure-requests';
 
 /** Every read model, in application order: cycles first, since project_status reads their policy. */
 export const readModels: readonly ReadModel[] = [
@@ -22,6 +23,7 @@ export const readModels: readonly ReadModel[] = [
   unitScoresModel,
   instructionsModel,
   progressPeriodsModel,
+  closureRequestsModel,
 ] as ReadModel[];
 
 export function readModelNamed(name: string): ReadModel {

@@ -67,6 +67,9 @@ export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesS
     case 'ExtensionRequested':
     case 'ExtensionGranted':
     case 'ExtensionDenied':
+    case 'ClosureRequested':
+    case 'ClosureConfirmed':
+    case 'ClosureRefused':
     case 'ProjectSuspended':
     case 'ProjectResumed':
     case 'ProjectCancelled':

@@ -79,6 +79,9 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
     case 'ExtensionRequested':
     case 'ExtensionGranted':
     case 'ExtensionDenied':
+    case 'ClosureRequested':
+    case 'ClosureConfirmed':
+    case 'ClosureRefused':
     case 'ProjectSuspended':
     case 'ProjectResumed':
     case 'ProjectCancelled':

@@ -189,6 +189,9 @@ function applyFacts(state: ProjectStatusState, event: DomainEvent): ProjectStatu
     case 'ReminderSent':
     case 'ExtensionRequested':
     case 'ExtensionDenied':
+    case 'ClosureRequested':
+    case 'ClosureConfirmed':
+    case 'ClosureRefused':
     case 'CycleStarted':
     case 'CycleExtended':
     case 'CycleCancelled':

@@ -97,6 +97,9 @@ export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): 
     case 'ExtensionRequested':
     case 'ExtensionGranted':
     case 'ExtensionDenied':
+    case 'ClosureRequested':
+    case 'ClosureConfirmed':
+    case 'ClosureRefused':
     case 'ProjectSuspended':
     case 'ProjectResumed':
     case 'ProjectCancelled':

@@ -81,6 +81,9 @@ export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): Un
     case 'ExtensionRequested':
     case 'ExtensionGranted':
     case 'ExtensionDenied':
+    case 'ClosureRequested':
+    case 'ClosureConfirmed':
+    case 'ClosureRefused':
     case 'ProjectSuspended':
     case 'ProjectResumed':
     case 'ProjectCancelled':

@@ -254,6 +254,22 @@ export interface ProgressPeriodsTable {
   escalated: boolean;
 }
 
+/** 办结申请 and 督导处's decision on each (销号 confirms, 不同意 refuses with a reason). */
+export interface ClosureRequestsTable {
+  cycle_id: string;
+  project_id: string;
+  request_id: string;
+  unit: string;
+  narrative: string;
+  evidence: Json<EvidenceRef[]>;
+  requested_at: Instant;
+  requested_by: string;
+  status: 'pending' | 'confirmed' | 'refused';
+  decision_comment: string | null;
+  decided_at: NullableInstant;
+  decided_by: string | null;
+}
+
 export interface ReadModelTables {
   projection_checkpoints: ProjectionCheckpointsTable;
   cycles: CyclesTable;
@@ -267,4 +283,5 @@ export interface ReadModelTables {
   unit_score_lines: UnitScoreLinesTable;
   instructions: InstructionsTable;
   progress_periods: ProgressPeriodsTable;
+  closure_requests: ClosureRequestsTable;
 }

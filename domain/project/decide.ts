@@ -272,6 +272,44 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
         },
       ];
     }
+    case 'requestClosure': {
+      requireActive(s, true);
+      const unit = periodUnitOf(s);
+      if (!isUnitRole(c.actor) || c.actor.unit !== unit)
+        throw new DomainError(
+          'forbidden',
+          `办结申请由牵头单位${unit}提出，${c.actor.unit ?? c.actor.role}无权申请`,
+        );
+      if (s.milestones.every((m) => m.phase === 'closed'))
+        throw new DomainError('closed', '该项目已没有未办结的节点，无需申请办结');
+      const closures = s.closures ?? [];
+      if (closures.some((x) => x.status === 'pending'))
+        throw new DomainError('conflict', '已有待审批的办结申请');
+      return [
+        {
+          type: 'ClosureRequested',
+          data: {
+            requestId: `closure-${closures.length + 1}`,
+            unit,
+            narrative: c.narrative,
+            evidence: c.evidence,
+          },
+        },
+      ];
+    }
+    case 'decideClosure': {
+      requireInspector(c.actor);
+      requireActive(s, false);
+      const request = s.closures?.find((x) => x.requestId === c.requestId);
+      if (!request) throw new DomainError('not_found', `找不到办结申请 ${c.requestId}`);
+      if (request.status !== 'pending') throw new DomainError('conflict', '该办结申请已审批');
+      if (!c.confirm) {
+        // The unit keeps working from the reason: a refusal without one leaves it guessing.
+        if (!c.comment.trim()) throw new DomainError('invalid_command', '不同意销号须填写理由');
+        return [{ type: 'ClosureRefused', data: { requestId: request.requestId, comment: c.comment } }];
+      }
+      return closureEvents(s, request.requestId, c.comment);
+    }
     case 'reassign': {
       requireInspector(c.actor);
       requireActive(s, false);
@@ -319,6 +357,20 @@ export function cancelEvents(s: ProjectState, reason: string): EventBody[] {
         data: { milestoneId: m.milestoneId, outcome: 'cancelled' },
       })),
     { type: 'ProjectClosed', data: { outcome: 'cancelled' } },
+  ];
+}
+
+/** 销号: every milestone still open closes as met, then the project closes as completed. */
+function closureEvents(s: ProjectState, requestId: string, comment: string): EventBody[] {
+  return [
+    { type: 'ClosureConfirmed', data: { requestId, comment } },
+    ...s.milestones
+      .filter((m) => m.phase !== 'closed')
+      .map((m): EventBody => ({
+        type: 'MilestoneClosed',
+        data: { milestoneId: m.milestoneId, outcome: 'met' },
+      })),
+    { type: 'ProjectClosed', data: { outcome: 'completed' } },
   ];
 }
 

@@ -1,5 +1,11 @@
 import type { EventBody, MilestonePlan, ProgressPeriodPlan } from '../events';
-import type { AssignmentState, MilestoneState, ProgressPeriodState, ProjectState } from './state';
+import type {
+  AssignmentState,
+  ClosureState,
+  MilestoneState,
+  ProgressPeriodState,
+  ProjectState,
+} from './state';
 
 /** Folds one event into a project's state. Pure; shared by the workflow and the read models. */
 export function evolve(state: ProjectState, event: EventBody, eventId: string | null = null): ProjectState {
@@ -31,6 +37,10 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
     s.periods
       ? { ...s, periods: s.periods.map((p) => (p.periodId === periodId ? { ...p, ...patch } : p)) }
       : s;
+  const touchClosure = (requestId: string, patch: Partial<ClosureState>): ProjectState => ({
+    ...s,
+    closures: (s.closures ?? []).map((x) => (x.requestId === requestId ? { ...x, ...patch } : x)),
+  });
 
   switch (event.type) {
     case 'ProjectStarted':
@@ -170,6 +180,26 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
           x.requestId === event.data.requestId ? { ...x, status: 'denied', comment: event.data.comment } : x,
         ),
       }));
+    case 'ClosureRequested':
+      return {
+        ...s,
+        closures: [
+          ...(s.closures ?? []),
+          {
+            requestId: event.data.requestId,
+            unit: event.data.unit,
+            narrative: event.data.narrative,
+            evidence: event.data.evidence,
+            status: 'pending',
+            comment: '',
+          },
+        ],
+      };
+    // The milestones and the project close through the MilestoneClosed and ProjectClosed that follow.
+    case 'ClosureConfirmed':
+      return touchClosure(event.data.requestId, { status: 'confirmed', comment: event.data.comment });
+    case 'ClosureRefused':
+      return touchClosure(event.data.requestId, { status: 'refused', comment: event.data.comment });
     case 'ProjectSuspended':
       return { ...s, status: 'suspended' };
     case 'ProjectResumed':

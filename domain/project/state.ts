@@ -34,6 +34,16 @@ export type ExtensionState = {
   comment: string;
 };
 
+/** 申请办结: the lead unit's request to close the item early, and 督导处's answer (销号 or not). */
+export type ClosureState = {
+  requestId: string;
+  unit: string;
+  narrative: string;
+  evidence: EvidenceRef[];
+  status: 'pending' | 'confirmed' | 'refused';
+  comment: string;
+};
+
 export type SubmissionState = {
   round: number;
   narrative: string;
@@ -106,6 +116,8 @@ export type ProjectState = {
   asOf?: string;
   /** 定期反馈 periods; absent when the cycle's policy has no cadence (and in older runs). */
   periods?: ProgressPeriodState[];
+  /** 办结申请, oldest first; absent until the first one (and in older runs' state). */
+  closures?: ClosureState[];
 };
 
 export type ProjectIdentity = {

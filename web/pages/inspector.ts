@@ -69,7 +69,12 @@ function tiles(p: InspectorPage): Html {
       'overdue',
       'overdue=1',
     )}
-    ${tile('待审核/审批', p.queue.reports.length + p.queue.extensions.length, 'review', 'review=1')}
+    ${tile(
+      '待审核/审批',
+      p.queue.reports.length + p.queue.extensions.length + p.queue.closures.length,
+      'review',
+      'review=1',
+    )}
     ${tile('督办中', p.escalations.length, 'escalated', 'escalated=1')}
   </ul>`;
 }
@@ -128,7 +133,9 @@ function boardTable(p: InspectorPage): Html {
       ${p.cycleId ? '该周期没有督办项目（可能刚刚发起，请稍候刷新）。' : '请先选择或发起一个督导周期。'}
     </p>`;
   const escalated = new Set(p.escalations.map((e) => e.itemId));
-  const inReview = new Set([...p.queue.reports, ...p.queue.extensions].map((r) => r.itemId));
+  const inReview = new Set(
+    [...p.queue.reports, ...p.queue.extensions, ...p.queue.closures].map((r) => r.itemId),
+  );
   const th = (label: string, key: string, type = 'text') =>
     html`<th scope="col" aria-sort="none">
       <button type="button" class="sort" data-sort="${key}" data-sort-type="${type}">${label}</button>
@@ -294,7 +301,57 @@ function queueSection(p: InspectorPage): Html {
     <h2>延期申请（${p.queue.extensions.length}）</h2>
     ${p.queue.extensions.length === 0 ? html`<p class="empty">暂无待审批的延期申请。</p>` : ''}
     <div class="cards">${p.queue.extensions.map((x) => extensionCard(x, p.readOnly))}</div>
+    <h2>办结申请（${p.queue.closures.length}）</h2>
+    ${p.queue.closures.length === 0 ? html`<p class="empty">暂无待审批的办结申请。</p>` : ''}
+    <div class="cards">${p.queue.closures.map((x) => closureCard(x, p.readOnly))}</div>
   </section>`;
+}
+
+/** A 办结申请 as 督导处 decides it: the queue's card and the project page share it. */
+export function closureCard(x: InspectorPage['queue']['closures'][number], readOnly: boolean): Html {
+  return html`<article class="card" data-closure="${x.itemId}/${x.requestId}">
+    <h3>
+      <a href="${projectHref(x.cycleId, x.itemId)}">${clip(x.title, 40)}</a> ·
+      ${milestoneLabel(`${x.itemId}/${x.requestId}`)}
+    </h3>
+    <p>${x.unit} 申请提前办结。销号后以下未办结节点按已达标办结：</p>
+    <ul>
+      ${x.openMilestones.map(
+        (m) => html`<li>${milestoneLabel(m.milestoneId)}：${clip(m.text, 60)}（期限 ${day(m.dueAt)}）</li>`,
+      )}
+    </ul>
+    <p class="narrative">${x.narrative}</p>
+    ${
+      x.evidence.length
+        ? html`<p>
+            佐证材料：${x.evidence.map((e) => html`<a href="/api/evidence/${e.sha256}">${e.name ?? e.ref}</a> `)}
+          </p>`
+        : html`<p class="hint">未附佐证材料。</p>`
+    }
+    ${
+      readOnly
+        ? ''
+        : actionForm(
+            '/api/actions/decide-closure',
+            '确认同意销号？未办结的节点将按已达标办结，项目随之办结。',
+            html`<input type="hidden" name="cycleId" value="${x.cycleId}" />
+              <input type="hidden" name="itemId" value="${x.itemId}" />
+              <input type="hidden" name="requestId" value="${x.requestId}" />
+              <label>审批意见（不同意时必填） <input name="comment" /></label>
+              <button type="submit" name="confirm" value="true" data-type="bool">同意销号</button>
+              <button
+                type="submit"
+                name="confirm"
+                value="false"
+                data-type="bool"
+                data-confirm-override="确认不同意办结申请？不同意须填写理由。"
+                class="secondary"
+              >
+                不同意
+              </button>`,
+          )
+    }
+  </article>`;
 }
 
 export function extensionCard(x: InspectorPage['queue']['extensions'][number], readOnly: boolean): Html {

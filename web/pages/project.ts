@@ -1,14 +1,20 @@
 import type { ProjectView } from '../../workflows/messages';
 import type { RecordedEvent } from '../../db/event-store';
 import type { Verdict } from '../../app/audit';
-import { pendingExtension } from '../../app/views';
-import { extensionStatusLabel, milestoneLabel, outcomeLabel, projectStatusLabel } from '../../domain/labels';
+import { pendingClosure, pendingExtension } from '../../app/views';
+import {
+  closureStatusLabel,
+  extensionStatusLabel,
+  milestoneLabel,
+  outcomeLabel,
+  projectStatusLabel,
+} from '../../domain/labels';
 import { dateTime, day, html, type Html } from '../html';
 import { rag } from '../layout';
 import { phaseText, ragText } from '../../domain/labels';
 import { humanizeIds } from '../text';
 import { eventTable } from '../event-table';
-import { actionForm, extensionCard, reviewForm, valuesAgainstTargets } from './inspector';
+import { actionForm, closureCard, extensionCard, reviewForm, valuesAgainstTargets } from './inspector';
 
 type Milestone = ProjectView['state']['milestones'][number];
 
@@ -50,7 +56,31 @@ export function projectBody(p: ProjectPage): Html {
       <h2>节点（${s.milestones.length}）</h2>
       ${s.milestones.map((m) => milestoneCard(p, m))}
     </section>
-    ${p.timeline ? timelineSection(p.timeline) : ''}`;
+    ${s.closures?.length ? closuresSection(p) : ''} ${p.timeline ? timelineSection(p.timeline) : ''}`;
+}
+
+/** Every 办结申请 with its decision; a confirmed one stays as the record of why the item closed. */
+function closuresSection(p: ProjectPage): Html {
+  const s = p.view.state;
+  const closures = s.closures ?? [];
+  return html`<section id="closures" data-live>
+    <h2>办结申请（${closures.length}）</h2>
+    <ul class="closures">
+      ${closures.map(
+        (x) =>
+          html`<li data-closure-status="${x.status}">
+            ${milestoneLabel(`${s.itemId}/${x.requestId}`)} · ${x.unit}：${x.narrative} ·
+            <strong>${closureStatusLabel[x.status]}</strong>${x.comment ? `，${x.comment}` : ''}
+            ${x.evidence.map((e) => html` <a href="/api/evidence/${e.sha256}">${e.name ?? e.ref}</a>`)}
+          </li>`,
+      )}
+    </ul>
+    ${
+      p.canAct
+        ? closures.filter((x) => x.status === 'pending').map((x) => closureCard(pendingClosure(s, x), false))
+        : ''
+    }
+  </section>`;
 }
 
 function lifecycleForms(p: ProjectPage): Html {

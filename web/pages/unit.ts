@@ -1,10 +1,17 @@
-import type { InboxItem } from '../../app/views';
+import type { ClosureItem, InboxItem } from '../../app/views';
 import type { CycleListRow } from '../../app/cycles';
 import type { UnitNotice } from '../../db/notification-reads';
 import { acceptedTypes } from '../../app/evidence';
 import { dateTime, day, html, type Html } from '../html';
 import { rag } from '../layout';
-import { calendarGapText, milestoneLabel, phaseText, ragText, stuckText } from '../../domain/labels';
+import {
+  calendarGapText,
+  milestoneLabel,
+  phaseText,
+  projectStatusLabel,
+  ragText,
+  stuckText,
+} from '../../domain/labels';
 import { cyclePicker, opText, projectHref } from './inspector';
 import { clip, humanizeIds } from '../text';
 import { dateInput, fileInput } from '../fields';
@@ -30,12 +37,19 @@ export function unitBody(
   cycleId: string | null,
   items: InboxItem[],
   notices: UnitNotice[],
+  closures: ClosureItem[],
 ): Html {
   const unread = notices.filter((n) => !n.openedAt).length;
   return html`${cyclePicker(cycles, cycleId, '/unit')}
     <section id="inbox" data-live>
       <h2>${unit}的待办（${items.length}）</h2>
       ${items.length === 0 ? html`<p class="empty">暂无待办事项。</p>` : ''} ${byDueDay(items)}
+    </section>
+    <section id="closures" data-live>
+      <h2>申请办结（牵头项目 ${closures.length} 个）</h2>
+      <p class="hint">牵头的项目已提前全部完成的，可附佐证材料申请办结，由督导处审批销号。</p>
+      ${closures.length === 0 ? html`<p class="empty">暂无牵头的督办项目。</p>` : ''}
+      ${closures.map(closureCard)}
     </section>
     <section id="notices">
       <h2>催办督办通知（未读 ${unread}）</h2>
@@ -76,6 +90,52 @@ export function noticeBody(n: UnitNotice): Html {
       </p>
     </article>
     <p><a href="/unit">返回待办</a></p>`;
+}
+
+/** A project the unit leads: its pending or refused 办结申请, or the form to file one. */
+function closureCard(c: ClosureItem): Html {
+  return html`<article class="card" data-closure-item="${c.itemId}">
+    <h4><a href="${projectHref(c.cycleId, c.itemId)}">${clip(c.title, 60)}</a></h4>
+    ${c.stuck ? html`<p class="stuck">⚠ ${stuckText[c.stuck.problem]}</p>` : ''}
+    ${
+      c.pending
+        ? html`<p class="hint" data-closure-pending>
+            ${milestoneLabel(`${c.itemId}/${c.pending.requestId}`)}待督导处审批销号：${clip(c.pending.narrative, 80)}
+          </p>`
+        : ''
+    }
+    ${
+      c.refused
+        ? html`<p class="returned" data-closure-refused>
+            ${milestoneLabel(`${c.itemId}/${c.refused.requestId}`)}未获同意，理由：${c.refused.comment}
+          </p>`
+        : ''
+    }
+    ${
+      c.mayRequest
+        ? html`<details>
+            <summary>申请办结</summary>
+            <form
+              data-action="/api/actions/request-closure"
+              data-confirm="确认申请办结？督导处同意销号后，未办结的节点将按已达标办结。"
+            >
+              <input type="hidden" name="cycleId" value="${c.cycleId}" />
+              <input type="hidden" name="itemId" value="${c.itemId}" />
+              <label
+                >办结说明（完成情况及依据） <textarea name="narrative" rows="3" required></textarea>
+              </label>
+              <div class="field">
+                佐证材料 ${fileInput('evidence', acceptedTypes.join(','), '选择佐证材料')}
+              </div>
+              <button type="submit">提交办结申请</button>
+              <p class="form-result" data-form-result role="alert"></p>
+            </form>
+          </details>`
+        : c.pending
+          ? ''
+          : html`<p class="hint">项目${projectStatusLabel[c.status]}，暂不能申请办结。</p>`
+    }
+  </article>`;
 }
 
 function card(i: InboxItem): Html {

@@ -16,11 +16,12 @@ describe('titles and ids as people read them', () => {
     expect(clip(title, 60).value).toBe(title);
   });
 
-  it('names milestones, assignments and extension requests in Chinese', () => {
+  it('names milestones, assignments, extension and closure requests in Chinese', () => {
     expect(milestoneLabel('2.1.4.1/progress')).toBe('2.1.4.1 周期进展报告');
     expect(milestoneLabel('2.1.4.1/2017/co:基教处')).toBe('2.1.4.1 2017年度节点 · 配合（基教处）');
     expect(milestoneLabel('2.1.4.1/2017/lead')).toBe('2.1.4.1 2017年度节点 · 牵头');
     expect(milestoneLabel('2.1.4.1/2018/ext-2')).toBe('2.1.4.1 2018年度节点 · 延期申请2');
+    expect(milestoneLabel('2.1.4.1/closure-3')).toBe('2.1.4.1 办结申请3');
     expect(humanizeIds('节点 2.2.5.1/progress 已逾期，2.1.4.1/2017/co:计财处，未报送')).toBe(
       '节点 2.2.5.1 周期进展报告 已逾期，2.1.4.1 2017年度节点 · 配合（计财处），未报送',
     );
