@@ -1,10 +1,13 @@
 import type { DomainEvent } from '../../domain/events';
 import type { ProgressPeriodsTable } from '../tables/read-models';
-import { iso, type ReadModel } from './read-model';
+import { iso, keyOf, type ReadModel } from './read-model';
 import { exhaustive, type Plain } from './plain';
 
 export type ProgressPeriodRow = Plain<ProgressPeriodsTable>;
 export type ProgressPeriodsState = { progress_periods?: Record<string, ProgressPeriodRow> };
+
+/** Rows are known by project and period, the key the event store gives the rows it loads. */
+const ROW_KEY = ['project_id', 'period_id'] as const;
 
 /**
  * 定期反馈: each period of an item, from its plan in ProjectStarted to its report or its recording
@@ -13,16 +16,17 @@ export type ProgressPeriodsState = { progress_periods?: Record<string, ProgressP
  */
 export function evolveProgressPeriods(state: ProgressPeriodsState, event: DomainEvent): ProgressPeriodsState {
   const all = state.progress_periods ?? {};
+  const key = (periodId: string) => keyOf({ project_id: event.projectId, period_id: periodId }, ROW_KEY);
   const change = (periodId: string, patch: Partial<ProgressPeriodRow>): ProgressPeriodsState => {
-    const row = all[periodId];
-    return row ? { progress_periods: { ...all, [periodId]: { ...row, ...patch } } } : state;
+    const row = all[key(periodId)];
+    return row ? { progress_periods: { ...all, [key(periodId)]: { ...row, ...patch } } } : state;
   };
   switch (event.type) {
     case 'ProjectStarted': {
       if (!event.data.periods?.length) return state;
       const rows = { ...all };
       for (const p of event.data.periods)
-        rows[p.periodId] = {
+        rows[key(p.periodId)] = {
           cycle_id: event.cycleId,
           project_id: event.projectId!,
           period_id: p.periodId,
@@ -60,7 +64,7 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
           next = {
             progress_periods: {
               ...(next.progress_periods ?? {}),
-              [row.period_id]: { ...row, unit: event.data.toUnit },
+              [key(row.period_id)]: { ...row, unit: event.data.toUnit },
             },
           };
       return next;
@@ -96,7 +100,8 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
 
 export const progressPeriodsModel: ReadModel<ProgressPeriodsState> = {
   name: 'progress_periods',
-  version: 1,
+  // 2: rows keyed by project and period, so a report after a reload finds its period.
+  version: 2,
   scope: 'projectId',
   tables: { progress_periods: ['cycle_id', 'project_id', 'period_id'] },
   evolve: evolveProgressPeriods,
