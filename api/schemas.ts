@@ -4,6 +4,15 @@ import { StartCycleBody, ExtendCycleBody, CancelCycleBody } from '../app/cycles'
 
 /** Request and response bodies: the validators and /openapi.json come from these same schemas. */
 
+/**
+ * Names an object schema defined outside the API (domain, app) for /openapi.json. Such a schema
+ * has `.openapi()` only if it was created after this package extended zod, i.e. depending on which
+ * module the process loaded first (`npm run bench` loaded the domain first and crashed), so it is
+ * rebuilt here from its shape, which always has it.
+ */
+const named = <S extends z.ZodRawShape>(schema: z.ZodObject<S>, name: string) =>
+  z.object(schema.shape).openapi(name);
+
 export const ErrorBody = z
   .object({ code: z.string(), message: z.string() })
   .openapi('Error', { example: { code: 'forbidden', message: '单位经办人无权审核通过' } });
@@ -57,7 +66,7 @@ export const CycleState = z
   })
   .openapi('Cycle');
 
-export const StartCycle = StartCycleBody.openapi('StartCycle');
+export const StartCycle = named(StartCycleBody, 'StartCycle');
 export const StartedCycle = z
   .object({
     cycleId: z.string(),
@@ -66,8 +75,8 @@ export const StartedCycle = z
     warning: z.string().optional(),
   })
   .openapi('StartedCycle');
-export const ExtendCycle = ExtendCycleBody.openapi('ExtendCycle');
-export const CancelCycle = CancelCycleBody.openapi('CancelCycle');
+export const ExtendCycle = named(ExtendCycleBody, 'ExtendCycle');
+export const CancelCycle = named(CancelCycleBody, 'CancelCycle');
 export const CycleIdParam = z.object({ cycleId: z.string().min(1).max(100) });
 export const ProjectParams = CycleIdParam.extend({ itemId: z.string().min(1).max(100) });
 export const CycleFilter = z.object({ cycle: z.string().max(100).optional() });
@@ -282,7 +291,7 @@ export const EvidenceUpload = z
       .openapi({ type: 'string', format: 'binary' }),
   })
   .openapi('EvidenceUpload');
-export const EvidenceRefBody = EvidenceRef.openapi('EvidenceRef');
+export const EvidenceRefBody = named(EvidenceRef, 'EvidenceRef');
 export const Sha256Param = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 export const TimelineEvent = z
