@@ -84,24 +84,34 @@ export interface UnitScoreRow {
 /**
  * The per-unit scoreboard: lateness against each cycle's scoring baseline (按原定时间 or the
  * extended deadline); an assignment still unsubmitted past that deadline at `at` counts as late.
+ * 销号 settles what an item still owed: as submitted when the unit asked for it (申请办结), so a
+ * unit is neither marked down for work 督导处 closed as done nor spared lateness it had incurred.
  */
 export async function unitScoreboard(db: Db, scope: Scope & { at: string }): Promise<UnitScoreRow[]> {
   const { rows } = await sql<UnitScoreRow>`
-    WITH lines AS (
-      SELECT l.*, c.scoring_baseline,
+    WITH scored AS (
+      SELECT l.*, c.scoring_baseline, cr.requested_at AS closure_requested_at,
              CASE WHEN c.scoring_baseline = 'original' THEN a.original_due_at ELSE a.due_at END AS scored_due_at,
              CASE WHEN c.scoring_baseline = 'original' THEN l.late_against_original ELSE l.late END AS scored_late
       FROM ${t(scope, 'unit_score_lines')} l
       JOIN ${t(scope, 'cycles')} c ON c.cycle_id = l.cycle_id
       JOIN ${t(scope, 'assignments')} a ON a.cycle_id = l.cycle_id AND a.assignment_id = l.assignment_id
+      LEFT JOIN ${t(scope, 'closure_requests')} cr
+        ON cr.cycle_id = l.cycle_id AND cr.project_id = l.project_id AND cr.status = 'confirmed'
       WHERE ${inCycle(scope, 'l')} AND a.status <> 'cancelled'
+    ),
+    lines AS (
+      SELECT scored.*,
+             submitted OR closure_requested_at IS NOT NULL AS settled,
+             CASE WHEN submitted THEN scored_late ELSE closure_requested_at > scored_due_at END AS settled_late
+      FROM scored
     )
     SELECT unit,
            count(*)::int AS assignments,
-           count(*) FILTER (WHERE submitted)::int AS submitted,
-           count(*) FILTER (WHERE submitted AND NOT scored_late)::int AS on_time,
-           count(*) FILTER (WHERE submitted AND scored_late)::int AS late,
-           count(*) FILTER (WHERE NOT submitted AND scored_due_at < ${scope.at}::timestamptz)::int AS overdue_unsubmitted,
+           count(*) FILTER (WHERE settled)::int AS submitted,
+           count(*) FILTER (WHERE settled AND NOT settled_late)::int AS on_time,
+           count(*) FILTER (WHERE settled AND settled_late)::int AS late,
+           count(*) FILTER (WHERE NOT settled AND scored_due_at < ${scope.at}::timestamptz)::int AS overdue_unsubmitted,
            sum(returns)::int AS returns,
            sum(escalations)::int AS escalations,
            sum(max_escalation_level)::int AS escalation_levels,

@@ -10,6 +10,8 @@ import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId, projectWorkflowId } from '../../workflows/ids';
 import { projectStateQuery } from '../../workflows/messages';
 import { liveSource } from '../../audit/source';
+import { unitScoreboard } from '../../reports/queries';
+import { LIVE_SCHEMA } from '../../db/projections/read-model';
 import { verify, verifyModels } from '../../audit/verify';
 import type { ClosureItem, ReviewQueue } from '../../app/views';
 import type { CycleItem } from '../../domain/cycle';
@@ -275,6 +277,20 @@ describe('申请办结 and 销号', () => {
       ['closure-1', 'refused', '2018年节点尚无验收材料'],
       ['closure-2', 'confirmed', '同意销号'],
     ]);
+  });
+
+  it('scores what 销号 settled as submitted when the unit asked, never as overdue', async () => {
+    const board = await unitScoreboard(s.t.db, {
+      schema: LIVE_SCHEMA,
+      cycleId,
+      at: '2030-01-01T00:00:00Z',
+    });
+    // The 2017 milestone's two assignments (lead and co-unit) were still owed when 销号 closed it.
+    expect(board.map((r) => [r.unit, r.assignments, r.submitted, r.overdue_unsubmitted])).toEqual([
+      ['基教处', 1, 1, 0],
+      ['计财处', 1, 1, 0],
+    ]);
+    for (const r of board) expect(r.on_time + r.late).toBe(r.submitted);
   });
 
   it('agrees in the audit: histories, the log and read models rebuilt from it', async () => {
