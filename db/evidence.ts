@@ -107,8 +107,13 @@ export async function recordEvidenceUpload(
   });
 }
 
-/** Events whose `evidence` attaches files to a project (a 办结申请 cites its evidence like a report). */
-const SUBMISSION_TYPES = ['ReportSubmitted', 'ContributionSubmitted', 'ClosureRequested'] as const;
+/** Events whose `evidence` attaches files to a project (定期反馈 and 办结申请 cite it like a report). */
+const SUBMISSION_TYPES = [
+  'ReportSubmitted',
+  'ContributionSubmitted',
+  'ProgressReported',
+  'ClosureRequested',
+] as const;
 
 /**
  * The hashes among `hashes` that `unit` may not cite on `projectId` in `cycleId`: neither uploaded

@@ -361,9 +361,22 @@ export function cancelEvents(s: ProjectState, reason: string): EventBody[] {
 }
 
 /** 销号: every milestone still open closes as met, then the project closes as completed. */
+/** 销号: a pending 延期申请 is answered (nothing is left to extend), then everything still open closes. */
 function closureEvents(s: ProjectState, requestId: string, comment: string): EventBody[] {
   return [
     { type: 'ClosureConfirmed', data: { requestId, comment } },
+    ...s.milestones.flatMap((m) =>
+      m.extensions
+        .filter((x) => x.status === 'pending')
+        .map((x): EventBody => ({
+          type: 'ExtensionDenied',
+          data: {
+            milestoneId: m.milestoneId,
+            requestId: x.requestId,
+            comment: '项目已销号，延期申请不再审批',
+          },
+        })),
+    ),
     ...s.milestones
       .filter((m) => m.phase !== 'closed')
       .map((m): EventBody => ({

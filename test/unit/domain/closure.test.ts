@@ -152,6 +152,26 @@ describe('销号 (decideClosure)', () => {
     expect(s.closures![0]).toMatchObject({ status: 'confirmed', comment: '同意销号' });
   });
 
+  it('answers a pending 延期申请 when it confirms, so none is left waiting on a closed project', () => {
+    const extension = parseCommand({
+      type: 'requestExtension',
+      actor: lead,
+      milestoneId: 'p/2017',
+      reason: '资金未到位',
+      requestedDueAt: '2018-03-31T09:00:00.000Z',
+    });
+    const s = fold(run(opened(), extension), decide(run(opened(), extension), request(), now));
+    const events = decide(s, decision(true, '同意销号'), now);
+    expect(events.slice(0, 2)).toEqual([
+      { type: 'ClosureConfirmed', data: { requestId: 'closure-1', comment: '同意销号' } },
+      {
+        type: 'ExtensionDenied',
+        data: { milestoneId: 'p/2017', requestId: 'p/2017/ext-1', comment: '项目已销号，延期申请不再审批' },
+      },
+    ]);
+    expect(fold(s, events).milestones[0]!.extensions.map((x) => x.status)).toEqual(['denied']);
+  });
+
   it('leaves a milestone already closed as it ended', () => {
     const reported = run(opened(), {
       type: 'submitReport',
