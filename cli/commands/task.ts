@@ -10,6 +10,15 @@ import { calendarGapText, phaseText, stuckText } from '../../domain/labels';
 import { assertKnownUnit } from '../../app/units';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
+
+/** `--evidence`, repeatable: a local file (uploaded first) or a hash the unit may cite. */
+const EVIDENCE_OPTION = [
+  '--evidence <文件|编号=哈希>',
+  '佐证材料，可多次：本地文件（先上传）或本单位已上传、该项目已有材料的哈希',
+  collect,
+  [] as string[],
+] as const;
+
 const isContribution = (id: string) => id.includes('/co:');
 type Common = { as?: string; cycle?: string };
 type SubmitOptions = Common & { narrative: string; value: string[]; evidence: string[] };
@@ -89,12 +98,7 @@ export function registerTaskCommands(program: Command): void {
       .description('报送进展：牵头单位报送节点汇总报告；配合单位报送配合材料（编号含 /co:）')
       .requiredOption('--narrative <文字>', '进展说明')
       .option('--value <序号=数值>', '目标值实际完成情况，可多次，例如 --value 1=82', collect, [])
-      .option(
-        '--evidence <文件|编号=哈希>',
-        '佐证材料，可多次：本地文件（先上传）或本单位已上传、该项目已有材料的哈希',
-        collect,
-        [],
-      )
+      .option(...EVIDENCE_OPTION)
       .option('--cycle <周期编号>'),
   ).action(
     commandAction<SubmitOptions>(
@@ -121,12 +125,7 @@ export function registerTaskCommands(program: Command): void {
       .description('定期反馈：牵头单位按期报送本期进展（期次编号见 task list）')
       .requiredOption('--narrative <文字>', '本期进展')
       .option('--value <序号=数值>', '目标值当前完成情况，可多次，例如 --value 1=82', collect, [])
-      .option(
-        '--evidence <文件|编号=哈希>',
-        '佐证材料，可多次：本地文件（先上传）或本单位已上传、该项目已有材料的哈希',
-        collect,
-        [],
-      )
+      .option(...EVIDENCE_OPTION)
       .option('--cycle <周期编号>'),
   ).action(
     commandAction<SubmitOptions>(
@@ -174,12 +173,7 @@ export function registerTaskCommands(program: Command): void {
       .command('close-request <项目编号>')
       .description('申请办结（牵头单位）：事项已提前完成，附佐证材料请督导处销号')
       .requiredOption('--narrative <文字>', '办结说明：完成情况及依据')
-      .option(
-        '--evidence <文件|编号=哈希>',
-        '佐证材料，可多次：本地文件（先上传）或本单位已上传、该项目已有材料的哈希',
-        collect,
-        [],
-      )
+      .option(...EVIDENCE_OPTION)
       .option('--cycle <周期编号>'),
   ).action(
     commandAction<ClosureOptions>(
