@@ -53,12 +53,12 @@ const COMMANDS: { module: string; register: string; commands: [term: string, des
   {
     module: './commands/task',
     register: 'registerTaskCommands',
-    commands: [['task', '承办单位：待办、签收、报送、申请延期']],
+    commands: [['task', '承办单位：待办、签收、报送、申请延期、申请办结']],
   },
   {
     module: './commands/review',
     register: 'registerReviewCommands',
-    commands: [['review', '督导处：审核报告、审批延期']],
+    commands: [['review', '督导处：审核报告、审批延期、办结销号']],
   },
   {
     module: './commands/project',
