@@ -235,8 +235,9 @@ class ProjectLoop {
 
   /** Runs live only, before anything reaches history: a refused command changes nothing. */
   private validate(type: ProjectCommand['type'], raw: ProjectCommand): void {
-    this.guard.refuseIfBusy();
+    // Who sends it is judged first: an unproven command is refused as such, busy or not.
     refuseUnproven(raw, type);
+    this.guard.refuseIfBusy();
     try {
       const command = parseCommand(raw);
       if (command.type !== type)
