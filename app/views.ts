@@ -4,7 +4,7 @@ import { openProgressPeriods, openProjectFacts, type ProjectFacts } from '../db/
 import { planNow, realClock } from '../domain/clock';
 import { uncoveredDueYear } from '../domain/work-calendar';
 import type { Target } from '../domain/plan';
-import type { ClosureState, SubmissionState } from '../domain/project';
+import { periodUnitOf, type ClosureState, type SubmissionState } from '../domain/project';
 import { milestoneRag, projectRag, type Rag } from '../domain/rag';
 import type { ProjectView } from '../workflows/messages';
 
@@ -162,7 +162,7 @@ export async function closureInbox(
   cycleId?: string,
 ): Promise<ClosureItem[]> {
   return (await openProjectFacts(db, { unit, cycleId }))
-    .filter((p) => leadUnitOf(p) === unit)
+    .filter((p) => periodUnitOf(p) === unit)
     .map((p) => {
       const pending = p.closures.find((x) => x.status === 'pending') ?? null;
       const last = p.closures.at(-1);
@@ -178,12 +178,6 @@ export async function closureInbox(
       };
     });
 }
-
-const leadUnitOf = (p: ProjectFacts): string =>
-  p.milestones
-    .flatMap((m) => m.assignments)
-    .filter((a) => a.role === 'lead')
-    .at(-1)?.unit ?? p.leadUnit;
 
 export interface BoardRow {
   cycleId: string;

@@ -174,8 +174,15 @@ export const periodNoticeIdOf = (
   about: string,
 ): string => `${s.streamId}/${p.periodId}/${unit}/${about}`;
 
-/** The unit that reports a period: whoever holds the lead now (after 转办, the new unit). */
-export const periodUnitOf = (s: ProjectState): string =>
+/**
+ * The unit that holds the lead now (after 转办, the new unit): it reports a period and may ask for
+ * 办结. Takes any project shape with the lead and the assignments (the state, the read models' facts).
+ */
+export const periodUnitOf = (
+  s: Pick<ProjectState, 'leadUnit'> & {
+    milestones: readonly { assignments: readonly Pick<AssignmentState, 'role' | 'unit'>[] }[];
+  },
+): string =>
   s.milestones
     .flatMap((m) => m.assignments)
     .filter((a) => a.role === 'lead')
