@@ -199,11 +199,14 @@ describe('leader instructions', () => {
     });
     expect((await insp.get('/api/instructions/NOPE')).status).toBe(404);
 
-    // The unit finds it in its inbox and replies; 督导处 finds the reply to review and approves.
-    const inbox = await staff.json<{ cycleId: string; milestoneId: string }[]>('/api/inbox');
-    expect(inbox).toContainEqual(
-      expect.objectContaining({ cycleId: 'instructions', milestoneId: 'PS-API-1/reply' }),
-    );
+    // The unit finds it in its inbox and replies; 督导处 finds the reply to review and approves. The
+    // assignment is recorded by the item's workflow after the instruction itself: wait for it.
+    const inInbox = async () =>
+      (await staff.json<{ cycleId: string; milestoneId: string }[]>('/api/inbox')).some(
+        (i) => i.cycleId === 'instructions' && i.milestoneId === 'PS-API-1/reply',
+      );
+    await waitFor(inInbox);
+    expect(await inInbox()).toBe(true);
     const reply = await staff.post('/api/actions/submit', {
       cycleId: 'instructions',
       ref: 'PS-API-1/reply',
