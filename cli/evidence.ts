@@ -42,19 +42,9 @@ export async function citeEvidence(
   if (specs.length === 0) return;
   const cited = specs.map(evidenceFrom);
   await withDatabase(async ({ db }) => {
-    for (const spec of specs.filter(asFile)) {
+    if (specs.some(asFile)) {
       if (!actor.unit) throw new Error('只有承办单位可以上传佐证材料：请用 --as <单位>:unit_staff 指明单位');
-      const stored = await storeEvidenceFile(
-        path.join(dataDir(), 'evidence'),
-        { name: path.basename(spec), type: typeOfName(spec), bytes: fs.readFileSync(spec) },
-        Number(process.env.DUDAO_EVIDENCE_MAX_BYTES ?? 20 * 1024 * 1024),
-      );
-      await recordEvidenceUpload(db, {
-        sha256: stored.sha256,
-        unit: actor.unit,
-        uploadedBy: actor.userId,
-        name: stored.name ?? null,
-      });
+      await uploadLocalFiles(db, specs, actor.unit, actor.userId);
     }
     const refused = await uncitableEvidence(db, {
       unit: actor.unit,
@@ -67,6 +57,23 @@ export async function citeEvidence(
         `不能引用佐证材料 ${refused.map((h) => `${h.slice(0, 12)}…`).join('、')}：它既不是${actor.unit ?? '本单位'}上传的，也不在项目 ${project.itemId} 已有的材料中。请改为给出文件路径（会先上传），或先在网页工作台上传。`,
       );
   }, 'web');
+}
+
+/** Stores the local files among `specs` in the evidence store as `unit`'s uploads (others are hashes). */
+export async function uploadLocalFiles(
+  db: Parameters<typeof recordEvidenceUpload>[0],
+  specs: string[],
+  unit: string,
+  uploadedBy: string,
+): Promise<void> {
+  for (const spec of specs.filter(asFile)) {
+    const stored = await storeEvidenceFile(
+      path.join(dataDir(), 'evidence'),
+      { name: path.basename(spec), type: typeOfName(spec), bytes: fs.readFileSync(spec) },
+      Number(process.env.DUDAO_EVIDENCE_MAX_BYTES ?? 20 * 1024 * 1024),
+    );
+    await recordEvidenceUpload(db, { sha256: stored.sha256, unit, uploadedBy, name: stored.name ?? null });
+  }
 }
 
 /** `--value 1=82`: the first target (numbered from 1, as listed) reported as 82. */

@@ -1,15 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { addInstruction, findInstruction, instructionsAsOf, listInstructions } from '../../app/instructions';
 import type { InstructionRow } from '../../db/projections/instructions';
-import { recordEvidenceUpload, storeEvidenceFile, typeOfName } from '../../db/evidence';
 import { instructionStatusLabel, isOverdue, INSTRUCTIONS_CYCLE } from '../../domain/instruction';
-import type { Principal } from '../../domain/principal';
-import { dataDir } from '../../stack/paths';
 import { actorFrom, withActorOption } from '../actor';
 import { taskQueue, withDatabase, withTemporal } from '../context';
-import { evidenceFrom } from '../evidence';
+import { evidenceFrom, uploadLocalFiles } from '../evidence';
 import { shanghai } from '../projects';
 import { run } from '../run';
 import { renderTable } from '../../reports/table';
@@ -60,7 +55,8 @@ export function registerInstructionCommands(program: Command): void {
       const actor = actorFrom(opts, '督导处:inspector');
       const evidence = opts.evidence.map(evidenceFrom);
       await withDatabase(async ({ db }) => {
-        await uploadOriginals(db, opts.evidence, actor);
+        // Local scans are stored as 督导处's uploads before the instruction is recorded.
+        await uploadLocalFiles(db, opts.evidence, actor.unit ?? '督导处', actor.userId);
         const added = await withTemporal((client) =>
           addInstruction({ db, client, taskQueue: taskQueue() }, actor, {
             instructionId: opts.id,
@@ -130,27 +126,6 @@ export function registerInstructionCommands(program: Command): void {
         }, 'reader'),
       ),
     );
-}
-
-/** Local scans are stored in the evidence store as 督导处's uploads before the instruction is recorded. */
-async function uploadOriginals(
-  db: Parameters<typeof recordEvidenceUpload>[0],
-  specs: string[],
-  actor: Principal,
-): Promise<void> {
-  for (const spec of specs.filter((s) => fs.existsSync(s) && fs.statSync(s).isFile())) {
-    const stored = await storeEvidenceFile(
-      path.join(dataDir(), 'evidence'),
-      { name: path.basename(spec), type: typeOfName(spec), bytes: fs.readFileSync(spec) },
-      Number(process.env.DUDAO_EVIDENCE_MAX_BYTES ?? 20 * 1024 * 1024),
-    );
-    await recordEvidenceUpload(db, {
-      sha256: stored.sha256,
-      unit: actor.unit ?? '督导处',
-      uploadedBy: actor.userId,
-      name: stored.name ?? null,
-    });
-  }
 }
 
 function describe(r: InstructionRow, at: string): string {
