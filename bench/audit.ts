@@ -34,7 +34,7 @@ export async function benchAudit(
   const port = Number(process.env.BENCH_TEMPORAL_PORT ?? 27233);
   const server = await ensureTemporal({
     port,
-    uiPort: port + 1000,
+    headless: true,
     dbFile: path.join(dir, 'temporal.db'),
     ephemeralDurability: true,
   });

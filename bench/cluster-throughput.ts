@@ -194,7 +194,7 @@ export async function benchClusterThroughput(
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
   });
   const results: Throughput[] = [];
-  const dev = await startDevServer({ port, uiPort: port + 1000, dbFile: path.join(dir, 'temporal.db') });
+  const dev = await startDevServer({ port, headless: true, dbFile: path.join(dir, 'temporal.db') });
   try {
     results.push(await cycleThroughput('dev-server', dev, projects, concurrency, bundle, dir));
   } finally {

@@ -37,7 +37,7 @@ export async function benchProjectCost(): Promise<void> {
   const port = Number(process.env.BENCH_COST_TEMPORAL_PORT ?? 29233);
   const server = await ensureTemporal({
     port,
-    uiPort: port + 1000,
+    headless: true,
     dbFile: path.join(dir, 'temporal.db'),
     ephemeralDurability: true,
   });

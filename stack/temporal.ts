@@ -16,6 +16,11 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export interface TemporalStartOptions {
   port?: number;
   uiPort?: number;
+  /**
+   * No Web UI: a server only programs talk to (tests, benches, the chaos drill), which then needs
+   * no second port that something else may hold.
+   */
+  headless?: boolean;
   dbFile?: string;
   /** Tests trade crash safety for speed (synchronous=OFF); never where data must survive a crash. */
   ephemeralDurability?: boolean;
@@ -79,13 +84,14 @@ export async function ensureTemporal(opts: TemporalStartOptions = {}): Promise<T
  * operator might run it, for the fresh-cluster test).
  */
 export async function startDevServer(
-  opts: TemporalStartOptions & { port: number; uiPort: number; withSearchAttributes?: boolean },
+  opts: TemporalStartOptions & { port: number; withSearchAttributes?: boolean },
 ): Promise<TemporalEndpoint> {
   const log = opts.log ?? (() => undefined);
-  const { port, uiPort } = opts;
+  const { port } = opts;
+  const uiPort = opts.uiPort ?? port + 1000;
   const address = `127.0.0.1:${port}`;
   const connectionOptions: ConnectionOptions = { address };
-  const uiUrl = `http://127.0.0.1:${uiPort}`;
+  const uiUrl = opts.headless ? null : `http://127.0.0.1:${uiPort}`;
   const binary = await findOrBuildTemporalCli(log);
   const dbFile = opts.dbFile ?? path.join(dataDir(), 'temporal.db');
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
@@ -98,8 +104,7 @@ export async function startDevServer(
     '127.0.0.1',
     '--port',
     String(port),
-    '--ui-port',
-    String(uiPort),
+    ...(opts.headless ? ['--headless'] : ['--ui-port', String(uiPort)]),
     '--log-level',
     'warn',
     '--sqlite-pragma',

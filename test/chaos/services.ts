@@ -60,7 +60,7 @@ export interface ChaosTemporal {
 
 export async function startTemporal(dir: string): Promise<ChaosTemporal> {
   const port = await freePort();
-  const start = () => ensureTemporal({ port, uiPort: port + 1, dbFile: path.join(dir, 'temporal.db') });
+  const start = () => ensureTemporal({ port, headless: true, dbFile: path.join(dir, 'temporal.db') });
   let server: TemporalEndpoint = await start();
   return {
     address: server.address,

@@ -56,7 +56,7 @@ describe('durability across a Temporal server restart and a worker kill', () => 
     const item = { ...preschoolPlan, milestones: [preschoolPlan.milestones[1]!] };
     const projectId = projectWorkflowId(`cycle-${cycleId}`, item.itemId);
 
-    let server = await ensureTemporal({ port, uiPort: port + 1000, dbFile });
+    let server = await ensureTemporal({ port, headless: true, dbFile });
     let s = await session(server, taskQueue);
     await s.client.workflow.start(inspectionCycleWorkflow, {
       taskQueue,
@@ -78,7 +78,7 @@ describe('durability across a Temporal server restart and a worker kill', () => 
     await s.close();
     await server.stop();
 
-    server = await ensureTemporal({ port, uiPort: port + 1000, dbFile });
+    server = await ensureTemporal({ port, headless: true, dbFile });
     s = await session(server, taskQueue);
     try {
       const view = await sendProjectCommand(project(), {

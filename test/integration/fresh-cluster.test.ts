@@ -120,7 +120,7 @@ describe('dudao up against a fresh cluster', () => {
       const port = basePort + 67;
       server = await startDevServer({
         port,
-        uiPort: port + 1000,
+        headless: true,
         dbFile: path.join(dir, 'temporal.db'),
         ephemeralDurability: true,
         withSearchAttributes: false,

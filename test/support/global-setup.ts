@@ -20,7 +20,7 @@ export default async function globalSetup(): Promise<void> {
   const port = Number(process.env.DUDAO_TEST_TEMPORAL_PORT ?? 17233);
   const endpoint = await ensureTemporal({
     port,
-    uiPort: port + 1000,
+    headless: true,
     dbFile: path.join(dir, 'temporal.db'),
     ephemeralDurability: true,
   });
