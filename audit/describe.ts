@@ -160,6 +160,13 @@ export function describeEvent(e: DomainEvent): {
         unit,
         evidence: e.data.evidence.map((x) => `${x.ref} sha256:${x.sha256}`),
       };
+    case 'ProgressPeriodsReplanned':
+      return {
+        label: '定期反馈随周期调整',
+        detail: `${e.data.reason}：${e.data.periods.map((p) => `${p.label}截至 ${day(p.dueAt)}`).join('，')}`,
+        unit,
+        evidence: [],
+      };
     case 'ProgressPeriodMissed':
       return {
         label: '未按期反馈',

@@ -54,3 +54,26 @@ const shanghaiYearMonth = (iso: string): [number, number] => {
   const d = new Date(Date.parse(iso) + 8 * 3_600_000);
   return [d.getUTCFullYear(), d.getUTCMonth() + 1];
 };
+
+/**
+ * The periods that change when an item's cycle window moves: open periods whose plan differs (a
+ * later cap on when they count as missed) and periods newly due inside the window. Reported and
+ * missed periods stay as they were; so do periods the new window would no longer plan.
+ */
+export function replanPeriods(
+  itemId: string,
+  current: readonly (ProgressPeriodPlan & { status: 'open' | 'reported' | 'missed' })[],
+  window: CycleWindow,
+  cadence: ProgressCadence,
+  calendar?: WorkCalendar,
+): ProgressPeriodPlan[] {
+  const byId = new Map(current.map((p) => [p.periodId, p]));
+  return planPeriods(itemId, window, cadence, calendar).filter((plan) => {
+    const now = byId.get(plan.periodId);
+    if (!now) return true;
+    return (
+      now.status === 'open' &&
+      (now.opensAt !== plan.opensAt || now.dueAt !== plan.dueAt || now.missAt !== plan.missAt)
+    );
+  });
+}

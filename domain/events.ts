@@ -220,6 +220,16 @@ export const EventBody = z.discriminatedUnion('type', [
     late: z.boolean(),
   }),
   ev('ProgressPeriodMissed', { periodId: z.string(), unit: z.string(), dueAt: Iso }),
+  /**
+   * The cycle's window moved: open periods take their new plan (a later 督办 cap) and periods now due
+   * inside the window are added. Reported and missed periods never change.
+   */
+  ev('ProgressPeriodsReplanned', {
+    periods: z.array(ProgressPeriodPlan),
+    /** Who owes the periods added: the item's lead now. */
+    unit: z.string(),
+    reason: z.string(),
+  }),
   /** 申请办结: the lead unit asks 督导处 to close the whole item early, with its evidence. */
   ev('ClosureRequested', {
     requestId: z.string(),

@@ -22,10 +22,12 @@ import {
   advance,
   isFinished,
   nextWake,
+  periodUnitOf,
   type ProjectState,
   type TimedEvent,
 } from '../domain/project';
 import { projectRag } from '../domain/rag';
+import { replanPeriods } from '../domain/cadence';
 import { commandTimeProblem, planNow, realDelayMs, type ClockAnchor } from '../domain/clock';
 import { describeProject } from './view';
 import { envelopeOf, record, type StreamContext } from './recorder';
@@ -64,6 +66,9 @@ export const INSTRUCTION_PATCH = 'instruction-record';
 
 /** A 领导批示 is a person's command: its start is verified like a cycle's; runs before it are not. */
 export const SIGNED_INSTRUCTION_PATCH = 'signed-instruction-start';
+
+/** A moved cycle window replans the 定期反馈 periods still open; runs before it left them as planned. */
+export const PERIODS_FOLLOW_WINDOW_PATCH = 'periods-follow-window';
 
 const { verifyStart } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -289,7 +294,10 @@ class ProjectLoop {
         const at = laterOf(arrival.at, this.planTime);
         const due = this.dueBy(this.state, this.planTime, at);
         this.closesAt = arrival.window.reviewDueAt;
-        const extended = progressExtensions(fold(this.state, due), arrival.window, arrival.reason);
+        const after = fold(this.state, due);
+        const extended = progressExtensions(after, arrival.window, arrival.reason);
+        const replanned = periodsReplanned(after, arrival.window, arrival.reason);
+        if (replanned && patched(PERIODS_FOLLOW_WINDOW_PATCH)) extended.push(replanned);
         await this.commit(
           [
             { timed: due, actor: SYSTEM, causationId: 'timer' },
@@ -434,6 +442,16 @@ const fold = (s: ProjectState, bodies: readonly (EventBody | TimedEvent)[]): Pro
 
 const laterOf = (at: string | undefined, reached: string): string =>
   at && Date.parse(at) > Date.parse(reached) ? at : reached;
+
+/** The 定期反馈 periods a moved window changes, as one event; null when none changes. */
+function periodsReplanned(s: ProjectState, window: CycleWindow, reason: string): EventBody | null {
+  const cadence = s.policy.progressCadence;
+  if (!s.periods || !cadence || isFinished(s)) return null;
+  const periods = replanPeriods(s.itemId, s.periods, window, cadence, s.policy.calendar);
+  return periods.length
+    ? { type: 'ProgressPeriodsReplanned', data: { periods, unit: periodUnitOf(s), reason } }
+    : null;
+}
 
 /**
  * When the cycle's submission deadline moves later, every progress-report milestone (one not tied

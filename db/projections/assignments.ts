@@ -130,6 +130,7 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'ProgressReported':
+    case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
       return state;
     default:

@@ -85,6 +85,7 @@ export function evolveClosureRequests(state: ClosureRequestsState, event: Domain
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'ProgressReported':
+    case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
       return state;
     default:

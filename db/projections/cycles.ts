@@ -80,6 +80,7 @@ export function evolveCycles(state: CyclesState, event: DomainEvent): CyclesStat
     case 'MilestoneClosed':
     case 'InstructionRecorded':
     case 'ProgressReported':
+    case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
       return state;
     default:

@@ -72,6 +72,7 @@ export function evolveExtensionRequests(
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'ProgressReported':
+    case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
       return state;
     default:

@@ -109,6 +109,7 @@ export function evolveInstructions(state: InstructionsState, event: DomainEvent)
     case 'ProjectResumed':
     case 'ProjectClosed':
     case 'ProgressReported':
+    case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
       return state;
     default:

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../../domain/events';
+import type { DomainEvent, ProgressPeriodPlan } from '../../domain/events';
 import type { ProgressPeriodsTable } from '../tables/read-models';
 import { iso, keyOf, type ReadModel } from './read-model';
 import { exhaustive, type Plain } from './plain';
@@ -25,22 +25,17 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
     case 'ProjectStarted': {
       if (!event.data.periods?.length) return state;
       const rows = { ...all };
-      for (const p of event.data.periods)
-        rows[key(p.periodId)] = {
-          cycle_id: event.cycleId,
-          project_id: event.projectId!,
-          period_id: p.periodId,
-          label: p.label,
-          unit: event.data.leadUnit,
-          opens_at: iso(p.opensAt),
-          due_at: iso(p.dueAt),
-          miss_at: iso(p.missAt),
-          status: 'open',
-          late: null,
-          reported_at: null,
-          reminded: false,
-          escalated: false,
-        };
+      for (const p of event.data.periods) rows[key(p.periodId)] = openRow(event, p, event.data.leadUnit);
+      return { progress_periods: rows };
+    }
+    case 'ProgressPeriodsReplanned': {
+      const rows = { ...all };
+      for (const p of event.data.periods) {
+        const row = rows[key(p.periodId)];
+        rows[key(p.periodId)] = row
+          ? { ...row, label: p.label, opens_at: iso(p.opensAt), due_at: iso(p.dueAt), miss_at: iso(p.missAt) }
+          : openRow(event, p, event.data.unit);
+      }
       return { progress_periods: rows };
     }
     case 'ReminderSent':
@@ -106,3 +101,19 @@ export const progressPeriodsModel: ReadModel<ProgressPeriodsState> = {
   tables: { progress_periods: ['cycle_id', 'project_id', 'period_id'] },
   evolve: evolveProgressPeriods,
 };
+
+const openRow = (event: DomainEvent, p: ProgressPeriodPlan, unit: string): ProgressPeriodRow => ({
+  cycle_id: event.cycleId,
+  project_id: event.projectId!,
+  period_id: p.periodId,
+  label: p.label,
+  unit,
+  opens_at: iso(p.opensAt),
+  due_at: iso(p.dueAt),
+  miss_at: iso(p.missAt),
+  status: 'open',
+  late: null,
+  reported_at: null,
+  reminded: false,
+  escalated: false,
+});

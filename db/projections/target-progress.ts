@@ -96,6 +96,7 @@ export function evolveTargetProgress(state: TargetProgressState, event: DomainEv
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'ProgressReported':
+    case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
       return state;
     default:

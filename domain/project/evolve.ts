@@ -221,6 +221,16 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
       return touchPeriod(event.data.periodId, { status: 'reported', late: event.data.late });
     case 'ProgressPeriodMissed':
       return touchPeriod(event.data.periodId, { status: 'missed' });
+    case 'ProgressPeriodsReplanned': {
+      const replanned = new Map(event.data.periods.map((p) => [p.periodId, p]));
+      const kept = (s.periods ?? []).map((p) => {
+        const plan = replanned.get(p.periodId);
+        return plan ? { ...p, ...plan } : p;
+      });
+      const known = new Set(kept.map((p) => p.periodId));
+      const added = event.data.periods.filter((p) => !known.has(p.periodId)).map(newPeriod);
+      return { ...s, periods: [...kept, ...added] };
+    }
     default: {
       const never: never = event;
       return never;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
-import { sendProjectCommand } from '../../app/commands';
+import { sendCycleCancellation, sendCycleExtension, sendProjectCommand } from '../../app/commands';
 import { readStream } from '../../db/event-store';
 import type { ProjectCommand } from '../../domain/commands';
 import { ProgressCadence } from '../../domain/policy';
@@ -10,7 +10,7 @@ import { verifyModels } from '../../audit/verify';
 import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { projectWorkflowId } from '../../workflows/ids';
 import { freshDatabase, type TestDatabase } from '../support/db';
-import { drillCycle, preschoolPlan, unit } from '../support/scenario';
+import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
 import { startWorker, testTemporalAddress, uniqueId, type TestStack } from '../support/temporal';
 import { waitFor } from '../support/wait';
 import { operatorDataDir, runCli } from '../support/cli';
@@ -158,6 +158,67 @@ describe('periodic progress reports (定期反馈)', () => {
       points: -2,
     });
     // Rebuilt from the log, the models equal what the appends wrote live.
+    expect((await verifyModels(t.db)).filter((m) => !m.equal)).toEqual([]);
+  }, 90_000);
+
+  it('follows a cycle extension: open periods get the later cap, months now inside the window are added', async () => {
+    const cycleId = uniqueId('cad-ext');
+    // A slow drill (about 1 real second per plan day): the extension lands before anything is due.
+    const input = drillCycle(cycleId, [{ ...preschoolPlan, units: ['基教处'] }], 365, {
+      progressCadence: ProgressCadence.parse({
+        every: 'month',
+        day: 25,
+        missAfter: { amount: 60, unit: 'days' },
+      }),
+    });
+    input.window = {
+      opensAt: '2016-12-31T16:00:00.000Z',
+      submissionDueAt: '2017-02-28T15:59:59.000Z',
+      reviewDueAt: '2017-03-15T15:59:59.000Z',
+    };
+    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: `cycle-${cycleId}`,
+      args: [input],
+    });
+    const project = stack.client.workflow.getHandle(
+      projectWorkflowId(cycle.workflowId, preschoolPlan.itemId),
+    );
+    const stream = () => readStream(t.db, project.workflowId);
+    await waitFor(async () => (await stream()).some((e) => e.type === 'ProjectStarted'));
+    await sendCycleExtension(cycle, {
+      actor: inspector,
+      window: {
+        opensAt: '2016-12-31T16:00:00.000Z',
+        submissionDueAt: '2017-04-30T15:59:59.000Z',
+        reviewDueAt: '2017-05-31T15:59:59.000Z',
+      },
+      reason: '统一延长报送期限',
+    });
+    await waitFor(async () => (await stream()).some((e) => e.type === 'ProgressPeriodsReplanned'));
+    const replanned = (await stream()).find((e) => e.type === 'ProgressPeriodsReplanned')!;
+    // January and February were capped at the old review deadline; March and April are new.
+    expect(replanned.data).toEqual({
+      periods: [
+        expect.objectContaining({ periodId: 'mp-01/p2017-01', missAt: '2017-03-26T15:59:59.000Z' }),
+        expect.objectContaining({ periodId: 'mp-01/p2017-02', missAt: '2017-04-26T15:59:59.000Z' }),
+        expect.objectContaining({ periodId: 'mp-01/p2017-03', opensAt: '2017-02-25T15:59:59.000Z' }),
+        expect.objectContaining({ periodId: 'mp-01/p2017-04', dueAt: '2017-04-25T15:59:59.000Z' }),
+      ],
+      unit: '基教处',
+      reason: '统一延长报送期限',
+    });
+    await waitFor(async () => {
+      const rows = await t.db
+        .selectFrom('progress_periods')
+        .select(['period_id', 'status', 'unit'])
+        .where('cycle_id', '=', cycleId)
+        .orderBy('period_id')
+        .execute();
+      return rows.length === 4 && rows.every((r) => r.status === 'open' && r.unit === '基教处');
+    });
+    await sendCycleCancellation(cycle, { actor: inspector, reason: '测试结束' });
+    await cycle.result();
     expect((await verifyModels(t.db)).filter((m) => !m.equal)).toEqual([]);
   }, 90_000);
 

@@ -1,4 +1,4 @@
-import { planPeriods } from '../../../domain/cadence';
+import { planPeriods, replanPeriods } from '../../../domain/cadence';
 import { DomainError } from '../../../domain/commands';
 import type { CycleWindow, EventBody } from '../../../domain/events';
 import { defaultPolicy, ProgressCadence, type CyclePolicy } from '../../../domain/policy';
@@ -48,6 +48,79 @@ describe('planPeriods', () => {
       ProgressCadence.parse({ every: 'quarter', day: 20, missAfter: { amount: 30, unit: 'days' } }),
     );
     expect(late.at(-1)!.missAt).toBe('2017-12-22T00:00:00.000Z');
+  });
+});
+
+describe('replanPeriods (the cycle window moved)', () => {
+  const short: CycleWindow = {
+    opensAt: window.opensAt,
+    submissionDueAt: '2017-03-31T15:59:59.000Z',
+    reviewDueAt: '2017-04-10T15:59:59.000Z',
+  };
+  const longer: CycleWindow = {
+    ...short,
+    submissionDueAt: '2017-05-31T15:59:59.000Z',
+    reviewDueAt: '2017-06-30T15:59:59.000Z',
+  };
+  const cadence = ProgressCadence.parse({ every: 'month', day: 25, missAfter: { amount: 20, unit: 'days' } });
+  const planned = planPeriods('mp-01', short, cadence);
+
+  it('adds the months now inside the window and lifts the cap of an open period, leaving settled ones alone', () => {
+    const current = planned.map((p, i) => ({
+      ...p,
+      status: i === 0 ? ('reported' as const) : ('open' as const),
+    }));
+    const changed = replanPeriods('mp-01', current, longer, cadence);
+    expect(changed.map((p) => [p.periodId, p.missAt])).toEqual([
+      // March was capped at the old review deadline (04-10); January is reported and stays.
+      ['mp-01/p2017-03', '2017-04-14T15:59:59.000Z'],
+      ['mp-01/p2017-04', '2017-05-15T15:59:59.000Z'],
+      ['mp-01/p2017-05', '2017-06-14T15:59:59.000Z'],
+    ]);
+    expect(changed[1]!.opensAt).toBe(planned.at(-1)!.dueAt);
+  });
+
+  it('changes nothing when the window did not move, or when every period is settled', () => {
+    const open = planned.map((p) => ({ ...p, status: 'open' as const }));
+    expect(replanPeriods('mp-01', open, short, cadence)).toEqual([]);
+    const missed = planned.map((p) => ({ ...p, status: 'missed' as const }));
+    expect(replanPeriods('mp-01', missed, short, cadence)).toEqual([]);
+  });
+
+  it('evolves a project: replanned periods keep their status, new ones open', () => {
+    const policy: CyclePolicy = { ...defaultPolicy(), progressCadence: cadence };
+    const s = evolve(
+      evolve(emptyProject({ streamId: 's', cycleId: 'c', projectId: 'mp-01', policy }), {
+        type: 'ProjectStarted',
+        data: {
+          itemId: 'mp-01',
+          kind: 'major_project',
+          title: '学前教育',
+          section: '',
+          leadUnit: '基教处',
+          coUnits: [],
+          targets: [],
+          milestones: [],
+          periods: planned,
+        },
+      }),
+      {
+        type: 'ProgressPeriodMissed',
+        data: { periodId: 'mp-01/p2017-01', unit: '基教处', dueAt: planned[0]!.dueAt },
+      },
+    );
+    const next = evolve(s, {
+      type: 'ProgressPeriodsReplanned',
+      data: { periods: replanPeriods('mp-01', s.periods!, longer, cadence), unit: '基教处', reason: '延期' },
+    });
+    expect(next.periods!.map((p) => [p.periodId, p.status])).toEqual([
+      ['mp-01/p2017-01', 'missed'],
+      ['mp-01/p2017-02', 'open'],
+      ['mp-01/p2017-03', 'open'],
+      ['mp-01/p2017-04', 'open'],
+      ['mp-01/p2017-05', 'open'],
+    ]);
+    expect(next.periods![2]!.missAt).toBe('2017-04-14T15:59:59.000Z');
   });
 });
 
