@@ -256,6 +256,18 @@ export const ClosureItem = z
     stuck: Stuck,
   })
   .openapi('ClosureItem');
+export const PeriodItem = z
+  .object({
+    cycleId: z.string(),
+    itemId: z.string(),
+    title: z.string(),
+    periodId: z.string(),
+    label: z.string(),
+    dueAt: z.string(),
+    missAt: z.string(),
+    overdue: z.boolean(),
+  })
+  .openapi('PeriodItem');
 export const ReassignBody = z
   .object({
     ...base,

@@ -162,6 +162,10 @@ export async function instructionsAsOf(db: Kysely<Database>): Promise<string | n
   return rows[0]?.at ? new Date(rows[0].at).toISOString() : null;
 }
 
+/** The time “overdue” is judged at: the instructions' latest event, or now before there is one. */
+export const instructionsAt = async (db: Kysely<Database>): Promise<string> =>
+  (await instructionsAsOf(db)) ?? new Date().toISOString();
+
 const t = (v: Date | null): string | null => (v === null ? null : new Date(v).toISOString());
 
 function plainRow(r: {

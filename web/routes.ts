@@ -6,8 +6,10 @@ import { authenticate } from '../http/middleware';
 import { streamSSE } from 'hono/streaming';
 import { checkCycle, cycleBundleArchive, timeline } from '../app/audit';
 import { listCycles, showCycle } from '../app/cycles';
-import { projectView } from '../app/projects';
-import { closureInbox, cycleBoard, escalations, inbox, reviewQueue } from '../app/views';
+import { closureInbox, cycleBoard, escalations, inbox, periodInbox, reviewQueue } from '../app/views';
+import { instructionsAt, listInstructions } from '../app/instructions';
+import { instructionsBody } from './pages/instructions';
+import { projectHandle, projectView } from '../app/projects';
 import { listPlanVersions, loadPlanVersion } from '../seeds/import';
 import { previewUpload } from '../app/plans';
 import { may } from '../app/authorize';
@@ -155,7 +157,7 @@ export function webRoutes(deps: ApiDeps) {
       );
     }
     const t = may(p, 'readTimeline')
-      ? await timeline(deps.client, deps.db, projectWorkflowId(cycleWorkflowId(cycleId), itemId))
+      ? await timeline(deps.client, deps.db, projectHandle(deps.client, cycleId, itemId).workflowId)
       : null;
     const back =
       p.role === 'inspector'
@@ -176,26 +178,42 @@ export function webRoutes(deps: ApiDeps) {
     );
   });
 
+  pages.get('/instructions', async (c) => {
+    const p = c.get('principal');
+    if (!may(p, 'readInstructions')) return denied(c);
+    const [rows, at, units, cycles] = await Promise.all([
+      listInstructions(deps.db),
+      instructionsAt(deps.db),
+      planUnits(deps.db),
+      listCycles(deps.client, deps.taskQueue),
+    ]);
+    const runningCycles = cycles.filter((x) => x.status === 'RUNNING').map((x) => x.cycleId);
+    return render(
+      c,
+      '领导批示',
+      instructionsBody({ rows, at, units, runningCycles, canAdd: may(p, 'addInstruction') }),
+    );
+  });
+
   pages.get('/unit', async (c) => {
     const p = c.get('principal');
     if (p.role !== 'unit_staff' && p.role !== 'unit_head') return denied(c);
     const { cycles } = await pickCycle(c);
     const cycleId = c.req.query('cycle') ?? null;
+    const unit = p.unit!;
+    const [key, scope] = [cycleId ?? '', cycleId ?? undefined];
     return render(
       c,
       '单位待办',
-      unitBody(
-        p.unit!,
+      unitBody({
+        unit,
         cycles,
         cycleId,
-        await deps.views.get(`inbox:${p.unit!}:${cycleId ?? ''}`, () =>
-          inbox(deps.db, p.unit!, cycleId ?? undefined),
-        ),
-        await noticesOf(deps.db, p.unit!),
-        await deps.views.get(`closures:${p.unit!}:${cycleId ?? ''}`, () =>
-          closureInbox(deps.db, p.unit!, cycleId ?? undefined),
-        ),
-      ),
+        items: await deps.views.get(`inbox:${unit}:${key}`, () => inbox(deps.db, unit, scope)),
+        periods: await deps.views.get(`periods:${unit}:${key}`, () => periodInbox(deps.db, unit, scope)),
+        closures: await deps.views.get(`closures:${unit}:${key}`, () => closureInbox(deps.db, unit, scope)),
+        notices: await noticesOf(deps.db, unit),
+      }),
     );
   });
 

@@ -3,7 +3,7 @@ import type { ApiDeps } from '../../http/deps';
 import { requireAction } from '../../app/authorize';
 import { jsonBody, jsonOk, newRouter, security } from '../openapi';
 import { notFound } from '../../app/errors';
-import { addInstruction, findInstruction, instructionsAsOf, listInstructions } from '../../app/instructions';
+import { addInstruction, findInstruction, instructionsAt, listInstructions } from '../../app/instructions';
 import type { InstructionRow } from '../../db/projections/instructions';
 import {
   InstructionInput,
@@ -93,7 +93,7 @@ const view = (r: InstructionRow, at: string) => ({
 });
 
 export function instructionRoutes(deps: ApiDeps) {
-  const asOf = async () => (await instructionsAsOf(deps.db)) ?? new Date().toISOString();
+  const asOf = () => instructionsAt(deps.db);
   return newRouter()
     .openapi(add, async (c) => {
       requireAction(c.get('principal'), 'addInstruction');

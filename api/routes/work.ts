@@ -7,6 +7,7 @@ import { jsonBody, jsonOk, newRouter, security } from '../openapi';
 import {
   AcknowledgeBody,
   ClosureItem,
+  PeriodItem,
   CycleFilter,
   DecideClosureBody,
   DecideExtensionBody,
@@ -24,7 +25,7 @@ import {
   SubmitBody,
 } from '../schemas';
 import { projectView, runCommand } from '../../app/projects';
-import { board, closureInbox, escalations, inbox, reviewQueue } from '../../app/views';
+import { board, closureInbox, escalations, inbox, periodInbox, reviewQueue } from '../../app/views';
 import { assertCitable } from '../../app/evidence';
 import type { ProjectCommand } from '../../domain/commands';
 import { ApiError } from '../../app/errors';
@@ -59,6 +60,12 @@ const routes = {
   inbox: get('/api/inbox', '单位待办（单位人员看本单位；督导处可指定单位）', InboxQuery, z.array(InboxItem)),
   board: get('/api/board', '督导看板：项目及红黄绿灯', CycleFilter, z.array(ProjectRow)),
   queue: get('/api/review-queue', '待审核报告、待审批延期申请与办结申请', CycleFilter, ReviewQueue),
+  periods: get(
+    '/api/periods',
+    '待报的定期反馈（单位人员看本单位；督导处可指定单位）',
+    InboxQuery,
+    z.array(PeriodItem),
+  ),
   closures: get(
     '/api/closures',
     '牵头的项目及其办结申请（单位人员看本单位；督导处可指定单位）',
@@ -208,6 +215,14 @@ export function workRoutes(deps: ApiDeps) {
     .openapi(routes.reassign, (c) => {
       const { cycleId, ...b } = c.req.valid('json');
       return send(c, 'reassign', cycleId, b.assignmentId, { type: 'reassign', ...b });
+    })
+    .openapi(routes.periods, async (c) => {
+      const { unit, cycle } = c.req.valid('query');
+      const forUnit = inboxUnit(c.get('principal'), unit);
+      return c.json(
+        await deps.views.get(`periods:${forUnit}:${cycle ?? ''}`, () => periodInbox(deps.db, forUnit, cycle)),
+        200,
+      );
     })
     .openapi(routes.closures, async (c) => {
       const { unit, cycle } = c.req.valid('query');

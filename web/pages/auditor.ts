@@ -17,7 +17,8 @@ export interface AuditorPage {
 export function auditorBody(p: AuditorPage): Html {
   const q = (extra: string) => `/auditor?cycle=${encodeURIComponent(p.cycleId ?? '')}${extra}`;
   return html`<nav class="quick no-print" aria-label="审计入口">
-      <a href="/board${p.cycleId ? `?cycle=${encodeURIComponent(p.cycleId)}` : ''}">督导看板（只读）</a>
+      <a href="/board${p.cycleId ? `?cycle=${encodeURIComponent(p.cycleId)}` : ''}">督导看板（只读）</a> ·
+      <a href="/instructions">领导批示（只读）</a>
     </nav>
     ${cyclePicker(p.cycles, p.cycleId, '/auditor')}
     ${

@@ -1,4 +1,4 @@
-import type { ClosureItem, InboxItem } from '../../app/views';
+import type { ClosureItem, InboxItem, PeriodItem } from '../../app/views';
 import type { CycleListRow } from '../../app/cycles';
 import type { UnitNotice } from '../../db/notification-reads';
 import { acceptedTypes } from '../../app/evidence';
@@ -31,19 +31,28 @@ function deadline(i: InboxItem): Html {
     : due;
 }
 
-export function unitBody(
-  unit: string,
-  cycles: CycleListRow[],
-  cycleId: string | null,
-  items: InboxItem[],
-  notices: UnitNotice[],
-  closures: ClosureItem[],
-): Html {
+/** What a unit's workspace shows: its steps, 定期反馈 periods, led projects and notices. */
+export interface UnitPage {
+  unit: string;
+  cycles: CycleListRow[];
+  cycleId: string | null;
+  items: InboxItem[];
+  periods: PeriodItem[];
+  closures: ClosureItem[];
+  notices: UnitNotice[];
+}
+
+export function unitBody({ unit, cycles, cycleId, items, periods, closures, notices }: UnitPage): Html {
   const unread = notices.filter((n) => !n.openedAt).length;
   return html`${cyclePicker(cycles, cycleId, '/unit')}
     <section id="inbox" data-live>
       <h2>${unit}的待办（${items.length}）</h2>
       ${items.length === 0 ? html`<p class="empty">暂无待办事项。</p>` : ''} ${byDueDay(items)}
+    </section>
+    <section id="periods" data-live>
+      <h2>定期反馈（待报 ${periods.length} 期）</h2>
+      ${periods.length === 0 ? html`<p class="empty">暂无待报的定期反馈。</p>` : ''}
+      ${periods.map(periodCard)}
     </section>
     <section id="closures" data-live>
       <h2>申请办结（牵头项目 ${closures.length} 个）</h2>
@@ -90,6 +99,29 @@ export function noticeBody(n: UnitNotice): Html {
       </p>
     </article>
     <p><a href="/unit">返回待办</a></p>`;
+}
+
+/** One open 定期反馈 period: due (or overdue until it counts as missed), with its report form. */
+function periodCard(p: PeriodItem): Html {
+  return html`<article class="card ${p.overdue ? 'rag-border-red' : ''}" data-period="${p.periodId}">
+    <h4><a href="${projectHref(p.cycleId, p.itemId)}">${clip(p.title, 60)}</a></h4>
+    <p>
+      定期反馈·${p.label} · 期限 <strong>${day(p.dueAt)}</strong>
+      ${
+        p.overdue
+          ? html`<span class="returned">（已逾期，${day(p.missAt)} 前仍未报送的记为未按期反馈）</span>`
+          : ''
+      }
+    </p>
+    <form data-action="/api/actions/progress">
+      <input type="hidden" name="cycleId" value="${p.cycleId}" />
+      <input type="hidden" name="ref" value="${p.periodId}" />
+      <label>本期进展 <textarea name="narrative" rows="3" required></textarea></label>
+      <div class="field">佐证材料 ${fileInput('evidence', acceptedTypes.join(','), '选择佐证材料')}</div>
+      <button type="submit">报送本期进展</button>
+      <p class="form-result" data-form-result role="alert"></p>
+    </form>
+  </article>`;
 }
 
 /** A project the unit leads: its pending or refused 办结申请, or the form to file one. */

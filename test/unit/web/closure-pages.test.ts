@@ -21,7 +21,9 @@ const item = (patch: Partial<ClosureItem>): ClosureItem => ({
   stuck: null,
   ...patch,
 });
-const unitPage = (closures: ClosureItem[]) => unitBody('基教处', [], 'c1', [], [], closures).value;
+const unitPage = (closures: ClosureItem[]) =>
+  unitBody({ unit: '基教处', cycles: [], cycleId: 'c1', items: [], periods: [], closures, notices: [] })
+    .value;
 
 describe('the unit page’s 申请办结', () => {
   it('offers the lead unit the form, posting what /api/actions/request-closure takes', () => {
