@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/projections/read-model';
+import type { ProgressPeriodRow } from '../db/projections/progress-periods';
 import { day, percent } from './format';
 import type { Report, ReportTable } from './report';
 import type { ReportScope } from './builders';
@@ -11,7 +12,7 @@ export interface ProgressPeriodReportRow {
   period_id: string;
   label: string;
   unit: string;
-  status: 'open' | 'reported' | 'missed';
+  status: ProgressPeriodRow['status'];
   late: boolean | null;
   due_at: string;
   reported_at: string | null;
@@ -53,7 +54,7 @@ export function tallyProgress(rows: readonly ProgressPeriodReportRow[], at: stri
     } else if (r.status === 'missed') {
       t.due++;
       t.missed++;
-    } else if (fellDue) {
+    } else if (r.status === 'open' && fellDue) {
       t.due++;
       t.overdue++;
     }
@@ -68,9 +69,11 @@ const statusLabel = (r: ProgressPeriodReportRow, at: string): string =>
       : '按期反馈'
     : r.status === 'missed'
       ? '未按期反馈'
-      : Date.parse(r.due_at) < Date.parse(at)
-        ? '已逾期待报'
-        : '未到期';
+      : r.status === 'waived'
+        ? '免报（项目已办结或撤销）'
+        : Date.parse(r.due_at) < Date.parse(at)
+          ? '已逾期待报'
+          : '未到期';
 
 /** The report: per unit, then every period that is missed or overdue. Pure. */
 export function buildProgressReport(rows: readonly ProgressPeriodReportRow[], scope: ReportScope): Report {

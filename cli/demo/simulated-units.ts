@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { ProjectCommand } from '../../domain/commands';
 import type { Principal } from '../../domain/principal';
 import type { ProjectView } from '../../workflows/messages';
-import type { MilestoneState } from '../../domain/project';
+import { periodUnitOf, type MilestoneState } from '../../domain/project';
+import { planNow } from '../../domain/clock';
 
 /** How a simulated lead unit behaves on one project in the demo. */
 export type Behaviour = 'on_time' | 'late' | 'rework' | 'extension' | 'misses_target';
@@ -114,7 +115,26 @@ export function nextAction(view: ProjectView, behaviour: Behaviour): ProjectComm
       evidence: [{ ref: `doc://${m.milestoneId}/report.pdf`, sha256: hash(m.milestoneId) }],
     };
   }
-  return null;
+  return periodReport(view, behaviour);
+}
+
+/**
+ * The 定期反馈 the lead unit sends next: the earliest open period once it has opened (at the
+ * project's plan time now). A late unit waits for the period's 催办 first.
+ */
+function periodReport(view: ProjectView, behaviour: Behaviour): ProjectCommand | null {
+  const now = Date.parse(planNow(view.clock, Date.now()));
+  const s = view.state;
+  const period = s.periods?.find((p) => p.status === 'open' && Date.parse(p.opensAt) <= now);
+  if (!period || (behaviour === 'late' && !period.reminded)) return null;
+  return {
+    type: 'submitProgress',
+    actor: staff(periodUnitOf(s)),
+    periodId: period.periodId,
+    narrative: `${s.title}：${period.label}工作按计划推进。`,
+    values: [],
+    evidence: [],
+  };
 }
 
 /** Applies one action; a refusal (the state moved on meanwhile) is ignored, the next poll retries. */

@@ -55,7 +55,7 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
       if (!event.data.assignmentId.endsWith('/lead')) return state;
       let next = state;
       for (const row of Object.values(all))
-        if (row.status === 'open' && row.unit === event.data.fromUnit)
+        if (row.project_id === event.projectId && row.status === 'open' && row.unit === event.data.fromUnit)
           next = {
             progress_periods: {
               ...(next.progress_periods ?? {}),
@@ -63,6 +63,15 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
             },
           };
       return next;
+    }
+    case 'ProjectClosed':
+    case 'ProjectCancelled': {
+      // Once an item is 办结 or 撤销 no further report is owed: its open periods are waived (免报).
+      const rows = { ...all };
+      for (const [k, row] of Object.entries(all))
+        if (row.project_id === event.projectId && row.status === 'open')
+          rows[k] = { ...row, status: 'waived' };
+      return { progress_periods: rows };
     }
     case 'CycleStarted':
     case 'CycleExtended':
@@ -83,9 +92,7 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
     case 'ClosureRefused':
     case 'ProjectSuspended':
     case 'ProjectResumed':
-    case 'ProjectCancelled':
     case 'MilestoneClosed':
-    case 'ProjectClosed':
     case 'InstructionRecorded':
       return state;
     default:
@@ -96,7 +103,7 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
 export const progressPeriodsModel: ReadModel<ProgressPeriodsState> = {
   name: 'progress_periods',
   // 2: rows keyed by project and period, so a report after a reload finds its period.
-  version: 2,
+  version: 3,
   scope: 'projectId',
   tables: { progress_periods: ['cycle_id', 'project_id', 'period_id'] },
   evolve: evolveProgressPeriods,

@@ -247,7 +247,8 @@ export interface ProgressPeriodsTable {
   opens_at: Instant;
   due_at: Instant;
   miss_at: Instant;
-  status: 'open' | 'reported' | 'missed';
+  /** `waived`: still open when its item was 办结 or 撤销, so no longer owed. */
+  status: 'open' | 'reported' | 'missed' | 'waived';
   late: boolean | null;
   reported_at: NullableInstant;
   reminded: boolean;

@@ -267,6 +267,16 @@ describe('the 定期反馈 report', () => {
   ];
   const at = '2017-02-01T00:00:00.000Z';
 
+  it('does not count a period waived because its project was 办结 or 撤销, even past its due date', () => {
+    expect(tallyProgress([row({ status: 'waived' })], at)).toEqual({
+      due: 0,
+      onTime: 0,
+      late: 0,
+      missed: 0,
+      overdue: 0,
+    });
+  });
+
   it('counts what fell due: on time, late, missed, overdue', () => {
     expect(tallyProgress(rows.slice(0, 5), at)).toEqual({
       due: 4,

@@ -133,3 +133,47 @@ describe('project-scoped read models read their own rows back', () => {
     ]);
   });
 });
+
+describe('progress_periods rebuilt over several projects', () => {
+  /** Two projects of one unit, each with an open month; p1's lead is 转办, p2 is 办结. */
+  function twoProjects(): DomainEvent[] {
+    const s = new CycleScript('c2017');
+    for (const p of ['p1', 'p2'])
+      s.project(p, '2017-01-05T01:00:00.000Z', {
+        type: 'ProjectStarted',
+        data: {
+          itemId: p,
+          kind: 'major_project',
+          title: p,
+          section: '重大项目',
+          leadUnit: '基教处',
+          coUnits: [],
+          targets: [],
+          milestones: [milestonePlan(p, '2017-06-30T09:00:00.000Z', [])],
+          periods: [
+            {
+              periodId: `${p}/p2017-03`,
+              label: '2017年3月',
+              opensAt: '2017-02-25T09:00:00.000Z',
+              dueAt: '2017-03-25T09:00:00.000Z',
+              missAt: '2017-04-05T09:00:00.000Z',
+            },
+          ],
+        },
+      });
+    s.project('p1', '2017-02-01T01:00:00.000Z', {
+      type: 'AssignmentReassigned',
+      data: { assignmentId: 'p1/2017/lead', fromUnit: '基教处', toUnit: '职成教处', reason: '职能调整' },
+    });
+    s.project('p2', '2017-02-02T01:00:00.000Z', { type: 'ProjectClosed', data: { outcome: 'completed' } });
+    return s.events;
+  }
+
+  it('moves only the reassigned project’s periods and waives only the closed project’s', () => {
+    const rows = rowsOf(foldModel(readModelNamed('progress_periods'), twoProjects(), undefined));
+    expect(rows.progress_periods).toEqual([
+      expect.objectContaining({ project_id: 'p1', unit: '职成教处', status: 'open' }),
+      expect.objectContaining({ project_id: 'p2', unit: '基教处', status: 'waived' }),
+    ]);
+  });
+});
