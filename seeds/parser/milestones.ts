@@ -81,11 +81,6 @@ export function extractRecurrences(text: string): Recurrence[] {
   return out;
 }
 
-/** The first recurring duty in the text, or null. */
-export function extractRecurrence(text: string): Recurrence | null {
-  return extractRecurrences(text)[0] ?? null;
-}
-
 /** The spans of recurrence phrases, so their numbers are not mistaken for targets. */
 export function recurrenceSpans(text: string): [number, number][] {
   return RECURRENCES.flatMap(({ re }) =>

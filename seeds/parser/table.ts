@@ -20,7 +20,7 @@ import { extractMilestones, extractRecurrences, yearScopes } from './milestones'
 import type { ParseOutcome } from './parse';
 import { buildUnitRegistry } from './registry';
 import { extractTargets } from './targets';
-import { itemTitle } from './titles';
+import { itemTitle } from '../../domain/item-title';
 import { readUnitCell } from './unit-cells';
 
 /** The document as numbered lines: a paragraph is a line, a table row is a line. */
@@ -396,7 +396,7 @@ function buildItem(
   const scopes = yearScopes(text);
   const scan = extractTargets(text, scopes);
   scan.unattached.forEach((n) => warn(line, `数字${n}未能识别为目标值，已保留在条目正文中`, location));
-  const { title, titleSource } = itemTitle(text);
+  const { title, titleSource } = itemTitle(text, id);
   const milestones = extractMilestones(text, scopes);
   const recurrences = extractRecurrences(text);
   const deadline = join('deadline', '\n');
@@ -405,19 +405,20 @@ function buildItem(
     kind: kindOf(path),
     path,
     title,
-    ...(titleSource ? { titleSource } : {}),
+    titleSource,
     text,
     units,
     targets: scan.targets,
     milestones,
-    recurrence: recurrences[0] ?? null,
+    recurrences,
+    cadences: [],
     sourceLine: line,
     endLine: line,
     location,
   };
   if (leadUnits !== undefined && cells.lead) item.leadUnits = leadUnits;
   if (deadline !== '') {
-    const reading = readDeadline(deadline, planYear, titleSource === 'document' && title ? title : text);
+    const reading = readDeadline(deadline, planYear, titleSource === 'document' ? title : text);
     for (const m of reading.milestones) {
       const sameYear = milestones.some((x) => x.year === m.year && !x.dueOn);
       if (!(sameYear && m.dueOn === `${m.year}-12-31`)) milestones.push(m);
@@ -425,12 +426,10 @@ function buildItem(
     // A 完成时限 of 每年 restates a yearly duty the text already names; a new period is a duty of its own.
     for (const r of reading.recurrences)
       if (!recurrences.some((x) => x.everyYears === r.everyYears)) recurrences.push(r);
-    item.recurrence = recurrences[0] ?? null;
     item.deadline = deadline.replace(/\n/g, '；');
-    item.cadence = reading.cadence;
+    item.cadences = reading.cadences;
     reading.problems.forEach((message) => warn(line, message, location));
   }
-  if (recurrences.length > 1) item.recurrences = recurrences;
   const leaders = readUnitCell(join('leader', '\n')).units;
   if (leaders.length > 0) item.leaders = leaders;
   return item;

@@ -2,11 +2,11 @@
  * Plan reading (issue 15, item 6): every item of the seed gets a short display title, quantities in
  * Chinese numerals are read as targets where a comparison makes them one, and every recurring duty is kept.
  */
-import { PlanItem } from '../../../domain/plan';
+import { firstClause, itemTitle } from '../../../domain/item-title';
+import { mainRecurrence, Plan, PlanItem } from '../../../domain/plan';
 import { extractRecurrences, yearScopes } from '../../../seeds/parser/milestones';
 import { chineseNumeralValue } from '../../../seeds/parser/numerals';
 import { extractTargets } from '../../../seeds/parser/targets';
-import { firstClause, itemTitle } from '../../../seeds/parser/titles';
 import { parsePlan } from '../../../seeds/parser/parse';
 import { parseFile } from './helpers';
 
@@ -61,13 +61,30 @@ describe('display titles', () => {
     expect(
       firstClause('重点加强对中小学、幼儿园骨干教师、职业院校“双师型”师资、特教教师、高校青年教师的培训'),
     ).toBe('重点加强对中小学、幼儿园骨干教师、职业院校“双师型”师资…');
-    expect(itemTitle('')).toEqual({ title: null });
   });
 
-  it('reads stored plans without titleSource or recurrences', () => {
-    const { titleSource: _t, recurrences: _r, ...stored } = plan.items[0]!;
-    expect(PlanItem.parse({ ...stored, title: null })).toMatchObject({ title: null });
-    expect(PlanItem.safeParse({ ...stored, titleSource: 'guessed' }).success).toBe(false);
+  it('names an item with no text of its own by its number', () => {
+    expect(itemTitle('', '2.1.3')).toEqual({ title: '条目 2.1.3', titleSource: 'item_id' });
+  });
+
+  it('gives every item of a plan stored before titles were derived its title when read', () => {
+    // A version imported by the earlier parser: the derived titles null, no titleSource anywhere.
+    const stored = JSON.parse(JSON.stringify(plan)) as { items: Record<string, unknown>[] };
+    for (const item of stored.items) {
+      if (item.titleSource === 'first_clause') item.title = null;
+      delete item.titleSource;
+    }
+    const read = Plan.parse(stored);
+    expect(read.items.map((i) => i.title)).toEqual(plan.items.map((i) => i.title));
+    expect(read.items.find((i) => i.sourceLine === 50)).toMatchObject({
+      title: '推进特殊教育学校现代化建设',
+      titleSource: 'first_clause',
+    });
+    expect(read.items.find((i) => i.sourceLine === 17)?.titleSource).toBe('document');
+  });
+
+  it('refuses a title source it does not know', () => {
+    expect(PlanItem.safeParse({ ...plan.items[0]!, titleSource: 'guessed' }).success).toBe(false);
   });
 });
 
@@ -126,17 +143,37 @@ describe('Chinese numerals', () => {
 });
 
 describe('recurrences', () => {
-  it('keeps every recurring duty of an item, the first also as `recurrence`', () => {
+  it('keeps every recurring duty of an item, in reading order', () => {
     const text = '以3年为一轮开展督导评估。每年组织一次专项检查。（责任单位：督导处）';
-    expect(extractRecurrences(text)).toEqual([
+    const both = [
       { everyYears: 3, text: '以3年为一轮开展督导评估' },
       { everyYears: 1, text: '每年组织一次专项检查' },
-    ]);
+    ];
+    expect(extractRecurrences(text)).toEqual(both);
     const parsed = parsePlan(`规划\n一、任务\n1.督导评估。${text}\n`);
     if (!parsed.ok) throw new Error(parsed.error);
-    const item = parsed.plan.items[0]!;
-    expect(item.recurrence).toEqual({ everyYears: 3, text: '以3年为一轮开展督导评估' });
-    expect(item.recurrences).toHaveLength(2);
+    expect(parsed.plan.items[0]!.recurrences).toEqual(both);
+  });
+
+  it('reads the single recurrence of a plan stored before `recurrences` as a list of one', () => {
+    const { recurrences, cadences: _c, ...stored } = plan.items.find((i) => i.sourceLine === 27)!;
+    const recurrence = recurrences[0]!;
+    expect(recurrence.everyYears).toBe(2);
+    const cadence = { every: 'quarter' as const, day: null, text: '每季度' };
+    const read = PlanItem.parse({ ...stored, recurrence, cadence });
+    expect(read).toMatchObject({ recurrences: [recurrence], cadences: [cadence] });
+    expect(read).not.toHaveProperty('recurrence');
+    expect(read).not.toHaveProperty('cadence');
+    expect(PlanItem.parse({ ...stored, recurrence: null })).toMatchObject({ recurrences: [], cadences: [] });
+  });
+
+  it('records the most frequent duty where only one fits, the first stated among equals', () => {
+    const duties = (...everyYears: number[]) => ({
+      recurrences: everyYears.map((n, k) => ({ everyYears: n, text: `第${k + 1}项` })),
+    });
+    expect(mainRecurrence(duties(3, 1))).toEqual({ everyYears: 1, text: '第2项' });
+    expect(mainRecurrence(duties(2, 2))).toEqual({ everyYears: 2, text: '第1项' });
+    expect(mainRecurrence(duties())).toBeNull();
   });
 
   it('reads 每两年 and counts a phrase once', () => {
