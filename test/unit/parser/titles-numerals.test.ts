@@ -5,7 +5,7 @@
 import { firstClause, itemTitle } from '../../../domain/item-title';
 import { mainRecurrence, Plan, PlanItem } from '../../../domain/plan';
 import { extractRecurrences, yearScopes } from '../../../seeds/parser/milestones';
-import { chineseNumeralValue } from '../../../seeds/parser/numerals';
+import { chineseNumeralValue, chineseShare } from '../../../seeds/parser/numerals';
 import { extractTargets } from '../../../seeds/parser/targets';
 import { parsePlan } from '../../../seeds/parser/parse';
 import { parseFile } from './helpers';
@@ -100,6 +100,16 @@ describe('Chinese numerals', () => {
     ['二〇二〇', 2020],
   ])('reads %s as %i', (s, n) => expect(chineseNumeralValue(s)).toBe(n));
 
+  it.each([
+    ['百分之', '八十', 80, '%'],
+    ['百分之', '百', 100, '%'],
+    ['百分之', '九十五点五', 95.5, '%'],
+    ['百分之', '80', 80, '%'],
+    ['千分之', '三', 3, '‰'],
+  ])('reads %s%s as %d%s', (per, amount, value, unit) => {
+    expect(chineseShare(per, amount)).toEqual({ value, unit });
+  });
+
   it('refuses what is no numeral', () => {
     expect(chineseNumeralValue('十三五')).toBeNull();
     expect(chineseNumeralValue('万')).toBeNull();
@@ -129,6 +139,87 @@ describe('Chinese numerals', () => {
     '小学一年级“零起点”教学',
   ])('leaves %s as text, without a warning', (text) => {
     expect(targetsOf(text)).toEqual({ targets: [], unattached: [] });
+  });
+
+  /**
+   * The seed's own sentences with their numbers written in Chinese read as the digits do: line, the sentence
+   * as the document writes it, and the same with Chinese numerals (十, 两, 十二, 十四, 五十, 八十, 一百, 六千,
+   * 八千, 百分之二十…九十七).
+   */
+  const rewritten: [number, string, string][] = [
+    [
+      3,
+      '学前三年入园率达到97%以上和学前教育示范乡镇50个以上',
+      '学前三年入园率达到百分之九十七以上和学前教育示范乡镇五十个以上',
+    ],
+    [
+      9,
+      '主要劳动年龄（16-59岁）人口平均受教育年限达到12年，新增劳动力平均受教育年限达到14年',
+      '主要劳动年龄（16-59岁）人口平均受教育年限达到十二年，新增劳动力平均受教育年限达到十四年',
+    ],
+    [
+      8,
+      '普通高中特色示范学校率和高中段教育毛入学率分别达到80%和95%',
+      '普通高中特色示范学校率和高中段教育毛入学率分别达到百分之八十和百分之九十五',
+    ],
+    [17, '到2017年，普惠性幼儿园覆盖面达到80%以上', '到2017年，普惠性幼儿园覆盖面达到百分之八十以上'],
+    [38, '应用型专业本科在校生达到6000人以上', '应用型专业本科在校生达到六千人以上'],
+    [38, '职业教育专科在校生总规模达到8000人左右', '职业教育专科在校生总规模达到八千人左右'],
+    [
+      43,
+      '新建10个省级优势专业建设项目和新兴特色专业建设项目',
+      '新建十个省级优势专业建设项目和新兴特色专业建设项目',
+    ],
+    [50, '80%的特殊教育学校实现设施设备现代化', '百分之八十的特殊教育学校实现设施设备现代化'],
+    [51, '全市示范性资源教室达到80个', '全市示范性资源教室达到八十个'],
+    [51, '全市示范性资源教室达到80个', '全市示范性资源教室达到一百个'],
+    [
+      66,
+      '到2020年，全市30%的中小学成为校园文化建设示范学校',
+      '到2020年，全市百分之三十的中小学成为校园文化建设示范学校',
+    ],
+    [
+      112,
+      '职业院校教师原则上每年要有不少于2个月时间到企业实训',
+      '职业院校教师原则上每年要有不少于两个月时间到企业实训',
+    ],
+    [
+      90,
+      '到2020年，50%以上的高中段学校和20%以上的义务教育段学校与国外学校建立经常性的教育教学交流关系',
+      '到2020年，百分之五十以上的高中段学校和百分之二十以上的义务教育段学校与国外学校建立经常性的教育教学交流关系',
+    ],
+  ];
+
+  it.each(rewritten)('line %i: %s reads the same written as %s', (line, digits, chinese) => {
+    expect(plan.items.find((i) => i.sourceLine === line)?.text).toContain(digits);
+    const expected = targetsOf(digits);
+    expect(expected.targets.length).toBeGreaterThan(0);
+    const values = (t: { value: number }[]) => t.map((x) => x.value);
+    const read = targetsOf(chinese);
+    expect(read.unattached).toEqual([]);
+    expect(read.targets.map(({ value: _v, ...rest }) => rest)).toEqual(
+      expected.targets.map(({ value: _v, ...rest }) => rest),
+    );
+    // Every value as the digits give it, but 一百 where the document has 80.
+    expect(values(read.targets)).toEqual(chinese.includes('一百') ? [100] : values(expected.targets));
+  });
+
+  it('reads the seed’s 班级 shares written in Chinese, bands left in the metric as written (line 10)', () => {
+    expect(plan.items.find((i) => i.sourceLine === 10)?.text).toContain(
+      '小学30人以下班级占30%，初中35人以下班级占20%',
+    );
+    expect(targetsOf('小学三十人以下班级占百分之三十，初中三十五人以下班级占百分之二十').targets).toEqual([
+      { metric: '小学三十人以下班级', op: '=', value: 30, unit: '%', year: null },
+      { metric: '初中三十五人以下班级', op: '=', value: 20, unit: '%', year: null },
+    ]);
+  });
+
+  /** Items whose Chinese numerals are names, tiers or idioms: 一批, 十五年免费基础教育, 四级属地管理, “三个增长”, 两级管理. */
+  it.each([35, 45, 93, 98, 99])('leaves the numerals of line %i as text, without a warning', (line) => {
+    expect(plan.items.find((i) => i.sourceLine === line)?.targets).toEqual([]);
+    expect(plan.warnings.filter((w) => w.line === line && w.message.includes('未能识别为目标值'))).toEqual(
+      [],
+    );
   });
 
   it('finds the seed’s 至少有一个资源教室 (lines 46 and 51) beside the digits target', () => {
