@@ -14,7 +14,7 @@
  */
 import type { ItemKind, ParseWarning, PlanHeading, PlanItem } from '../../domain/plan';
 import { isHeadingLike } from './lines';
-import { extractMilestones, extractRecurrences, yearScopes } from './milestones';
+import { extractCadences, extractMilestones, extractRecurrences, yearScopes } from './milestones';
 import type { Block } from './structure';
 import { extractTargets } from './targets';
 import { itemTitle } from '../../domain/item-title';
@@ -112,7 +112,7 @@ function buildItem(block: Block, ctx: Context, id: string, warnings: ParseWarnin
     targets: scan.targets,
     milestones: extractMilestones(text, scopes),
     recurrences: extractRecurrences(text),
-    cadences: [],
+    cadences: extractCadences(text),
     sourceLine: line,
     endLine: lines[lines.length - 1] ?? line,
   };

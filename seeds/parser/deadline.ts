@@ -63,21 +63,25 @@ export function readDeadline(text: string, planYear: number | null, statement: s
 
 const unreadable = (segment: string) => `完成时限“${segment}”未能识别为日期或周期，已按原文保留`;
 
-function readPeriodic(segment: string, out: DeadlineReading): boolean {
+/** Where a phrase names a reporting cadence shorter than a year: 每月, 每个季度, 每半年. */
+export const CADENCE_PHRASE = /每个?月|每个?季度|每半年/g;
+
+/** The cadence a phrase names (每月25日前 → month, day 25), or null when it names none. */
+export function readCadence(phrase: string): Omit<Cadence, 'text'> | null {
   const day = (re: RegExp) => {
-    const m = re.exec(segment);
+    const m = re.exec(phrase);
     return m ? Number(m[1]) : null;
   };
-  if (/每(个)?月/.test(segment)) {
-    out.cadences.push({ every: 'month', day: day(/月\D{0,3}?(\d{1,2})\s*[日号]/), text: segment });
-    return true;
-  }
-  if (/每(个)?季度/.test(segment)) {
-    out.cadences.push({ every: 'quarter', day: day(/季度\D{0,6}?(\d{1,2})\s*[日号]/), text: segment });
-    return true;
-  }
-  if (/每半年/.test(segment)) {
-    out.cadences.push({ every: 'half_year', day: null, text: segment });
+  if (/每个?月/.test(phrase)) return { every: 'month', day: day(/月\D{0,3}?(\d{1,2})\s*[日号]/) };
+  if (/每个?季度/.test(phrase)) return { every: 'quarter', day: day(/季度\D{0,6}?(\d{1,2})\s*[日号]/) };
+  if (/每半年/.test(phrase)) return { every: 'half_year', day: null };
+  return null;
+}
+
+function readPeriodic(segment: string, out: DeadlineReading): boolean {
+  const cadence = readCadence(segment);
+  if (cadence) {
+    out.cadences.push({ ...cadence, text: segment });
     return true;
   }
   const years = /每(?:隔)?\s*([\d一二两三四五六七八九十]+)\s*年/.exec(segment);

@@ -16,7 +16,7 @@ import { readDeadline } from './deadline';
 import { excerpt, readClosing, readFrontMatter } from './frontmatter';
 import { chineseNumber, isHeadingLike, type SourceLine } from './lines';
 import { readMarker, type MarkerStyle } from './markers';
-import { extractMilestones, extractRecurrences, yearScopes } from './milestones';
+import { extractCadences, extractMilestones, extractRecurrences, yearScopes } from './milestones';
 import type { ParseOutcome } from './parse';
 import { buildUnitRegistry } from './registry';
 import { extractTargets } from './targets';
@@ -411,7 +411,7 @@ function buildItem(
     targets: scan.targets,
     milestones,
     recurrences,
-    cadences: [],
+    cadences: extractCadences(text),
     sourceLine: line,
     endLine: line,
     location,
@@ -423,11 +423,12 @@ function buildItem(
       const sameYear = milestones.some((x) => x.year === m.year && !x.dueOn);
       if (!(sameYear && m.dueOn === `${m.year}-12-31`)) milestones.push(m);
     }
-    // A 完成时限 of 每年 restates a yearly duty the text already names; a new period is a duty of its own.
+    // A 完成时限 of 每年 (每季度) restates a duty the text already names; a new period is a duty of its own.
     for (const r of reading.recurrences)
       if (!recurrences.some((x) => x.everyYears === r.everyYears)) recurrences.push(r);
+    for (const c of reading.cadences)
+      if (!item.cadences.some((x) => x.every === c.every && x.day === c.day)) item.cadences.push(c);
     item.deadline = deadline.replace(/\n/g, '；');
-    item.cadences = reading.cadences;
     reading.problems.forEach((message) => warn(line, message, location));
   }
   const leaders = readUnitCell(join('leader', '\n')).units;

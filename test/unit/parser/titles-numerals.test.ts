@@ -246,6 +246,23 @@ describe('recurrences', () => {
     expect(parsed.plan.items[0]!.recurrences).toEqual(both);
   });
 
+  it('keeps a yearly duty and every reporting cadence an item states: 每年…、每季度…、每月25日前…', () => {
+    const parsed = parsePlan(
+      '规划\n一、任务\n1.专项检查。每年组织一次专项检查，每季度报送一次进展，每月25日前报送工作月报。（责任单位：督导处）\n',
+    );
+    if (!parsed.ok) throw new Error(parsed.error);
+    const sentence = '每年组织一次专项检查，每季度报送一次进展，每月25日前报送工作月报';
+    expect(parsed.plan.items[0]).toMatchObject({
+      recurrences: [{ everyYears: 1, text: sentence }],
+      cadences: [
+        { every: 'quarter', day: null, text: sentence },
+        { every: 'month', day: 25, text: sentence },
+      ],
+      targets: [],
+    });
+    expect(parsed.plan.warnings).toEqual([]);
+  });
+
   it('reads the single recurrence of a plan stored before `recurrences` as a list of one', () => {
     const { recurrences, cadences: _c, ...stored } = plan.items.find((i) => i.sourceLine === 27)!;
     const recurrence = recurrences[0]!;
