@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openDatabaseAs } from '../../stack/database';
+import { everyYearsText } from '../../domain/labels';
 import { coUnits, leadUnit, type ItemKind, type Plan, type PlanItem } from '../../domain/plan';
 import { importPlan, listPlanVersions, loadPlanVersion } from '../../seeds/import';
 import type { PlanDiff } from '../../seeds/parser/diff';
@@ -124,7 +125,8 @@ export function formatSummary(plan: Plan, options: { listItems?: boolean } = {})
     out.push(`  [${p.id}] ${p.title}（${describeLocation(p.sourceLine, p.location)}）`);
     out.push(`    ${unitRoles(p)}`);
     for (const m of p.milestones) out.push(`    节点 ${m.dueOn ?? `${m.year} 年`}：${m.text}`);
-    for (const r of p.recurrences) out.push(`    周期：每 ${r.everyYears} 年（${truncate(r.text)}）`);
+    for (const r of p.recurrences)
+      out.push(`    周期：${everyYearsText(r.everyYears)}（${truncate(r.text)}）`);
   }
   const tabled = plan.items.filter((i) => i.kind !== 'major_project' && (i.leadUnits || i.deadline));
   if (tabled.length > 0) {

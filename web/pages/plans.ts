@@ -1,4 +1,5 @@
 import type { ItemKind, PlanItem } from '../../domain/plan';
+import { everyYearsText } from '../../domain/labels';
 import { coUnits, leadUnit } from '../../domain/plan';
 import type { ParsedUpload } from '../../app/plans';
 import type { ImportPreview, StoredVersion } from '../../seeds/import';
@@ -137,7 +138,7 @@ function itemRow(i: PlanItem): Html {
     i.deadline,
     ...i.milestones.map((m) => `${m.dueOn ?? `${m.year}年`}：${m.text}`),
     ...i.cadences.map((c) => `定期：${c.text}`),
-    ...i.recurrences.map((r) => `每 ${r.everyYears} 年：${r.text}`),
+    ...i.recurrences.map((r) => `${everyYearsText(r.everyYears)}：${r.text}`),
   ].filter(Boolean);
   return html`<tr data-item="${i.id}">
     <td>${i.id}</td>

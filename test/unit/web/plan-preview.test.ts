@@ -40,7 +40,7 @@ describe('the plan preview page', () => {
   it('lists every recurring duty and cadence of an item', () => {
     const page = preview(dutiesPlan());
     expect(page).toContain('每 3 年：');
-    expect(page).toContain('每 1 年：');
+    expect(page).toContain('每年：');
     expect(page).toContain('定期：');
   });
 
@@ -66,6 +66,6 @@ describe('dudao plan show', () => {
     for (const item of majors) expect(summary).toContain(`[${item.id}] ${item.title}（`);
     const duties = formatSummary(dutiesPlan());
     expect(duties).toContain('周期：每 3 年');
-    expect(duties).toContain('周期：每 1 年');
+    expect(duties).toContain('周期：每年');
   });
 });
