@@ -1,8 +1,8 @@
 /**
  * A task table's 完成时限 / 时间节点, read into the plan model: dates become milestones due on a day
  * (2025年6月底前 → 2025-06-30; 年底前 → 12-31 of the plan's year), 每季度 / 每月25日前 a reporting
- * cadence, 每年 a yearly recurrence (a cell may name several of each: every one is kept), 长期坚持 / 持续推进 no deadline (the cycle window applies). What cannot
- * be read is kept as written and reported.
+ * cadence, 每年 a yearly recurrence (a cell may name several of each: every one is kept), 长期坚持 /
+ * 持续推进 no deadline (the cycle window applies). What cannot be read is kept as written and reported.
  */
 import type { Cadence, Milestone, Recurrence } from '../../domain/plan';
 import { chineseNumber } from './lines';
