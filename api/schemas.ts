@@ -43,7 +43,14 @@ export const PlanVersion = z
   .openapi('PlanVersion');
 
 export const PlanItemRow = z
-  .looseObject({ id: z.string(), kind: z.string(), text: z.string(), units: z.array(z.string()) })
+  .looseObject({
+    id: z.string(),
+    kind: z.string(),
+    /** The short name to list the item by (the document's own, else its first clause). */
+    title: z.string(),
+    text: z.string(),
+    units: z.array(z.string()),
+  })
   .openapi('PlanItem');
 
 export const PlanItemsQuery = z.object({

@@ -12,6 +12,7 @@ import {
   parseInstructionInput,
   planInstruction,
 } from '../domain/instruction';
+import { loadPlanVersion } from '../seeds/import';
 import type { ProjectWorkflowInput } from '../workflows/project';
 import { SA } from '../workflows/search-attributes';
 
@@ -153,6 +154,12 @@ export async function findInstruction(db: Kysely<Database>, id: string): Promise
     .where('project_id', '=', id)
     .executeTakeFirst();
   return row ? plainRow(row) : null;
+}
+
+/** The display title of the plan item an instruction concerns, in the latest imported plan; null if absent. */
+export async function linkedItemTitle(db: Kysely<Database>, itemId: string): Promise<string | null> {
+  const stored = await loadPlanVersion(db).catch(() => null);
+  return stored?.plan.items.find((i) => i.id === itemId)?.title ?? null;
 }
 
 /** The plan time reports and lists judge "overdue" at: the latest event of any instruction. */

@@ -20,7 +20,7 @@ export type CycleItem = Omit<z.infer<typeof CycleItem>, 'targets'> & { targets: 
 export const toCycleItem = (item: PlanItem): CycleItem => ({
   itemId: item.id,
   kind: item.kind,
-  title: item.title ?? item.text.slice(0, 40),
+  title: item.title,
   section: item.path[item.path.length - 1] ?? '',
   units: item.units,
   targets: item.targets,

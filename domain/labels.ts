@@ -8,6 +8,10 @@ export const escalationTargetLabel: Record<EscalationTarget, string> = {
   inspector: '督导处',
 };
 
+/** How often a recurring duty comes round: 每年, 每 2 年. */
+export const everyYearsText = (everyYears: number): string =>
+  everyYears === 1 ? '每年' : `每 ${everyYears} 年`;
+
 /** 红黄绿灯 as words. */
 export const ragText = { red: '红灯', amber: '黄灯', green: '绿灯' } as const;
 

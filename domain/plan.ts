@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { itemTitle } from './item-title';
 
 /** Item kinds of a task-division scheme: 主要指标 / 任务 / 重大项目. */
 export const ItemKind = z.enum(['indicator', 'task', 'major_project']);
@@ -62,23 +63,27 @@ export const SourceLocation = z.object({
 });
 export type SourceLocation = z.infer<typeof SourceLocation>;
 
-export const PlanItem = z.object({
+/**
+ * A plan item as stored in a plan version's document. Plans imported before titles were derived for every
+ * item, or before every recurring duty was kept, lack `titleSource`, `recurrences` and `cadences`; `PlanItem`
+ * fills them in when it reads one.
+ */
+const StoredPlanItem = z.object({
   id: z.string(),
   kind: ItemKind,
   path: z.array(z.string()),
+  /** The short name shown wherever the item is listed (null only in plans stored before titles were derived). */
   title: z.string().nullable(),
-  /**
-   * Where `title` comes from: the document's own title phrase, or the item's first clause where the document
-   * gives none. Absent in plans read before titles were derived (their `title` is then null or the document's).
-   */
-  titleSource: z.enum(['document', 'first_clause']).optional(),
+  /** Where `title` comes from (see `itemTitle`); absent in plans stored before it was recorded. */
+  titleSource: z.enum(['document', 'first_clause', 'item_id']).optional(),
   text: z.string(),
   units: z.array(z.string()),
   targets: z.array(Target),
   milestones: z.array(Milestone),
-  /** The first recurring duty; `recurrences` holds every one the item states. */
-  recurrence: Recurrence.nullable().optional(),
+  /** Every recurring duty the item states, in reading order. */
   recurrences: z.array(Recurrence).optional(),
+  /** The only recurring duty plans stored before `recurrences` kept: their first. */
+  recurrence: Recurrence.nullable().optional(),
   sourceLine: z.number().int().positive(),
   /** Last source line of the item (continuation lines and absorbed sub-points included). */
   endLine: z.number().int().positive().optional(),
@@ -91,11 +96,28 @@ export const PlanItem = z.object({
   leadUnits: z.array(z.string()).optional(),
   /** The 完成时限 / 时间节点 as written in a task table. */
   deadline: z.string().optional(),
+  /** Every 定期反馈 cadence the item states, in reading order. */
+  cadences: z.array(Cadence).optional(),
+  /** The only cadence plans stored before `cadences` kept: their first. */
   cadence: Cadence.nullable().optional(),
   /** 分管领导 / 责任领导 named in a task table. */
   leaders: z.array(z.string()).optional(),
 });
-export type PlanItem = z.infer<typeof PlanItem>;
+
+/**
+ * A plan item as read: every item has a display title, and its recurring duties and cadences as lists. A
+ * stored item without a title gets the one the parser derives now; a stored single `recurrence`/`cadence`
+ * becomes a list of one. The legacy single fields are dropped, so nothing reads half the duties by mistake.
+ */
+export const PlanItem = StoredPlanItem.transform(
+  ({ title, titleSource, recurrence, recurrences, cadence, cadences, ...rest }) => ({
+    ...rest,
+    ...(title === null ? itemTitle(rest.text, rest.id) : { title, titleSource: titleSource ?? 'document' }),
+    recurrences: recurrences ?? (recurrence ? [recurrence] : []),
+    cadences: cadences ?? (cadence ? [cadence] : []),
+  }),
+);
+export type PlanItem = z.output<typeof PlanItem>;
 
 /** A parser warning; line 0 means the whole document (e.g. its encoding). */
 export const ParseWarning = z.object({
@@ -144,6 +166,12 @@ export type Plan = z.infer<typeof Plan>;
 
 export const leadUnit = (item: Pick<PlanItem, 'units'>): string | undefined => item.units[0];
 export const coUnits = (item: Pick<PlanItem, 'units'>): string[] => item.units.slice(1);
-/** Every recurring duty of an item, also of one read before `recurrences` existed. */
-export const recurrencesOf = (item: Pick<PlanItem, 'recurrence' | 'recurrences'>): Recurrence[] =>
-  item.recurrences ?? (item.recurrence ? [item.recurrence] : []);
+/**
+ * The one recurring duty a single-valued consumer records (the `plan_items.recurrence` column): the most
+ * frequent, because it says how often the item must be done at least; the first stated among equals.
+ */
+export const mainRecurrence = (item: Pick<PlanItem, 'recurrences'>): Recurrence | null =>
+  item.recurrences.reduce<Recurrence | null>(
+    (main, r) => (!main || r.everyYears < main.everyYears ? r : main),
+    null,
+  );

@@ -45,7 +45,7 @@ export function renderCycleSummary(summary: CycleSummary): string {
   return renderTable(
     ['项目', '牵头单位', '节点', '按时', '逾期', '未报', '退回', '达成', '未达成', '最高督办'],
     summary.items.map((i) => [
-      i.title.slice(0, 18),
+      i.title.length > 24 ? `${i.title.slice(0, 23)}…` : i.title,
       i.leadUnit,
       i.milestones,
       i.onTime,

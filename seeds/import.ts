@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database';
-import { Plan } from '../domain/plan';
+import { mainRecurrence, Plan } from '../domain/plan';
 import { diffPlanItems, itemKey, type PlanDiff } from './parser/diff';
 import { isPageClutter, splitLines } from './parser/lines';
 
@@ -120,7 +120,7 @@ async function insertItems(tx: Db, versionId: number, plan: Plan): Promise<void>
       units: JSON.stringify(item.units),
       targets: JSON.stringify(item.targets),
       milestones: JSON.stringify(item.milestones),
-      recurrence: JSON.stringify(item.recurrence ?? null),
+      recurrence: JSON.stringify(mainRecurrence(item)),
       source_line: item.sourceLine,
     };
   });

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { addInstruction, findInstruction, instructionsAsOf, listInstructions } from '../../app/instructions';
+import {
+  addInstruction,
+  findInstruction,
+  instructionsAsOf,
+  linkedItemTitle,
+  listInstructions,
+} from '../../app/instructions';
 import type { InstructionRow } from '../../db/projections/instructions';
 import { instructionStatusLabel, isOverdue, INSTRUCTIONS_CYCLE } from '../../domain/instruction';
 import { actorFrom, withActorOption } from '../actor';
@@ -122,13 +128,14 @@ export function registerInstructionCommands(program: Command): void {
           const row = await findInstruction(db, id);
           if (!row) throw new Error(`找不到领导批示 ${id}。请用 dudao instruction list 查看编号。`);
           const at = (await instructionsAsOf(db)) ?? new Date().toISOString();
-          console.log(describe(row, at));
+          const itemTitle = row.linked_item_id ? await linkedItemTitle(db, row.linked_item_id) : null;
+          console.log(describe(row, at, itemTitle));
         }, 'reader'),
       ),
     );
 }
 
-function describe(r: InstructionRow, at: string): string {
+function describe(r: InstructionRow, at: string, itemTitle: string | null): string {
   const lines = [
     `领导批示 ${r.project_id}`,
     `批示领导：${r.leader}，批示日期：${r.issued_on}`,
@@ -137,7 +144,7 @@ function describe(r: InstructionRow, at: string): string {
     `办理期限：${shanghai(r.due_at)}${r.due_at === r.original_due_at ? '' : `（原定 ${shanghai(r.original_due_at)}）`}`,
     `办理状态：${instructionStatusLabel[r.status]}${isOverdue(r, at) ? '（已逾期）' : ''}`,
   ];
-  if (r.linked_item_id) lines.push(`涉及规划事项：${r.linked_item_id}`);
+  if (r.linked_item_id) lines.push(`涉及规划事项：${r.linked_item_id}${itemTitle ? ` ${itemTitle}` : ''}`);
   if (r.linked_cycle_id) lines.push(`按督导周期 ${r.linked_cycle_id} 的日历和规则办理`);
   if (r.evidence.length)
     lines.push(

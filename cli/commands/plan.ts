@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openDatabaseAs } from '../../stack/database';
-import { coUnits, leadUnit, recurrencesOf, type ItemKind, type Plan, type PlanItem } from '../../domain/plan';
+import { everyYearsText } from '../../domain/labels';
+import { coUnits, leadUnit, type ItemKind, type Plan, type PlanItem } from '../../domain/plan';
 import { importPlan, listPlanVersions, loadPlanVersion } from '../../seeds/import';
 import type { PlanDiff } from '../../seeds/parser/diff';
 import { describeLocation } from '../../seeds/formats/model';
@@ -121,25 +122,24 @@ export function formatSummary(plan: Plan, options: { listItems?: boolean } = {})
   const projects = plan.items.filter((i) => i.kind === 'major_project');
   out.push('', `重大项目（${projects.length} 项）：`);
   for (const p of projects) {
-    out.push(`  [${p.id}] ${p.title ?? truncate(p.text)}（${describeLocation(p.sourceLine, p.location)}）`);
+    out.push(`  [${p.id}] ${p.title}（${describeLocation(p.sourceLine, p.location)}）`);
     out.push(`    ${unitRoles(p)}`);
     for (const m of p.milestones) out.push(`    节点 ${m.dueOn ?? `${m.year} 年`}：${m.text}`);
-    for (const r of recurrencesOf(p)) out.push(`    周期：每 ${r.everyYears} 年（${truncate(r.text)}）`);
+    for (const r of p.recurrences)
+      out.push(`    周期：${everyYearsText(r.everyYears)}（${truncate(r.text)}）`);
   }
   const tabled = plan.items.filter((i) => i.kind !== 'major_project' && (i.leadUnits || i.deadline));
   if (tabled.length > 0) {
     out.push('', `任务表条目（${tabled.length} 项）：`);
     for (const i of tabled) {
-      out.push(`  [${i.id}] ${truncate(i.title ?? i.text)}（${describeLocation(i.sourceLine, i.location)}）`);
+      out.push(`  [${i.id}] ${i.title}（${describeLocation(i.sourceLine, i.location)}）`);
       out.push(`    ${unitRoles(i)}${i.deadline ? `；完成时限：${i.deadline}` : ''}`);
     }
   }
   if (options.listItems) {
     out.push('', '全部条目：');
     for (const i of plan.items) {
-      out.push(
-        `  [${i.id}] ${KIND_NAMES[i.kind]}｜${truncate(i.title ?? i.text)}｜${i.units.join('、') || '无责任单位'}`,
-      );
+      out.push(`  [${i.id}] ${KIND_NAMES[i.kind]}｜${i.title}｜${i.units.join('、') || '无责任单位'}`);
     }
   }
   out.push('', `警告（${plan.warnings.length} 条）：`);
@@ -158,10 +158,10 @@ function formatDiff(diff: PlanDiff): string {
   const out = [
     `与上一版相比：新增 ${diff.added.length} 项，删除 ${diff.removed.length} 项，修改 ${diff.changed.length} 项，未变 ${diff.unchanged} 项。`,
   ];
-  for (const i of diff.added) out.push(`  + [${i.id}] ${truncate(i.text)}`);
-  for (const i of diff.removed) out.push(`  - [${i.id}] ${truncate(i.text)}`);
+  for (const i of diff.added) out.push(`  + [${i.id}] ${i.title}`);
+  for (const i of diff.removed) out.push(`  - [${i.id}] ${i.title}`);
   for (const c of diff.changed)
-    out.push(`  ~ [${c.after.id}] ${truncate(c.after.text)}（变化：${c.fields.join('、')}）`);
+    out.push(`  ~ [${c.after.id}] ${c.after.title}（变化：${c.fields.join('、')}）`);
   return `${out.join('\n')}\n`;
 }
 

@@ -14,10 +14,10 @@
  */
 import type { ItemKind, ParseWarning, PlanHeading, PlanItem } from '../../domain/plan';
 import { isHeadingLike } from './lines';
-import { extractMilestones, extractRecurrences, yearScopes } from './milestones';
+import { extractCadences, extractMilestones, extractRecurrences, yearScopes } from './milestones';
 import type { Block } from './structure';
 import { extractTargets } from './targets';
-import { itemTitle } from './titles';
+import { itemTitle } from '../../domain/item-title';
 import { extractUnits } from './units';
 
 const MAJOR_PROJECT_HEADING = /重大项目|重点项目|重大工程|重点工程/;
@@ -102,18 +102,17 @@ function buildItem(block: Block, ctx: Context, id: string, warnings: ParseWarnin
   scan.unattached.forEach((n) =>
     warnings.push({ line, message: `数字${n}未能识别为目标值，已保留在条目正文中` }),
   );
-  const recurrences = extractRecurrences(text);
   return {
     id,
     kind: kindOf(ctx.path),
     path: ctx.path,
-    ...itemTitle(text),
+    ...itemTitle(text, id),
     text,
     units,
     targets: scan.targets,
     milestones: extractMilestones(text, scopes),
-    recurrence: recurrences[0] ?? null,
-    ...(recurrences.length > 1 ? { recurrences } : {}),
+    recurrences: extractRecurrences(text),
+    cadences: extractCadences(text),
     sourceLine: line,
     endLine: lines[lines.length - 1] ?? line,
   };

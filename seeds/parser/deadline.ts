@@ -1,8 +1,8 @@
 /**
  * A task table's 完成时限 / 时间节点, read into the plan model: dates become milestones due on a day
  * (2025年6月底前 → 2025-06-30; 年底前 → 12-31 of the plan's year), 每季度 / 每月25日前 a reporting
- * cadence, 每年 a yearly recurrence, 长期坚持 / 持续推进 no deadline (the cycle window applies). What cannot
- * be read is kept as written and reported.
+ * cadence, 每年 a yearly recurrence (a cell may name several of each: every one is kept), 长期坚持 /
+ * 持续推进 no deadline (the cycle window applies). What cannot be read is kept as written and reported.
  */
 import type { Cadence, Milestone, Recurrence } from '../../domain/plan';
 import { chineseNumber } from './lines';
@@ -11,7 +11,8 @@ export interface DeadlineReading {
   milestones: Milestone[];
   /** Every yearly-or-longer duty the cell names (每年; 每两年), in order. */
   recurrences: Recurrence[];
-  cadence: Cadence | null;
+  /** Every 定期反馈 cadence the cell names (每月25日前; 每季度), in order. */
+  cadences: Cadence[];
   /** Chinese warning messages. */
   problems: string[];
 }
@@ -38,7 +39,7 @@ const DATE = new RegExp(
  * year that 年底前 or 6月底前 mean, from the plan's title, or null.
  */
 export function readDeadline(text: string, planYear: number | null, statement: string): DeadlineReading {
-  const out: DeadlineReading = { milestones: [], recurrences: [], cadence: null, problems: [] };
+  const out: DeadlineReading = { milestones: [], recurrences: [], cadences: [], problems: [] };
   const segments = text
     .split(/[；;\n]/)
     .map((s) => s.trim())
@@ -62,21 +63,25 @@ export function readDeadline(text: string, planYear: number | null, statement: s
 
 const unreadable = (segment: string) => `完成时限“${segment}”未能识别为日期或周期，已按原文保留`;
 
-function readPeriodic(segment: string, out: DeadlineReading): boolean {
+/** Where a phrase names a reporting cadence shorter than a year: 每月, 每个季度, 每半年. */
+export const CADENCE_PHRASE = /每个?月|每个?季度|每半年/g;
+
+/** The cadence a phrase names (每月25日前 → month, day 25), or null when it names none. */
+export function readCadence(phrase: string): Omit<Cadence, 'text'> | null {
   const day = (re: RegExp) => {
-    const m = re.exec(segment);
+    const m = re.exec(phrase);
     return m ? Number(m[1]) : null;
   };
-  if (/每(个)?月/.test(segment)) {
-    out.cadence ??= { every: 'month', day: day(/月\D{0,3}?(\d{1,2})\s*[日号]/), text: segment };
-    return true;
-  }
-  if (/每(个)?季度/.test(segment)) {
-    out.cadence ??= { every: 'quarter', day: day(/季度\D{0,6}?(\d{1,2})\s*[日号]/), text: segment };
-    return true;
-  }
-  if (/每半年/.test(segment)) {
-    out.cadence ??= { every: 'half_year', day: null, text: segment };
+  if (/每个?月/.test(phrase)) return { every: 'month', day: day(/月\D{0,3}?(\d{1,2})\s*[日号]/) };
+  if (/每个?季度/.test(phrase)) return { every: 'quarter', day: day(/季度\D{0,6}?(\d{1,2})\s*[日号]/) };
+  if (/每半年/.test(phrase)) return { every: 'half_year', day: null };
+  return null;
+}
+
+function readPeriodic(segment: string, out: DeadlineReading): boolean {
+  const cadence = readCadence(segment);
+  if (cadence) {
+    out.cadences.push({ ...cadence, text: segment });
     return true;
   }
   const years = /每(?:隔)?\s*([\d一二两三四五六七八九十]+)\s*年/.exec(segment);

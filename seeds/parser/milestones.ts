@@ -1,8 +1,10 @@
 /**
- * Dated commitments (到2020年，… / 争取到2020年… / 2018年底前…) and recurring duties (以2年为一轮 / 每年…).
- * A date clause runs to the next date clause or to the end of its sentence.
+ * Dated commitments (到2020年，… / 争取到2020年… / 2018年底前…), recurring duties (以2年为一轮 / 每年…) and
+ * reporting cadences (每季度… / 每月25日前…). A date clause runs to the next date clause or to the end of its
+ * sentence.
  */
-import type { Milestone, Recurrence } from '../../domain/plan';
+import type { Cadence, Milestone, Recurrence } from '../../domain/plan';
+import { CADENCE_PHRASE, readCadence } from './deadline';
 import { chineseNumber } from './lines';
 
 export interface YearScope {
@@ -81,9 +83,18 @@ export function extractRecurrences(text: string): Recurrence[] {
   return out;
 }
 
-/** The first recurring duty in the text, or null. */
-export function extractRecurrence(text: string): Recurrence | null {
-  return extractRecurrences(text)[0] ?? null;
+/** Every reporting cadence in the text (每季度报送一次进展), in reading order, each with its sentence. */
+export function extractCadences(text: string): Cadence[] {
+  const out: Cadence[] = [];
+  for (const m of text.matchAll(CADENCE_PHRASE)) {
+    const start = m.index ?? 0;
+    const clauseEnd = text.slice(start).search(/[，,；;。！!？?]/);
+    const cadence = readCadence(text.slice(start, clauseEnd === -1 ? text.length : start + clauseEnd));
+    if (!cadence) continue;
+    const found = { ...cadence, text: sentenceAround(text, start) };
+    if (!out.some((c) => c.every === found.every && c.text === found.text)) out.push(found);
+  }
+  return out;
 }
 
 /** The spans of recurrence phrases, so their numbers are not mistaken for targets. */

@@ -1,6 +1,6 @@
 /**
- * Quantities written in Chinese numerals (三年, 两个, 十个, 一百二十所, 两万人): their value, and the measure
- * words after which such a numeral counts something. Numerals before other words are names or idioms
+ * Quantities written in Chinese numerals (三年, 两个, 十个, 一百二十所, 两万人, 百分之八十): their value, and the
+ * measure words after which such a numeral counts something. Numerals before other words are names or idioms
  * (九年义务教育, 一批, 三级网络) and stay text.
  */
 
@@ -47,6 +47,20 @@ export function chineseNumeralValue(s: string): number | null {
     }
   }
   return total + section + (digit ?? 0);
+}
+
+/** A share written out: 百分之八十 (80%), 百分之九十五点五, 千分之三 (3‰), also with digits (百分之80). */
+export const CHINESE_SHARE = `(百分之|千分之)(${CHINESE_NUMERAL}(?:点[〇零一二三四五六七八九]+)?|\\d+(?:\\.\\d+)?)`;
+
+/** The value and unit of a share matched by CHINESE_SHARE: ('百分之', '八十') → 80 %. Null if malformed. */
+export function chineseShare(per: string, amount: string): { value: number; unit: '%' | '‰' } | null {
+  const unit = per === '百分之' ? '%' : '‰';
+  if (/^\d/.test(amount)) return { value: Number(amount), unit };
+  const [whole = '', fraction = ''] = amount.split('点');
+  const value = chineseNumeralValue(whole);
+  if (value === null) return null;
+  const decimals = [...fraction].map((c) => DIGITS[c] ?? 0).join('');
+  return { value: decimals === '' ? value : Number(`${value}.${decimals}`), unit };
 }
 
 /**

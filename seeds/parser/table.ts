@@ -16,11 +16,11 @@ import { readDeadline } from './deadline';
 import { excerpt, readClosing, readFrontMatter } from './frontmatter';
 import { chineseNumber, isHeadingLike, type SourceLine } from './lines';
 import { readMarker, type MarkerStyle } from './markers';
-import { extractMilestones, extractRecurrences, yearScopes } from './milestones';
+import { extractCadences, extractMilestones, extractRecurrences, yearScopes } from './milestones';
 import type { ParseOutcome } from './parse';
 import { buildUnitRegistry } from './registry';
 import { extractTargets } from './targets';
-import { itemTitle } from './titles';
+import { itemTitle } from '../../domain/item-title';
 import { readUnitCell } from './unit-cells';
 
 /** The document as numbered lines: a paragraph is a line, a table row is a line. */
@@ -396,7 +396,7 @@ function buildItem(
   const scopes = yearScopes(text);
   const scan = extractTargets(text, scopes);
   scan.unattached.forEach((n) => warn(line, `数字${n}未能识别为目标值，已保留在条目正文中`, location));
-  const { title, titleSource } = itemTitle(text);
+  const { title, titleSource } = itemTitle(text, id);
   const milestones = extractMilestones(text, scopes);
   const recurrences = extractRecurrences(text);
   const deadline = join('deadline', '\n');
@@ -405,32 +405,32 @@ function buildItem(
     kind: kindOf(path),
     path,
     title,
-    ...(titleSource ? { titleSource } : {}),
+    titleSource,
     text,
     units,
     targets: scan.targets,
     milestones,
-    recurrence: recurrences[0] ?? null,
+    recurrences,
+    cadences: extractCadences(text),
     sourceLine: line,
     endLine: line,
     location,
   };
   if (leadUnits !== undefined && cells.lead) item.leadUnits = leadUnits;
   if (deadline !== '') {
-    const reading = readDeadline(deadline, planYear, titleSource === 'document' && title ? title : text);
+    const reading = readDeadline(deadline, planYear, titleSource === 'document' ? title : text);
     for (const m of reading.milestones) {
       const sameYear = milestones.some((x) => x.year === m.year && !x.dueOn);
       if (!(sameYear && m.dueOn === `${m.year}-12-31`)) milestones.push(m);
     }
-    // A 完成时限 of 每年 restates a yearly duty the text already names; a new period is a duty of its own.
+    // A 完成时限 of 每年 (每季度) restates a duty the text already names; a new period is a duty of its own.
     for (const r of reading.recurrences)
       if (!recurrences.some((x) => x.everyYears === r.everyYears)) recurrences.push(r);
-    item.recurrence = recurrences[0] ?? null;
+    for (const c of reading.cadences)
+      if (!item.cadences.some((x) => x.every === c.every && x.day === c.day)) item.cadences.push(c);
     item.deadline = deadline.replace(/\n/g, '；');
-    item.cadence = reading.cadence;
     reading.problems.forEach((message) => warn(line, message, location));
   }
-  if (recurrences.length > 1) item.recurrences = recurrences;
   const leaders = readUnitCell(join('leader', '\n')).units;
   if (leaders.length > 0) item.leaders = leaders;
   return item;

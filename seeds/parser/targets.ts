@@ -9,11 +9,18 @@
  *
  * Quantities in Chinese numerals (建成十个, 至少有一个资源教室, 周期不超过三年) are targets by the same rules, but
  * only with a measure word and a comparison verb or suffix: without them they are names or idioms (学前三年入园率,
- * 九年义务教育, 不让一个学生…) and are neither targets nor reported as unread numbers.
+ * 九年义务教育, 不让一个学生…) and are neither targets nor reported as unread numbers. A share written out
+ * (百分之八十, 千分之三) is never an idiom: it reads exactly as 80% and 3‰ do.
  */
 import type { Target } from '../../domain/plan';
 import { recurrenceSpans, yearAt, type YearScope } from './milestones';
-import { CHINESE_COUNT_UNITS, CHINESE_NUMERAL, chineseNumeralValue } from './numerals';
+import {
+  CHINESE_COUNT_UNITS,
+  CHINESE_NUMERAL,
+  CHINESE_SHARE,
+  chineseNumeralValue,
+  chineseShare,
+} from './numerals';
 
 export interface TargetScan {
   targets: Target[];
@@ -128,7 +135,11 @@ const UNITS = [
   '级',
   '万',
 ];
-const NUMBER = new RegExp(`(\\d+(?:\\.\\d+)?|${CHINESE_NUMERAL})\\s*(${UNITS.map(escape).join('|')})?`, 'g');
+/** A written-out share first, so that 百分之八十 is not read as 百 and 八十. */
+const NUMBER = new RegExp(
+  `${CHINESE_SHARE}|(\\d+(?:\\.\\d+)?|${CHINESE_NUMERAL})\\s*(${UNITS.map(escape).join('|')})?`,
+  'g',
+);
 const BAND_UNITS = ['岁', '级'];
 const CLAUSE_BREAK = /[，,；;。！!？?：:]/;
 /** 到2019年全市…: the date belongs to the target's year, not to its metric. */
@@ -162,16 +173,9 @@ export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
   };
 
   for (const m of text.matchAll(NUMBER)) {
-    const chinese = !/^\d/.test(m[1] ?? '');
-    const value = chinese ? chineseNumeralValue(m[1] ?? '') : Number(m[1]);
-    if (value === null) continue;
-    const found: Found = {
-      chinese,
-      value,
-      unit: normalizeUnit(m[2] ?? ''),
-      start: m.index ?? 0,
-      end: (m.index ?? 0) + m[0].length,
-    };
+    const quantity = readQuantity(m);
+    if (quantity === null) continue;
+    const found: Found = { ...quantity, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length };
     const boundary = lastBoundaryBefore(text, found.start);
     if (boundary >= clauseStart) {
       clauseStart = boundary + 1;
@@ -238,6 +242,18 @@ export function extractTargets(text: string, scopes: YearScope[]): TargetScan {
   return { targets, unattached };
 }
 
+/** A match of NUMBER: a written-out share, else digits or a Chinese numeral with an optional unit. */
+function readQuantity(m: RegExpMatchArray): Pick<Found, 'chinese' | 'value' | 'unit'> | null {
+  const [, per, amount, number = '', unit = ''] = m;
+  if (per !== undefined) {
+    const share = chineseShare(per, amount ?? '');
+    return share && { chinese: false, ...share };
+  }
+  const chinese = !/^\d/.test(number);
+  const value = chinese ? chineseNumeralValue(number) : Number(number);
+  return value === null ? null : { chinese, value, unit: normalizeUnit(unit) };
+}
+
 /**
  * A Chinese numeral is a quantity only with a measure word that counts (个, 年, 所…), not as an ordinal
  * (第三年, 三年级) or 每 (每个乡镇), and only where a comparison verb or suffix makes it one.
@@ -284,10 +300,17 @@ function lastBoundaryBefore(text: string, offset: number): number {
   return -1;
 }
 
-/** The phrase after a number up to the next number, 、 or clause break: 的高中段学校和 → 高中段学校. */
+/**
+ * The phrase after a number up to the next number (in digits or a share written out), 、 or clause break:
+ * 的高中段学校和 → 高中段学校.
+ */
 function readAfter(text: string, from: number): { text: string; end: number } {
+  const stops = (i: number) =>
+    CLAUSE_BREAK.test(text[i] ?? '') ||
+    /[\d、]/.test(text[i] ?? '') ||
+    /^[百千]分之/.test(text.slice(i, i + 3));
   let end = from;
-  while (end < text.length && !CLAUSE_BREAK.test(text[end] ?? '') && !/[\d、]/.test(text[end] ?? '')) end++;
+  while (end < text.length && !stops(end)) end++;
   const phrase = text
     .slice(from, end)
     .replace(/^的/, '')

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { linkedItemTitle } from '../../app/instructions';
+import { selectItems, toCycleItem } from '../../domain/cycle';
 import type { Plan } from '../../domain/plan';
 import { importPlan, listPlanVersions, loadPlanVersion } from '../../seeds/import';
 import { parsePlan } from '../../seeds/parser/parse';
@@ -73,5 +75,45 @@ describe('plan import', () => {
     expect(first.plan).toEqual(parse(seedText));
     await expect(loadPlanVersion(t.db, latest.planId, 9)).rejects.toThrow(/第 9 版/);
     expect((await listPlanVersions(t.db)).map((v) => v.version)).toEqual([1, 2]);
+  });
+
+  it('records an item’s title and its recurring duty in its plan_items row', async () => {
+    const row = await t.db
+      .selectFrom('plan_items')
+      .innerJoin('plan_versions', 'plan_versions.id', 'plan_items.plan_version_id')
+      .select(['plan_items.recurrence', 'plan_items.title'])
+      .where('plan_items.item_id', '=', '2.2.5.3')
+      .where('plan_versions.version', '=', 2)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ title: '基础教育重点帮促县建设工程', recurrence: { everyYears: 2 } });
+  });
+
+  it('names every item of a version stored before titles were derived, cycles and instructions included', async () => {
+    // What the earlier parser stored: no title where the document gives none, a single recurrence.
+    const { planId } = await loadPlanVersion(t.db);
+    const stored = JSON.parse(JSON.stringify(parse(seedText))) as { items: Record<string, unknown>[] };
+    for (const item of stored.items) {
+      if (item.titleSource === 'first_clause') item.title = null;
+      const recurrences = item.recurrences as unknown[];
+      item.recurrence = recurrences[0] ?? null;
+      delete item.titleSource;
+      delete item.recurrences;
+      delete item.cadences;
+    }
+    await t.db
+      .updateTable('plan_versions')
+      .set({ document: JSON.stringify(stored) as never })
+      .where('plan_id', '=', planId)
+      .where('version', '=', 2)
+      .execute();
+
+    const { plan } = await loadPlanVersion(t.db);
+    expect(plan.items.map((i) => i.title)).toEqual(parse(seedText).items.map((i) => i.title));
+    const majors = selectItems(plan.items, { kinds: ['major_project'] }).map(toCycleItem);
+    expect(majors).toHaveLength(16);
+    expect(majors.find((i) => i.itemId === '2.6.5.1')?.title).toBe('推进特殊教育学校现代化建设');
+    expect(plan.items.find((i) => i.id === '2.2.5.3')?.recurrences.map((r) => r.everyYears)).toEqual([2]);
+    expect(await linkedItemTitle(t.db, '2.6.5.2')).toBe('继续推进资源教室建设');
+    expect(await linkedItemTitle(t.db, '9.9')).toBeNull();
   });
 });

@@ -502,7 +502,7 @@ function startForm(plan: InspectorPage['plan']): Html {
             (i) =>
               html`<label class="item"
                 ><input type="checkbox" name="scope.itemIds" value="${i.id}" data-type="list" /> ${i.id}
-                ${clip(i.title ?? i.text, 40)}（${i.units.join('、')}）</label
+                ${clip(i.title, 40)}（${i.units.join('、')}）</label
               >`,
           )}
         </details>

@@ -1,4 +1,5 @@
 import type { ItemKind, PlanItem } from '../../domain/plan';
+import { everyYearsText } from '../../domain/labels';
 import { coUnits, leadUnit } from '../../domain/plan';
 import type { ParsedUpload } from '../../app/plans';
 import type { ImportPreview, StoredVersion } from '../../seeds/import';
@@ -136,13 +137,16 @@ function itemRow(i: PlanItem): Html {
   const when = [
     i.deadline,
     ...i.milestones.map((m) => `${m.dueOn ?? `${m.year}年`}：${m.text}`),
-    i.cadence ? `定期：${i.cadence.text}` : '',
-    i.recurrence ? `每 ${i.recurrence.everyYears} 年` : '',
+    ...i.cadences.map((c) => `定期：${c.text}`),
+    ...i.recurrences.map((r) => `${everyYearsText(r.everyYears)}：${r.text}`),
   ].filter(Boolean);
   return html`<tr data-item="${i.id}">
     <td>${i.id}</td>
     <td>${KIND_NAMES[i.kind]}</td>
-    <td>${i.text}</td>
+    <td>
+      <strong>${i.title}</strong>
+      <div>${i.text}</div>
+    </td>
     <td>${lead.join('、') || '未注明'}</td>
     <td>${co.join('、') || '无'}</td>
     <td>${when.map((w) => html`<div>${w}</div>`)}</td>
@@ -151,7 +155,6 @@ function itemRow(i: PlanItem): Html {
 }
 
 function diffBlock(diff: PlanDiff, version: number): Html {
-  const short = (text: string) => (text.length > 60 ? `${text.slice(0, 60)}…` : text);
   return html`<section data-plan-diff>
     <h4>与第 ${version} 版相比</h4>
     <p>
@@ -159,13 +162,13 @@ function diffBlock(diff: PlanDiff, version: number): Html {
       ${diff.unchanged} 项。
     </p>
     <ul>
-      ${diff.added.map((i) => html`<li data-diff="added">新增 [${i.id}] ${short(i.text)}</li>`)}
-      ${diff.removed.map((i) => html`<li data-diff="removed">删除 [${i.id}] ${short(i.text)}</li>`)}
+      ${diff.added.map((i) => html`<li data-diff="added">新增 [${i.id}] ${i.title}</li>`)}
+      ${diff.removed.map((i) => html`<li data-diff="removed">删除 [${i.id}] ${i.title}</li>`)}
       ${diff.changed.map(
         (c) =>
           html`<li data-diff="changed">
             修改 [${c.after.id}]
-            ${short(c.after.text)}（变化：${c.fields.map((f) => FIELD_NAMES[f] ?? f).join('、')}）
+            ${c.after.title}（变化：${c.fields.map((f) => FIELD_NAMES[f] ?? f).join('、')}）
           </li>`,
       )}
     </ul>

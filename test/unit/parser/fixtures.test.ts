@@ -56,7 +56,7 @@ describe('丽水 health scheme: four levels, half-width brackets, page clutter, 
       year: 2019,
     });
     expect(itemAt(plan, 14).milestones.map((m) => m.year)).toEqual([2018, 2020]);
-    expect(itemAt(plan, 30).recurrence?.everyYears).toBe(3);
+    expect(itemAt(plan, 30).recurrences.map((r) => r.everyYears)).toEqual([3]);
   });
 
   it('warns about page numbers, a trailing 、 and a project without units', () => {
@@ -94,7 +94,7 @@ describe('金华 sports scheme: 一、/1、, bare （A、B） units, GBK copy', 
       ['≈', 300, '亿元', 2020],
       ['>=', 1.5, '%', 2020],
     ]);
-    expect(itemAt(plan, 11).recurrence?.everyYears).toBe(2);
+    expect(itemAt(plan, 11).recurrences.map((r) => r.everyYears)).toEqual([2]);
     expect(itemAt(plan, 16).milestones).toEqual([{ year: 2019, text: '全市建成全民健身中心9个' }]);
   });
 

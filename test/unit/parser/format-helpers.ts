@@ -29,5 +29,6 @@ export const content = (i: PlanItem) => ({
   units: i.units,
   targets: i.targets,
   milestones: i.milestones,
-  recurrence: i.recurrence ?? null,
+  recurrences: i.recurrences,
+  cadences: i.cadences,
 });

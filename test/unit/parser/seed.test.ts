@@ -99,8 +99,8 @@ describe('the 衢州 education seed', () => {
   });
 
   it('reads recurring duties', () => {
-    expect(itemAt(plan, 27).recurrence?.everyYears).toBe(2);
-    expect(itemAt(plan, 112).recurrence?.everyYears).toBe(1);
+    expect(itemAt(plan, 27).recurrences.map((r) => r.everyYears)).toEqual([2]);
+    expect(itemAt(plan, 112).recurrences.map((r) => r.everyYears)).toEqual([1]);
   });
 
   const targets: [number, [string, string, number, string, number | null][]][] = [

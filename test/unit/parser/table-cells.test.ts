@@ -33,7 +33,22 @@ describe('完成时限', () => {
     ['每月25日前', { every: 'month', day: 25 }],
     ['每半年', { every: 'half_year', day: null }],
   ])('%s → a reporting cadence', (text, cadence) => {
-    expect(readDeadline(text, 2025, '任务')).toMatchObject({ milestones: [], cadence: { ...cadence, text } });
+    expect(readDeadline(text, 2025, '任务')).toMatchObject({
+      milestones: [],
+      cadences: [{ ...cadence, text }],
+    });
+  });
+
+  it('keeps every duty of a cell that names several: 每年, 每季度 and 每月25日前', () => {
+    expect(readDeadline('每年；每季度；每月25日前', 2025, '任务')).toEqual({
+      milestones: [],
+      recurrences: [{ everyYears: 1, text: '每年' }],
+      cadences: [
+        { every: 'quarter', day: null, text: '每季度' },
+        { every: 'month', day: 25, text: '每月25日前' },
+      ],
+      problems: [],
+    });
   });
 
   it('reads 每年 as a yearly recurrence and 长期坚持 as no deadline, without a warning', () => {
@@ -41,7 +56,7 @@ describe('完成时限', () => {
     expect(readDeadline('长期坚持', 2025, '任务')).toEqual({
       milestones: [],
       recurrences: [],
-      cadence: null,
+      cadences: [],
       problems: [],
     });
     expect(readDeadline('持续推进', 2025, '任务').problems).toEqual([]);

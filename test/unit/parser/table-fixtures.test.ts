@@ -56,7 +56,7 @@ describe.each([
       expect(item!.leadUnits).toEqual(lead);
       expect(item!.units).toEqual([...lead, ...co]);
       expect(item!.milestones.map((m) => m.dueOn)).toEqual(due);
-      expect(item!.cadence?.every ?? null).toBe(cadence);
+      expect(item!.cadences.map((c) => c.every)).toEqual(cadence ? [cadence] : []);
       expect(item!.leaders).toEqual([leader]);
       expect(item!.kind).toBe('task');
     },
@@ -113,7 +113,7 @@ describe('a GBK CSV 分工表', () => {
       ['2024-12-31'],
       [],
     ]);
-    expect(plan.items[3]!.cadence).toEqual({ every: 'month', day: 10, text: '每月10日前' });
+    expect(plan.items[3]!.cadences).toEqual([{ every: 'month', day: 10, text: '每月10日前' }]);
     expect(plan.items[0]!.leaders).toEqual(['周敏']);
   });
 });

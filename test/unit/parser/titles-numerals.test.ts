@@ -2,11 +2,11 @@
  * Plan reading (issue 15, item 6): every item of the seed gets a short display title, quantities in
  * Chinese numerals are read as targets where a comparison makes them one, and every recurring duty is kept.
  */
-import { PlanItem } from '../../../domain/plan';
+import { firstClause, itemTitle } from '../../../domain/item-title';
+import { mainRecurrence, Plan, PlanItem } from '../../../domain/plan';
 import { extractRecurrences, yearScopes } from '../../../seeds/parser/milestones';
-import { chineseNumeralValue } from '../../../seeds/parser/numerals';
+import { chineseNumeralValue, chineseShare } from '../../../seeds/parser/numerals';
 import { extractTargets } from '../../../seeds/parser/targets';
-import { firstClause, itemTitle } from '../../../seeds/parser/titles';
 import { parsePlan } from '../../../seeds/parser/parse';
 import { parseFile } from './helpers';
 
@@ -61,13 +61,30 @@ describe('display titles', () => {
     expect(
       firstClause('重点加强对中小学、幼儿园骨干教师、职业院校“双师型”师资、特教教师、高校青年教师的培训'),
     ).toBe('重点加强对中小学、幼儿园骨干教师、职业院校“双师型”师资…');
-    expect(itemTitle('')).toEqual({ title: null });
   });
 
-  it('reads stored plans without titleSource or recurrences', () => {
-    const { titleSource: _t, recurrences: _r, ...stored } = plan.items[0]!;
-    expect(PlanItem.parse({ ...stored, title: null })).toMatchObject({ title: null });
-    expect(PlanItem.safeParse({ ...stored, titleSource: 'guessed' }).success).toBe(false);
+  it('names an item with no text of its own by its number', () => {
+    expect(itemTitle('', '2.1.3')).toEqual({ title: '条目 2.1.3', titleSource: 'item_id' });
+  });
+
+  it('gives every item of a plan stored before titles were derived its title when read', () => {
+    // A version imported by the earlier parser: the derived titles null, no titleSource anywhere.
+    const stored = JSON.parse(JSON.stringify(plan)) as { items: Record<string, unknown>[] };
+    for (const item of stored.items) {
+      if (item.titleSource === 'first_clause') item.title = null;
+      delete item.titleSource;
+    }
+    const read = Plan.parse(stored);
+    expect(read.items.map((i) => i.title)).toEqual(plan.items.map((i) => i.title));
+    expect(read.items.find((i) => i.sourceLine === 50)).toMatchObject({
+      title: '推进特殊教育学校现代化建设',
+      titleSource: 'first_clause',
+    });
+    expect(read.items.find((i) => i.sourceLine === 17)?.titleSource).toBe('document');
+  });
+
+  it('refuses a title source it does not know', () => {
+    expect(PlanItem.safeParse({ ...plan.items[0]!, titleSource: 'guessed' }).success).toBe(false);
   });
 });
 
@@ -82,6 +99,16 @@ describe('Chinese numerals', () => {
     ['两万', 20000],
     ['二〇二〇', 2020],
   ])('reads %s as %i', (s, n) => expect(chineseNumeralValue(s)).toBe(n));
+
+  it.each([
+    ['百分之', '八十', 80, '%'],
+    ['百分之', '百', 100, '%'],
+    ['百分之', '九十五点五', 95.5, '%'],
+    ['百分之', '80', 80, '%'],
+    ['千分之', '三', 3, '‰'],
+  ])('reads %s%s as %d%s', (per, amount, value, unit) => {
+    expect(chineseShare(per, amount)).toEqual({ value, unit });
+  });
 
   it('refuses what is no numeral', () => {
     expect(chineseNumeralValue('十三五')).toBeNull();
@@ -114,6 +141,87 @@ describe('Chinese numerals', () => {
     expect(targetsOf(text)).toEqual({ targets: [], unattached: [] });
   });
 
+  /**
+   * The seed's own sentences with their numbers written in Chinese read as the digits do: line, the sentence
+   * as the document writes it, and the same with Chinese numerals (十, 两, 十二, 十四, 五十, 八十, 一百, 六千,
+   * 八千, 百分之二十…九十七).
+   */
+  const rewritten: [number, string, string][] = [
+    [
+      3,
+      '学前三年入园率达到97%以上和学前教育示范乡镇50个以上',
+      '学前三年入园率达到百分之九十七以上和学前教育示范乡镇五十个以上',
+    ],
+    [
+      9,
+      '主要劳动年龄（16-59岁）人口平均受教育年限达到12年，新增劳动力平均受教育年限达到14年',
+      '主要劳动年龄（16-59岁）人口平均受教育年限达到十二年，新增劳动力平均受教育年限达到十四年',
+    ],
+    [
+      8,
+      '普通高中特色示范学校率和高中段教育毛入学率分别达到80%和95%',
+      '普通高中特色示范学校率和高中段教育毛入学率分别达到百分之八十和百分之九十五',
+    ],
+    [17, '到2017年，普惠性幼儿园覆盖面达到80%以上', '到2017年，普惠性幼儿园覆盖面达到百分之八十以上'],
+    [38, '应用型专业本科在校生达到6000人以上', '应用型专业本科在校生达到六千人以上'],
+    [38, '职业教育专科在校生总规模达到8000人左右', '职业教育专科在校生总规模达到八千人左右'],
+    [
+      43,
+      '新建10个省级优势专业建设项目和新兴特色专业建设项目',
+      '新建十个省级优势专业建设项目和新兴特色专业建设项目',
+    ],
+    [50, '80%的特殊教育学校实现设施设备现代化', '百分之八十的特殊教育学校实现设施设备现代化'],
+    [51, '全市示范性资源教室达到80个', '全市示范性资源教室达到八十个'],
+    [51, '全市示范性资源教室达到80个', '全市示范性资源教室达到一百个'],
+    [
+      66,
+      '到2020年，全市30%的中小学成为校园文化建设示范学校',
+      '到2020年，全市百分之三十的中小学成为校园文化建设示范学校',
+    ],
+    [
+      112,
+      '职业院校教师原则上每年要有不少于2个月时间到企业实训',
+      '职业院校教师原则上每年要有不少于两个月时间到企业实训',
+    ],
+    [
+      90,
+      '到2020年，50%以上的高中段学校和20%以上的义务教育段学校与国外学校建立经常性的教育教学交流关系',
+      '到2020年，百分之五十以上的高中段学校和百分之二十以上的义务教育段学校与国外学校建立经常性的教育教学交流关系',
+    ],
+  ];
+
+  it.each(rewritten)('line %i: %s reads the same written as %s', (line, digits, chinese) => {
+    expect(plan.items.find((i) => i.sourceLine === line)?.text).toContain(digits);
+    const expected = targetsOf(digits);
+    expect(expected.targets.length).toBeGreaterThan(0);
+    const values = (t: { value: number }[]) => t.map((x) => x.value);
+    const read = targetsOf(chinese);
+    expect(read.unattached).toEqual([]);
+    expect(read.targets.map(({ value: _v, ...rest }) => rest)).toEqual(
+      expected.targets.map(({ value: _v, ...rest }) => rest),
+    );
+    // Every value as the digits give it, but 一百 where the document has 80.
+    expect(values(read.targets)).toEqual(chinese.includes('一百') ? [100] : values(expected.targets));
+  });
+
+  it('reads the seed’s 班级 shares written in Chinese, bands left in the metric as written (line 10)', () => {
+    expect(plan.items.find((i) => i.sourceLine === 10)?.text).toContain(
+      '小学30人以下班级占30%，初中35人以下班级占20%',
+    );
+    expect(targetsOf('小学三十人以下班级占百分之三十，初中三十五人以下班级占百分之二十').targets).toEqual([
+      { metric: '小学三十人以下班级', op: '=', value: 30, unit: '%', year: null },
+      { metric: '初中三十五人以下班级', op: '=', value: 20, unit: '%', year: null },
+    ]);
+  });
+
+  /** Items whose Chinese numerals are names, tiers or idioms: 一批, 十五年免费基础教育, 四级属地管理, “三个增长”, 两级管理. */
+  it.each([35, 45, 93, 98, 99])('leaves the numerals of line %i as text, without a warning', (line) => {
+    expect(plan.items.find((i) => i.sourceLine === line)?.targets).toEqual([]);
+    expect(plan.warnings.filter((w) => w.line === line && w.message.includes('未能识别为目标值'))).toEqual(
+      [],
+    );
+  });
+
   it('finds the seed’s 至少有一个资源教室 (lines 46 and 51) beside the digits target', () => {
     for (const line of [46, 51]) {
       const item = plan.items.find((i) => i.sourceLine === line)!;
@@ -126,17 +234,54 @@ describe('Chinese numerals', () => {
 });
 
 describe('recurrences', () => {
-  it('keeps every recurring duty of an item, the first also as `recurrence`', () => {
+  it('keeps every recurring duty of an item, in reading order', () => {
     const text = '以3年为一轮开展督导评估。每年组织一次专项检查。（责任单位：督导处）';
-    expect(extractRecurrences(text)).toEqual([
+    const both = [
       { everyYears: 3, text: '以3年为一轮开展督导评估' },
       { everyYears: 1, text: '每年组织一次专项检查' },
-    ]);
+    ];
+    expect(extractRecurrences(text)).toEqual(both);
     const parsed = parsePlan(`规划\n一、任务\n1.督导评估。${text}\n`);
     if (!parsed.ok) throw new Error(parsed.error);
-    const item = parsed.plan.items[0]!;
-    expect(item.recurrence).toEqual({ everyYears: 3, text: '以3年为一轮开展督导评估' });
-    expect(item.recurrences).toHaveLength(2);
+    expect(parsed.plan.items[0]!.recurrences).toEqual(both);
+  });
+
+  it('keeps a yearly duty and every reporting cadence an item states: 每年…、每季度…、每月25日前…', () => {
+    const parsed = parsePlan(
+      '规划\n一、任务\n1.专项检查。每年组织一次专项检查，每季度报送一次进展，每月25日前报送工作月报。（责任单位：督导处）\n',
+    );
+    if (!parsed.ok) throw new Error(parsed.error);
+    const sentence = '每年组织一次专项检查，每季度报送一次进展，每月25日前报送工作月报';
+    expect(parsed.plan.items[0]).toMatchObject({
+      recurrences: [{ everyYears: 1, text: sentence }],
+      cadences: [
+        { every: 'quarter', day: null, text: sentence },
+        { every: 'month', day: 25, text: sentence },
+      ],
+      targets: [],
+    });
+    expect(parsed.plan.warnings).toEqual([]);
+  });
+
+  it('reads the single recurrence of a plan stored before `recurrences` as a list of one', () => {
+    const { recurrences, cadences: _c, ...stored } = plan.items.find((i) => i.sourceLine === 27)!;
+    const recurrence = recurrences[0]!;
+    expect(recurrence.everyYears).toBe(2);
+    const cadence = { every: 'quarter' as const, day: null, text: '每季度' };
+    const read = PlanItem.parse({ ...stored, recurrence, cadence });
+    expect(read).toMatchObject({ recurrences: [recurrence], cadences: [cadence] });
+    expect(read).not.toHaveProperty('recurrence');
+    expect(read).not.toHaveProperty('cadence');
+    expect(PlanItem.parse({ ...stored, recurrence: null })).toMatchObject({ recurrences: [], cadences: [] });
+  });
+
+  it('records the most frequent duty where only one fits, the first stated among equals', () => {
+    const duties = (...everyYears: number[]) => ({
+      recurrences: everyYears.map((n, k) => ({ everyYears: n, text: `第${k + 1}项` })),
+    });
+    expect(mainRecurrence(duties(3, 1))).toEqual({ everyYears: 1, text: '第2项' });
+    expect(mainRecurrence(duties(2, 2))).toEqual({ everyYears: 2, text: '第1项' });
+    expect(mainRecurrence(duties())).toBeNull();
   });
 
   it('reads 每两年 and counts a phrase once', () => {

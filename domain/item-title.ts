@@ -6,7 +6,6 @@
  * name to show in lists, inboxes and documents.
  * A closing bracket or quote is never split from its opener: 深入实施“名师名校长工程”，… keeps the quote.
  */
-import type { PlanItem } from '../../domain/plan';
 
 const MAX_TITLE_LENGTH = 20;
 /**
@@ -19,13 +18,23 @@ const CLAUSE_END = /[，,；;。：:！!？?]/;
 const OPENERS = '（(“《【';
 const CLOSERS = '）)”》】';
 
-export type ItemTitle = Pick<PlanItem, 'title' | 'titleSource'>;
+/**
+ * Where a title comes from: the document's own title phrase, the item's first clause, or — for an item with
+ * no text of its own (only a 责任单位 note) — its number.
+ */
+export type TitleSource = 'document' | 'first_clause' | 'item_id';
 
-export function itemTitle(text: string): ItemTitle {
+export interface ItemTitle {
+  title: string;
+  titleSource: TitleSource;
+}
+
+export function itemTitle(text: string, id: string): ItemTitle {
   const own = documentTitle(text);
   if (own !== null) return { title: own, titleSource: 'document' };
   const derived = firstClause(text);
-  return derived === null ? { title: null } : { title: derived, titleSource: 'first_clause' };
+  if (derived !== null) return { title: derived, titleSource: 'first_clause' };
+  return { title: `条目 ${id}`, titleSource: 'item_id' };
 }
 
 function documentTitle(text: string): string | null {
