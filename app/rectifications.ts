@@ -13,6 +13,7 @@ import {
   carriedReason,
   isUnrectified,
   planRectification,
+  rectificationDeadline,
   rectificationIdOf,
   rectificationWorkflowId,
   shortfallsOf,
@@ -205,6 +206,8 @@ export async function issueRectifications(
   const regime = await cycleRegime(deps.db, cycleId);
   const nowMs = options.nowMs ?? Date.now();
   const now = planNow(regime.clock ?? realClock(new Date(nowMs).toISOString()), nowMs);
+  // Judged before anything is looked up or started, even when every shortfall has its 整改 already.
+  rectificationDeadline(options.deadline, now);
   const plans = out.shortfalls
     .filter((s) => s.rectification === null)
     .map((s) =>

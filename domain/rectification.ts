@@ -129,9 +129,7 @@ export function planRectification(
   now: string,
   policy: CyclePolicy,
 ): RectificationPlan {
-  const deadline = endOfDayOrRefuse(record.deadlineDay);
-  if (Date.parse(deadline) <= Date.parse(now))
-    throw new RectificationRejected(`整改期限 ${record.deadlineDay} 已过（今天是 ${shanghaiDate(now)}）`);
+  const deadline = rectificationDeadline(record.deadlineDay, now);
   const { deadlineDay: _day, ...rest } = record;
   const full: RectificationRecord = { ...rest, deadline };
   const milestone: MilestonePlan = {
@@ -158,15 +156,20 @@ export function planRectification(
   };
 }
 
-const endOfDayOrRefuse = (day: string): string => {
+/** The 整改期限 as an instant (the end of that Beijing day); refused unless it is a real day after `now`. */
+export function rectificationDeadline(day: string, now: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
     throw new RectificationRejected(`整改期限“${day}”格式不正确，应为 YYYY-MM-DD`);
+  let deadline: string;
   try {
-    return endOfDay(day);
+    deadline = endOfDay(day);
   } catch {
     throw new RectificationRejected(`整改期限“${day}”不存在`);
   }
-};
+  if (Date.parse(deadline) <= Date.parse(now))
+    throw new RectificationRejected(`整改期限 ${day} 已过（今天是 ${shanghaiDate(now)}）`);
+  return deadline;
+}
 
 /** Where a 整改 stands (销号 = the 整改报告 approved by 督导处). */
 export type RectificationStatus =
