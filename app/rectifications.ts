@@ -25,6 +25,7 @@ import { shanghaiDate } from '../domain/shanghai';
 import type { ProjectWorkflowInput } from '../workflows/project';
 import { SA } from '../workflows/search-attributes';
 import { latestPlanTime } from '../reports/queries';
+import { composeRectificationNotice, type RectificationNotice } from '../reports/documents/rectification-notice';
 import { sendProjectCommand } from './commands';
 
 /**
@@ -381,4 +382,62 @@ function plainRow(r: {
     reported_at: t(r.reported_at),
     closed_at: t(r.closed_at),
   };
+}
+
+/**
+ * The 整改通知 of a cycle's close-out as a document: its 整改期限 and 文号 are those given, else those
+ * the 整改 were issued with; its date the day they were issued (plan time), else the close-out's.
+ */
+export async function rectificationNotice(
+  db: Kysely<Database>,
+  cycleId: string,
+  options: { deadline?: string; documentNumber?: string; issuer?: string; lateDays?: number } = {},
+): Promise<RectificationNotice> {
+  const out = await closeOut(db, cycleId, { lateDays: options.lateDays });
+  if (out.shortfalls.length === 0) throw new RectificationRejected(`督导周期 ${cycleId} 没有需要整改的事项`);
+  const issued = out.shortfalls.flatMap((s) => (s.rectification ? [s.rectification] : []));
+  const deadline =
+    options.deadline ??
+    issued
+      .map((r) => shanghaiDate(r.original_due_at))
+      .sort()
+      .at(0);
+  if (!deadline) throw new RectificationRejected('整改通知尚未下发：请用 --deadline YYYY-MM-DD 指定整改期限');
+  const date = issued.map((r) => shanghaiDate(r.issued_at)).sort()[0] ?? shanghaiDate(out.asOf);
+  return composeRectificationNotice({
+    cycleName: out.cycleName,
+    shortfalls: out.shortfalls,
+    deadline,
+    date,
+    options: {
+      documentNumber: options.documentNumber ?? issued.find((r) => r.document_number)?.document_number ?? undefined,
+      issuer: options.issuer,
+    },
+  });
+}
+
+/**
+ * Carries into a cycle that has just been started: its CycleStarted (clock and policy) is recorded by
+ * its workflow moments after the start, so this waits for it (up to `waitMs`) before carrying.
+ */
+export async function carryIntoStartedCycle(
+  deps: RectificationDeps,
+  actor: Principal,
+  fromCycleId: string,
+  toCycleId: string,
+  options: { deadline?: string; waitMs?: number } = {},
+): Promise<{ carried: { from: string; to: string }[] }> {
+  const until = Date.now() + (options.waitMs ?? 30_000);
+  for (;;) {
+    const recorded = await deps.db
+      .selectFrom('cycles')
+      .select('cycle_id')
+      .where('cycle_id', '=', toCycleId)
+      .executeTakeFirst();
+    if (recorded) break;
+    if (Date.now() > until)
+      throw new RectificationRejected(`督导周期 ${toCycleId} 尚未开始记录，请稍后用 dudao cycle carry-over 结转`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return carryOver(deps, actor, fromCycleId, toCycleId, { deadline: options.deadline });
 }

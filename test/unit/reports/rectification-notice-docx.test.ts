@@ -7,7 +7,9 @@ import { composeRectificationNotice } from '../../../reports/documents/rectifica
 import { renderRectificationNoticeDocx } from '../../../reports/documents/render-rectification-notice-docx';
 import { readDocx } from '../../support/docx';
 
-const shortfall = (over: Partial<Shortfall>): Shortfall & { rectificationId: string } => ({
+const shortfall = (
+  over: Partial<Shortfall & { rectificationId: string }>,
+): Shortfall & { rectificationId: string } => ({
   cycleId: 'c2017',
   itemId: '2.1.4.1',
   title: '持续推进学前教育行动计划',
