@@ -1,7 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { addUser, Session, startApiStack, type ApiStack } from '../support/api';
+import { operatorDataDir, runCli } from '../support/cli';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
+import { testTemporalAddress } from '../support/temporal';
 import { waitFor } from '../support/wait';
+import { readDocx } from '../support/docx';
 import { carryOver, closeOut, issueRectifications, listRectifications } from '../../app/rectifications';
 import { sendProjectCommand } from '../../app/commands';
 import { readStream } from '../../db/event-store';
@@ -44,7 +49,8 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
   const cycleA = `zg-a-${Date.now().toString(36)}`;
   const cycleB = `zg-b-${Date.now().toString(36)}`;
   const deps = () => ({ db: s.t.db, client: s.stack.client, taskQueue: s.stack.taskQueue });
-  const handle = (id: string): WorkflowHandle => s.stack.client.workflow.getHandle(rectificationWorkflowId(id));
+  const handle = (id: string): WorkflowHandle =>
+    s.stack.client.workflow.getHandle(rectificationWorkflowId(id));
   const silentId = rectificationIdOf(cycleA, 'mp-silent/2017');
   const shortId = rectificationIdOf(cycleA, 'mp-short/2017');
   const row = async (id: string) => (await listRectifications(s.t.db)).find((r) => r.project_id === id);
@@ -106,7 +112,9 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
       documentNumber: '衢教督〔2018〕1号',
     });
     expect(issued.sort()).toEqual([shortId, silentId].sort());
-    await waitFor(async () => (await row(silentId))?.status === 'issued' && (await row(shortId)) !== undefined);
+    await waitFor(
+      async () => (await row(silentId))?.status === 'issued' && (await row(shortId)) !== undefined,
+    );
     const again = await issueRectifications(deps(), inspector, cycleA, { deadline: '2030-06-30' });
     expect(again.issued).toEqual([]);
     expect(again.existing.sort()).toEqual([shortId, silentId].sort());
@@ -138,9 +146,48 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
     await expect(
       issueRectifications(deps(), unit('计财处'), cycleA, { deadline: '2030-06-30' }),
     ).rejects.toThrow('只有督导处可以下发整改通知');
-    await expect(
-      issueRectifications(deps(), inspector, cycleA, { deadline: '2030-02-30' }),
-    ).rejects.toThrow('整改期限“2030-02-30”不存在');
+    await expect(issueRectifications(deps(), inspector, cycleA, { deadline: '2030-02-30' })).rejects.toThrow(
+      '整改期限“2030-02-30”不存在',
+    );
+  });
+
+  it('lists the close-out through the API, serves the 整改通知 as Word, and refuses a unit in Chinese', async () => {
+    const insp = await Session.signIn(s.url, 'insp');
+    const staff = await Session.signIn(s.url, 'jc');
+    const out = await insp.json<{ shortfalls: { rectificationId: string; statusLabel: string }[] }>(
+      `/api/cycles/${cycleA}/close-out`,
+    );
+    expect(out.shortfalls.map((x) => [x.rectificationId, x.statusLabel])).toEqual([
+      [shortId, '已下发'],
+      [silentId, '已下发'],
+    ]);
+    const refused = await staff.get(`/api/cycles/${cycleA}/close-out`);
+    expect(refused.status).toBe(403);
+    const issued = await staff.post(`/api/cycles/${cycleA}/close-out`, { deadline: '2030-06-30' });
+    expect(issued.status).toBe(403);
+    expect(((await issued.json()) as { message: string }).message).toMatch(/无权下发和结转整改通知/);
+    const again = await insp.post(`/api/cycles/${cycleA}/close-out`, { deadline: '2030-06-30' });
+    expect(await again.json()).toEqual({ issued: [], existing: [shortId, silentId] });
+    const bad = await insp.post(`/api/cycles/${cycleA}/close-out`, { deadline: '明年' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe(
+      '整改期限“明年”格式不正确，应为 YYYY-MM-DD',
+    );
+
+    const docx = await insp.get(
+      `/api/cycles/${cycleA}/close-out/notice.docx?issuer=${encodeURIComponent('衢州市教育局')}`,
+    );
+    expect(docx.status).toBe(200);
+    const doc = readDocx(Buffer.from(await docx.arrayBuffer()));
+    const p = doc.paragraphs.filter((x) => x !== '');
+    expect(p.slice(0, 4)).toEqual([
+      '衢州市教育局',
+      '衢教督〔2018〕1号',
+      '关于2017年度重大项目专项督导（演练）未达标事项限期整改的通知',
+      '发展规划处、计财处：',
+    ]);
+    expect(p).toContain('2030年6月30日前。');
+    expect(doc.tables[0]!.map((r) => r[1])).toEqual(['整改编号', shortId, silentId]);
   });
 
   it('is found in the unit’s inbox; its 整改报告 is returned, then struck off (销号)', async () => {
@@ -185,7 +232,12 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
       comment: '整改到位，予以销号',
     });
     await handle(silentId).result();
-    expect(await row(silentId)).toMatchObject({ status: 'struck_off', outcome: 'met', rounds: 2, returns: 1 });
+    expect(await row(silentId)).toMatchObject({
+      status: 'struck_off',
+      outcome: 'met',
+      rounds: 2,
+      returns: 1,
+    });
   });
 
   it('carries the unrectified into the next cycle as a second round linked to the first, once', async () => {
@@ -196,13 +248,18 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
     });
     await waitFor(
       async () =>
-        (await s.t.db.selectFrom('cycles').select('cycle_id').where('cycle_id', '=', cycleB).executeTakeFirst()) !==
-        undefined,
+        (await s.t.db
+          .selectFrom('cycles')
+          .select('cycle_id')
+          .where('cycle_id', '=', cycleB)
+          .executeTakeFirst()) !== undefined,
     );
     const { carried } = await carryOver(deps(), inspector, cycleA, cycleB);
     const nextId = `${shortId}-R2`;
     expect(carried).toEqual([{ from: shortId, to: nextId }]);
-    await waitFor(async () => (await row(shortId))?.status === 'carried' && (await row(nextId)) !== undefined);
+    await waitFor(
+      async () => (await row(shortId))?.status === 'carried' && (await row(nextId)) !== undefined,
+    );
     expect(await row(nextId)).toMatchObject({
       origin_cycle_id: cycleA,
       item_id: 'mp-short',
@@ -248,12 +305,84 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
   });
 
   it('audits like any item: histories and log agree, and the read models rebuild to the live rows', async () => {
-    const verdict = await verify(
-      liveSource(s.stack.client, s.t.db, { cycleId: RECTIFICATIONS_CYCLE }),
-      () => verifyModels(s.t.db),
+    const verdict = await verify(liveSource(s.stack.client, s.t.db, { cycleId: RECTIFICATIONS_CYCLE }), () =>
+      verifyModels(s.t.db),
     );
     expect(verdict.streams.flatMap((x) => x.findings)).toEqual([]);
     expect(verdict.models!.filter((m) => !m.equal)).toEqual([]);
     expect(verdict).toMatchObject({ agrees: true, counts: { workflows: 3 } });
   });
+
+  // After the audit above, which counts the 整改 workflows.
+  it('runs from the CLI: close-out with its notice, start --carry-from, report lineage', async () => {
+    const dataDir = await operatorDataDir(s.t.db, 'dudao-cli-zg-');
+    const dudao = (...args: string[]) =>
+      runCli(
+        {
+          TEMPORAL_ADDRESS: testTemporalAddress(),
+          DATABASE_URL: s.t.url,
+          DUDAO_TASK_QUEUE: s.stack.taskQueue,
+          DUDAO_DATA_DIR: dataDir,
+        },
+        ...args,
+      );
+    try {
+      const file = path.join(dataDir, '整改通知.docx');
+      const listed = await dudao('cycle', 'close-out', cycleA, '--docx', file, '--issuer', '衢州市教育局');
+      expect(listed.stderr).toContain(`已导出：${file}`);
+      expect(listed.status).toBe(0);
+      expect(listed.stdout).toContain('未达标事项 2 项');
+      expect(listed.stdout).toMatch(new RegExp(`${silentId}.*计财处.*逾期未报送.*已销号`));
+      expect(readDocx(fs.readFileSync(file)).paragraphs).toContain('衢教督〔2018〕1号');
+
+      const refused = await dudao('cycle', 'close-out', cycleA, '--issue');
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain('下发整改通知需要整改期限：请加 --deadline YYYY-MM-DD');
+
+      // A third cycle takes over what cycle B left unrectified: the second round becomes a third.
+      const itemId = (
+        await s.t.db
+          .selectFrom('plan_items')
+          .select('item_id')
+          .where('kind', '=', 'major_project')
+          .executeTakeFirstOrThrow()
+      ).item_id;
+      const cycleC = `zg-c-${Date.now().toString(36)}`;
+      const started = await dudao(
+        'cycle',
+        'start',
+        '--name',
+        '2018年度重大项目专项督导（结转）',
+        '--id',
+        cycleC,
+        '--year',
+        '2018',
+        '--drill',
+        '3600',
+        '--items',
+        itemId,
+        '--carry-from',
+        cycleB,
+        '--as',
+        '督导处:inspector',
+      );
+      expect(started.stderr).toBe('');
+      expect(started.stdout).toContain(
+        `已将 1 项未销号整改从 ${cycleB} 结转到 ${cycleC}：${shortId}-R2 → ${shortId}-R3`,
+      );
+      await waitFor(async () => (await row(`${shortId}-R3`)) !== undefined);
+      expect(await row(`${shortId}-R3`)).toMatchObject({
+        round: 3,
+        carried_from: `${shortId}-R2`,
+        context_cycle_id: cycleC,
+      });
+
+      const lineage = await dudao('report', 'lineage', '--item', 'mp-short', '--csv');
+      expect(lineage.status).toBe(0);
+      expect(lineage.stdout).toContain(`mp-short,mp-short/2017,3,${shortId}-R3,${cycleC},发展规划处`);
+      expect(lineage.stdout).not.toContain('mp-silent');
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
