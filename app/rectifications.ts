@@ -25,7 +25,10 @@ import { shanghaiDate } from '../domain/shanghai';
 import type { ProjectWorkflowInput } from '../workflows/project';
 import { SA } from '../workflows/search-attributes';
 import { latestPlanTime } from '../reports/queries';
-import { composeRectificationNotice, type RectificationNotice } from '../reports/documents/rectification-notice';
+import {
+  composeRectificationNotice,
+  type RectificationNotice,
+} from '../reports/documents/rectification-notice';
 import { sendProjectCommand } from './commands';
 
 /**
@@ -410,7 +413,8 @@ export async function rectificationNotice(
     deadline,
     date,
     options: {
-      documentNumber: options.documentNumber ?? issued.find((r) => r.document_number)?.document_number ?? undefined,
+      documentNumber:
+        options.documentNumber ?? issued.find((r) => r.document_number)?.document_number ?? undefined,
       issuer: options.issuer,
     },
   });
@@ -436,7 +440,9 @@ export async function carryIntoStartedCycle(
       .executeTakeFirst();
     if (recorded) break;
     if (Date.now() > until)
-      throw new RectificationRejected(`督导周期 ${toCycleId} 尚未开始记录，请稍后用 dudao cycle carry-over 结转`);
+      throw new RectificationRejected(
+        `督导周期 ${toCycleId} 尚未开始记录，请稍后用 dudao cycle carry-over 结转`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return carryOver(deps, actor, fromCycleId, toCycleId, { deadline: options.deadline });

@@ -82,8 +82,7 @@ export function shortfallReasons(m: MilestoneOutcome, rules: CloseOutRules, asOf
     if (due < Date.parse(asOf)) reasons.push(`逾期未报送（原定期限 ${shanghaiDate(m.originalDueAt)}）`);
   } else {
     const lateDays = Math.floor((Date.parse(m.firstReportedAt) - due) / DAY_MS);
-    if (lateDays >= rules.lateDays)
-      reasons.push(`逾期${lateDays}天报送（超过${rules.lateDays}天）`);
+    if (lateDays >= rules.lateDays) reasons.push(`逾期${lateDays}天报送（超过${rules.lateDays}天）`);
   }
   if (m.outcome === 'missed' && m.firstReportedAt !== null) {
     const missed = m.targets.filter((t) => t.met === false);
@@ -173,13 +172,7 @@ export function rectificationDeadline(day: string, now: string): string {
 
 /** Where a 整改 stands (销号 = the 整改报告 approved by 督导处). */
 export type RectificationStatus =
-  | 'issued'
-  | 'in_progress'
-  | 'submitted'
-  | 'struck_off'
-  | 'missed'
-  | 'carried'
-  | 'cancelled';
+  'issued' | 'in_progress' | 'submitted' | 'struck_off' | 'missed' | 'carried' | 'cancelled';
 
 export const rectificationStatusLabel: Record<RectificationStatus, string> = {
   issued: '已下发',

@@ -136,7 +136,9 @@ export function buildLineageReport(
   const titleOf = (id: string) =>
     outcomes.find((o) => o.item_id === id)?.title ?? roundRows.find((r) => r.item_id === id)?.title ?? '';
   const roundOf = (o: CycleOutcomeRow) =>
-    roundRows.find((r) => r.round === 1 && r.origin_cycle_id === o.cycle_id && r.milestone_id === o.milestone_id);
+    roundRows.find(
+      (r) => r.round === 1 && r.origin_cycle_id === o.cycle_id && r.milestone_id === o.milestone_id,
+    );
   const outcomesTable: ReportTable = {
     title: '各周期节点结果',
     columns: [
@@ -242,7 +244,8 @@ function unitTable(roundRows: readonly RoundRow[], at: string): ReportTable {
       const mine = roundRows.filter((r) => r.unit === unit);
       const first = mine.filter((r) => r.round === 1);
       const cyclesOf = new Map<string, Set<string>>();
-      for (const r of first) cyclesOf.set(r.item_id, (cyclesOf.get(r.item_id) ?? new Set()).add(r.origin_cycle_id));
+      for (const r of first)
+        cyclesOf.set(r.item_id, (cyclesOf.get(r.item_id) ?? new Set()).add(r.origin_cycle_id));
       const open = mine.filter((r) => isUnrectified(r.status));
       return {
         unit,
@@ -270,7 +273,12 @@ function itemTimeline(
       .map((o) => ({
         at: o.opens_at,
         label: `${o.cycle_name} ${o.milestone_id}`,
-        rag: o.outcome === 'met' ? ('green' as const) : o.outcome === null ? ('amber' as const) : ('red' as const),
+        rag:
+          o.outcome === 'met'
+            ? ('green' as const)
+            : o.outcome === null
+              ? ('amber' as const)
+              : ('red' as const),
         note: outcomeLabel(o),
       })),
     ...roundRows

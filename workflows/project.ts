@@ -10,7 +10,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CycleWindow, EventBody, EventOf, InstructionRecord, RectificationRecord } from '../domain/events';
+import type {
+  CycleWindow,
+  EventBody,
+  EventOf,
+  InstructionRecord,
+  RectificationRecord,
+} from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
 import { SYSTEM, type Principal } from '../domain/principal';
 import { DomainError, parseCommand, type ProjectCommand } from '../domain/commands';
@@ -193,9 +199,7 @@ class ProjectLoop {
     if (rectification && patched(RECTIFICATION_PATCH))
       return [
         {
-          timed: [
-            { at: this.planTime, body: { type: 'RectificationIssued', data: rectification.record } },
-          ],
+          timed: [{ at: this.planTime, body: { type: 'RectificationIssued', data: rectification.record } }],
           actor: rectification.by,
           causationId: 'start:rectification',
         },

@@ -110,7 +110,9 @@ export function registerCycleCommands(program: Command): void {
           withTemporal(async (client) => {
             const deps = { db, client, taskQueue: taskQueue() };
             const result = await startCycle(deps, actor, body);
-            console.log(`已发起督导周期“${opts.name}”（编号 ${result.cycleId}），共 ${result.items} 个事项。`);
+            console.log(
+              `已发起督导周期“${opts.name}”（编号 ${result.cycleId}），共 ${result.items} 个事项。`,
+            );
             if (opts.carryFrom) {
               const { carried } = await carryIntoStartedCycle(deps, actor, opts.carryFrom, result.cycleId, {
                 deadline: opts.carryDeadline,

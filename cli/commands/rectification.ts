@@ -40,11 +40,15 @@ export function registerRectificationCommands(cycle: Command): void {
       .option('--deadline <日期>', '整改期限 YYYY-MM-DD（按该周期的计划时间）')
       .option('--doc-number <文号>', '整改通知的文号，如 衢教督〔2018〕2号')
       .option('--issuer <发文机关>', '发文机关（默认 督导处）')
-      .option('--docx [file]', '导出整改通知（Word 文档：文号、主送单位、正文、整改事项及原因、整改要求、整改期限）'),
+      .option(
+        '--docx [file]',
+        '导出整改通知（Word 文档：文号、主送单位、正文、整改事项及原因、整改要求、整改期限）',
+      ),
     '督导处:inspector',
   ).action((id: string, opts: CloseOutOptions) =>
     run(async () => {
-      if (opts.issue && !opts.deadline) throw new Error('下发整改通知需要整改期限：请加 --deadline YYYY-MM-DD');
+      if (opts.issue && !opts.deadline)
+        throw new Error('下发整改通知需要整改期限：请加 --deadline YYYY-MM-DD');
       await withDatabase(async ({ db }) => {
         if (opts.issue) {
           const actor = actorFrom(opts, '督导处:inspector');
@@ -61,7 +65,9 @@ export function registerRectificationCommands(cycle: Command): void {
             }，整改期限 ${opts.deadline}。`,
           );
           if (result.issued.length > 0)
-            console.log('责任单位报送整改报告：dudao task submit <整改编号>/report --narrative <整改情况> --as <单位>:unit_staff');
+            console.log(
+              '责任单位报送整改报告：dudao task submit <整改编号>/report --narrative <整改情况> --as <单位>:unit_staff',
+            );
         }
         const out = await closeOut(db, id, { lateDays: opts.lateDays });
         if (out.shortfalls.length === 0) console.log(`督导周期 ${id}（${out.cycleName}）没有未达标事项。`);

@@ -38,7 +38,11 @@ describe('the close-out shortfall rule', () => {
   });
 
   it('lists an unsubmitted milestone once it is past due, not before', () => {
-    const silent = outcome({ firstReportedAt: null, outcome: 'missed', targets: [{ ...target, reported: null, met: null }] });
+    const silent = outcome({
+      firstReportedAt: null,
+      outcome: 'missed',
+      targets: [{ ...target, reported: null, met: null }],
+    });
     expect(shortfallReasons(silent, rules, asOf)).toEqual(['逾期未报送（原定期限 2017-12-29）']);
     expect(shortfallReasons({ ...silent, outcome: null }, rules, '2017-06-01T00:00:00.000Z')).toEqual([]);
   });
@@ -66,14 +70,18 @@ describe('the close-out shortfall rule', () => {
     expect(shortfallReasons(outcome({ returns: 2 }), rules, asOf)).toEqual([]);
     expect(shortfallReasons(outcome({ returns: 3 }), rules, asOf)).toEqual(['退回重办3次（超过2次）']);
     expect(shortfallReasons(outcome({ escalationLevel: 2 }), rules, asOf)).toEqual([]);
-    expect(shortfallReasons(outcome({ escalationLevel: 3 }), rules, asOf)).toEqual(['督办升至最高一级（第3级）']);
+    expect(shortfallReasons(outcome({ escalationLevel: 3 }), rules, asOf)).toEqual([
+      '督办升至最高一级（第3级）',
+    ]);
     expect(
       shortfallReasons(outcome({ escalationLevel: 3 }), { ...rules, topEscalationLevel: 0 }, asOf),
     ).toEqual([]);
   });
 
   it('never lists a cancelled milestone, and keeps every reason of one that fell short several ways', () => {
-    expect(shortfallReasons(outcome({ outcome: 'cancelled', firstReportedAt: null }), rules, asOf)).toEqual([]);
+    expect(shortfallReasons(outcome({ outcome: 'cancelled', firstReportedAt: null }), rules, asOf)).toEqual(
+      [],
+    );
     const all = outcome({
       firstReportedAt: daysAfterDue(40),
       outcome: 'missed',
@@ -122,15 +130,21 @@ describe('a 整改 as a supervised item', () => {
       section: '整改',
       leadUnit: '基教处',
       coUnits: [],
-      milestones: [{ milestoneId: 'ZG-c2017-2.1.4.1-2017/report', dueAt: '2018-06-30T15:59:59.000Z', opensAt: now }],
+      milestones: [
+        { milestoneId: 'ZG-c2017-2.1.4.1-2017/report', dueAt: '2018-06-30T15:59:59.000Z', opensAt: now },
+      ],
     });
     expect(Date.parse(plan.closesAt)).toBeGreaterThan(Date.parse(plan.record.deadline));
   });
 
   it('refuses a deadline that is malformed, does not exist or has passed, in Chinese', () => {
-    expect(() => rectificationDeadline('6月30日', now)).toThrow('整改期限“6月30日”格式不正确，应为 YYYY-MM-DD');
+    expect(() => rectificationDeadline('6月30日', now)).toThrow(
+      '整改期限“6月30日”格式不正确，应为 YYYY-MM-DD',
+    );
     expect(() => rectificationDeadline('2018-02-30', now)).toThrow('整改期限“2018-02-30”不存在');
-    expect(() => rectificationDeadline('2018-01-31', now)).toThrow('整改期限 2018-01-31 已过（今天是 2018-02-01）');
+    expect(() => rectificationDeadline('2018-01-31', now)).toThrow(
+      '整改期限 2018-01-31 已过（今天是 2018-02-01）',
+    );
   });
 
   it('is overdue when closed unrectified, or open past its deadline; never once struck off or carried', () => {

@@ -102,6 +102,10 @@ describe('the 整改通知 as a Word document', () => {
       deadline: '2018-06-30',
       date: '2018-02-05',
     });
-    expect(plain).toMatchObject({ issuer: '督导处', documentNumber: '督〔2018〕1号', addressees: ['基教处'] });
+    expect(plain).toMatchObject({
+      issuer: '督导处',
+      documentNumber: '督〔2018〕1号',
+      addressees: ['基教处'],
+    });
   });
 });
