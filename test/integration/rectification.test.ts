@@ -188,6 +188,16 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
     ]);
     expect(p).toContain('2030年6月30日前。');
     expect(doc.tables[0]!.map((r) => r[1])).toEqual(['整改编号', shortId, silentId]);
+
+    // The inspector's page lists the same, with the forms to issue and carry over; a unit may not look.
+    const page = await insp.get(`/inspector/close-out?cycle=${cycleA}`);
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain(silentId);
+    expect(text).toContain('逾期未报送（原定期限 2017-12-29）；督办升至最高一级（第3级）');
+    expect(text).toContain('下发整改通知');
+    expect(text).toContain('下载整改通知（Word）');
+    expect((await staff.get(`/inspector/close-out?cycle=${cycleA}`)).status).toBe(403);
   });
 
   it('is found in the unit’s inbox; its 整改报告 is returned, then struck off (销号)', async () => {
@@ -271,6 +281,12 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
       due_at: '2017-12-29T15:59:59.000Z',
     });
     expect((await carryOver(deps(), inspector, cycleA, cycleB)).carried).toEqual([]);
+    // The new cycle's page shows the round it took over, linked to the one it continues.
+    const insp = await Session.signIn(s.url, 'insp');
+    const page = await (await insp.get(`/inspector/close-out?cycle=${cycleB}`)).text();
+    expect(page).toContain('上期结转整改');
+    expect(page).toMatch(new RegExp(`${nextId}</td>[\\s\\S]*第2轮</td>[\\s\\S]*${shortId}</td>`));
+    expect(page).toContain('尚在报送期内');
   });
 
   it('tells each item’s story in the lineage report, and counts a 整改 overdue in the assessment', async () => {

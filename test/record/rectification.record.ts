@@ -54,10 +54,18 @@ describe('record the history of a 整改', () => {
     await waitFor(async () =>
       (await handle.query(projectStateQuery)).state.milestones.some((m) => m.phase === 'assigned'),
     );
-    const report = { type: 'submitReport', actor: lead, milestoneId, values: [], evidence: [] } as const;
-    await sendProjectCommand(handle, { ...report, narrative: '已补报' });
+    const submit = (narrative: string) =>
+      sendProjectCommand(handle, {
+        type: 'submitReport',
+        actor: lead,
+        milestoneId,
+        narrative,
+        values: [],
+        evidence: [],
+      });
+    await submit('已补报');
     await sendProjectCommand(handle, { type: 'return', actor: inspector, milestoneId, comment: '请附材料' });
-    await sendProjectCommand(handle, { ...report, narrative: '已补报并附材料' });
+    await submit('已补报并附材料');
     await sendProjectCommand(handle, { type: 'approve', actor: inspector, milestoneId, comment: '予以销号' });
     await handle.result();
     await recordHistories(stack.client, { 'rectification-return-strike-off': handle.workflowId }, dir);
