@@ -305,13 +305,20 @@ export async function carryOver(
   const nowMs = options.nowMs ?? Date.now();
   const now = planNow(regime.clock ?? realClock(new Date(nowMs).toISOString()), nowMs);
   const deadline = options.deadline ?? shanghaiDate(regime.submissionDueAt);
+  rectificationDeadline(deadline, now);
   const rounds = await listRectifications(deps.db, { contextCycleId: fromCycleId });
   const continued = new Set(
     (await listRectifications(deps.db, {})).flatMap((r) => (r.carried_from ? [r.carried_from] : [])),
   );
   const carried: { from: string; to: string }[] = [];
-  for (const r of rounds.filter((x) => isUnrectified(x.status) && !continued.has(x.project_id))) {
+  for (const r of rounds.filter((x) => isUnrectified(x.status))) {
     const next = carriedIdOf(rectificationIdOf(r.origin_cycle_id, r.milestone_id), r.round + 1);
+    // Carried before but still open (stopped between the two steps): only the close is left to do.
+    if (continued.has(r.project_id)) {
+      if (r.closed_at === null)
+        await closeAsCarried(deps, actor, r.project_id, carriedReason(toCycleId, next));
+      continue;
+    }
     const plan = planRectification(
       {
         rectificationId: next,

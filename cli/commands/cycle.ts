@@ -116,6 +116,10 @@ export function registerCycleCommands(program: Command): void {
             if (opts.carryFrom) {
               const { carried } = await carryIntoStartedCycle(deps, actor, opts.carryFrom, result.cycleId, {
                 deadline: opts.carryDeadline,
+              }).catch((err: Error) => {
+                throw new Error(
+                  `周期已发起，但整改未结转：${err.message}。可用 dudao cycle carry-over ${opts.carryFrom} ${result.cycleId} --deadline <日期> 重试`,
+                );
               });
               printCarried(carried, opts.carryFrom, result.cycleId);
             }

@@ -264,6 +264,11 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
           .where('cycle_id', '=', cycleB)
           .executeTakeFirst()) !== undefined,
     );
+    // A deadline the new cycle has already passed is refused before anything is carried.
+    await expect(carryOver(deps(), inspector, cycleA, cycleB, { deadline: '2016-12-31' })).rejects.toThrow(
+      /^整改期限 2016-12-31 已过（今天是 2017-01-0\d）$/,
+    );
+    expect(await row(`${shortId}-R2`)).toBeUndefined();
     const { carried } = await carryOver(deps(), inspector, cycleA, cycleB);
     const nextId = `${shortId}-R2`;
     expect(carried).toEqual([{ from: shortId, to: nextId }]);
