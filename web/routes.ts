@@ -6,7 +6,7 @@ import { authenticate } from '../http/middleware';
 import { streamSSE } from 'hono/streaming';
 import { checkCycle, cycleBundleArchive, timeline } from '../app/audit';
 import { listCycles, showCycle } from '../app/cycles';
-import { projectView } from '../app/projects';
+import { projectHandle, projectView } from '../app/projects';
 import { closureInbox, cycleBoard, escalations, inbox, reviewQueue } from '../app/views';
 import { listPlanVersions, loadPlanVersion } from '../seeds/import';
 import { previewUpload } from '../app/plans';
@@ -174,7 +174,7 @@ export function webRoutes(deps: ApiDeps) {
       );
     }
     const t = may(p, 'readTimeline')
-      ? await timeline(deps.client, deps.db, projectWorkflowId(cycleWorkflowId(cycleId), itemId))
+      ? await timeline(deps.client, deps.db, projectHandle(deps.client, cycleId, itemId).workflowId)
       : null;
     const back =
       p.role === 'inspector'

@@ -248,6 +248,10 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
       rounds: 2,
       returns: 1,
     });
+    // Its page tells the story from the 整改通知 on, each step with its record hash.
+    const page = await (await insp.get(`/projects/${RECTIFICATIONS_CYCLE}/${silentId}`)).text();
+    expect(page).toContain('整改通知');
+    expect(page).toContain('逾期未报送（原定期限 2017-12-29）');
   });
 
   it('carries the unrectified into the next cycle as a second round linked to the first, once', async () => {
@@ -290,7 +294,7 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
     const insp = await Session.signIn(s.url, 'insp');
     const page = await (await insp.get(`/inspector/close-out?cycle=${cycleB}`)).text();
     expect(page).toContain('上期结转整改');
-    expect(page).toMatch(new RegExp(`${nextId}</td>[\\s\\S]*第2轮</td>[\\s\\S]*${shortId}</td>`));
+    expect(page).toMatch(new RegExp(`${nextId}</a></td>[\\s\\S]*第2轮</td>[\\s\\S]*${shortId}</td>`));
     expect(page).toContain('尚在报送期内');
   });
 

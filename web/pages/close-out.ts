@@ -1,10 +1,10 @@
 import type { CycleListRow } from '../../app/cycles';
 import type { CloseOut } from '../../app/rectifications';
 import type { RectificationRow } from '../../db/projections/rectifications';
-import { rectificationStatusLabel } from '../../domain/rectification';
+import { RECTIFICATIONS_CYCLE, rectificationStatusLabel } from '../../domain/rectification';
 import { dateInput } from '../fields';
 import { day, html, type Html } from '../html';
-import { actionForm, cyclePicker } from './inspector';
+import { actionForm, cyclePicker, projectHref } from './inspector';
 
 /** 周期结束清单: a cycle's shortfalls and their 整改, issuing the 整改通知, carrying over. */
 export interface CloseOutPage {
@@ -62,7 +62,15 @@ function shortfallTable(out: CloseOut): Html {
         ${out.shortfalls.map(
           (s) =>
             html`<tr>
-              <td>${s.rectificationId}</td>
+              <td>
+                ${
+                  s.rectification
+                    ? html`<a href="${projectHref(RECTIFICATIONS_CYCLE, s.rectificationId)}"
+                        >${s.rectificationId}</a
+                      >`
+                    : s.rectificationId
+                }
+              </td>
               <td>${s.itemId} ${s.title}</td>
               <td>${s.milestoneText}</td>
               <td>${s.unit}</td>
@@ -123,7 +131,7 @@ function carriedInSection(rows: RectificationRow[]): Html {
         ${rows.map(
           (r) =>
             html`<tr>
-              <td>${r.project_id}</td>
+              <td><a href="${projectHref(RECTIFICATIONS_CYCLE, r.project_id)}">${r.project_id}</a></td>
               <td>${r.origin_cycle_id}</td>
               <td>${r.item_id} ${r.title}</td>
               <td>第${r.round}轮</td>
