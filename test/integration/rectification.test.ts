@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { addUser, Session, startApiStack, type ApiStack } from '../support/api';
 import { operatorDataDir, runCli } from '../support/cli';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
@@ -48,6 +48,7 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
   let s: ApiStack;
   const cycleA = `zg-a-${Date.now().toString(36)}`;
   const cycleB = `zg-b-${Date.now().toString(36)}`;
+  const cycleD = `zg-d-${Date.now().toString(36)}`;
   const deps = () => ({ db: s.t.db, client: s.stack.client, taskQueue: s.stack.taskQueue });
   const handle = (id: string): WorkflowHandle =>
     s.stack.client.workflow.getHandle(rectificationWorkflowId(id));
@@ -61,6 +62,12 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
     s = await startApiStack();
     await addUser(s.t.db, 'insp', 'inspector', '督导处');
     await addUser(s.t.db, 'jc', 'unit_staff', '计财处');
+    // Nobody reports in cycle D: its one shortfall is issued without a signature at the end.
+    await s.stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: s.stack.taskQueue,
+      workflowId: cycleWorkflowId(cycleD),
+      args: [drillCycle(cycleD, [silent], 4)],
+    });
     // One plan year per 8 s: the units act in the first plan days, the cycle closes about 9 s in.
     await s.stack.client.workflow.start(inspectionCycleWorkflow, {
       taskQueue: s.stack.taskQueue,
@@ -410,4 +417,19 @@ describe('整改: close-out, 销号, carry-over, lineage', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  // Last: the audit above counts the 整改 workflows, and this one fails on purpose.
+  it('refuses a 整改 issued without a signature before recording anything', async () => {
+    await s.stack.client.workflow.getHandle(cycleWorkflowId(cycleD)).result();
+    const unsigned = new Client({ connection: s.stack.client.connection });
+    const { issued } = await issueRectifications({ ...deps(), client: unsigned }, inspector, cycleD, {
+      deadline: '2040-06-30',
+    });
+    const id = rectificationIdOf(cycleD, 'mp-silent/2017');
+    expect(issued).toEqual([id]);
+    await expect(handle(id).result()).rejects.toMatchObject({
+      cause: { message: expect.stringContaining('下发整改通知的身份未经核验：命令未签名') },
+    });
+    expect(await readStream(s.t.db, rectificationWorkflowId(id))).toEqual([]);
+  });
 });
