@@ -348,11 +348,15 @@ export const reportNames = [
   'notices',
   'instructions',
   'progress',
+  'lineage',
 ] as const;
 export const ReportParams = z.object({ name: z.enum(reportNames) });
 export const ReportQuery = z.object({
   cycle: z.string().max(100).optional(),
   format: z.enum(['csv', 'xlsx', 'html']).default('csv'),
+  /** lineage only: one plan item, one unit. */
+  item: z.string().max(100).optional(),
+  unit: z.string().max(50).optional(),
 });
 
 export const PlanUpload = z

@@ -37,6 +37,8 @@ export const actionRoles = {
   readCycles: ['inspector', 'auditor', 'admin', ...UNIT],
   addInstruction: ['inspector'],
   readInstructions: ['inspector', 'auditor'],
+  issueRectifications: ['inspector'],
+  readRectifications: ['inspector', 'auditor'],
 } satisfies Record<string, Role[]>;
 export type Action = keyof typeof actionRoles;
 
@@ -68,6 +70,8 @@ export const actionLabel: Record<Action, string> = {
   readCycles: '查看督导周期',
   addInstruction: '登记领导批示',
   readInstructions: '查看领导批示',
+  issueRectifications: '下发和结转整改通知',
+  readRectifications: '查看周期结束清单和整改事项',
 };
 
 export const may = (p: Principal, action: Action): boolean =>

@@ -5,20 +5,24 @@ import type { Principal } from '../domain/principal';
 import { describeProject } from '../workflows/view';
 import { cycleWorkflowId, projectWorkflowId } from '../workflows/ids';
 import { INSTRUCTIONS_CYCLE, instructionWorkflowId } from '../domain/instruction';
+import { RECTIFICATIONS_CYCLE, rectificationWorkflowId } from '../domain/rectification';
 import { projectStateQuery, type ProjectView } from '../workflows/messages';
 import type { majorProjectWorkflow } from '../workflows/project';
 import { forbidden } from './errors';
 
 /**
  * A project's workflow from its cycle and a milestone/assignment id (which starts with the item id);
- * a 领导批示's item (cycle `instructions`) is named after the instruction.
+ * a 领导批示's item (cycle `instructions`) is named after the instruction, a 整改's (cycle
+ * `rectifications`) after the 整改.
  * The id is derived rather than looked up: visibility lags behind a cycle that has just started.
  */
 export const projectHandle = (client: Client, cycleId: string, ref: string) =>
   client.workflow.getHandle<typeof majorProjectWorkflow>(
     cycleId === INSTRUCTIONS_CYCLE
       ? instructionWorkflowId(ref.split('/')[0]!)
-      : projectWorkflowId(cycleWorkflowId(cycleId), ref.split('/')[0]!),
+      : cycleId === RECTIFICATIONS_CYCLE
+        ? rectificationWorkflowId(ref.split('/')[0]!)
+        : projectWorkflowId(cycleWorkflowId(cycleId), ref.split('/')[0]!),
   );
 
 /** Sends one command as a Temporal Update; its validator authorizes `command.actor` again. */

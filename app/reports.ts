@@ -12,6 +12,7 @@ import {
   type ReportScope,
 } from '../reports/builders';
 import { instructionsReport } from '../reports/instructions';
+import { lineageReport, type LineageFilter } from '../reports/lineage';
 import { progressReport } from '../reports/progress';
 import { latestPlanTime } from '../reports/queries';
 import type { Report } from '../reports/report';
@@ -28,7 +29,8 @@ export type ReportName =
   | 'assessment'
   | 'notices'
   | 'instructions'
-  | 'progress';
+  | 'progress'
+  | 'lineage';
 export const reportTitles: Record<ReportName, string> = {
   cycle: '督导周期情况汇总',
   units: '单位履职情况',
@@ -39,9 +41,12 @@ export const reportTitles: Record<ReportName, string> = {
   notices: '催办督办通知送达',
   instructions: '领导批示办理情况',
   progress: '定期反馈情况',
+  lineage: '整改事项沿革',
 };
 
-const builders: Record<ReportName, (db: Kysely<Database>, scope: ReportScope) => Promise<Report>> = {
+type Builder = (db: Kysely<Database>, scope: ReportScope & { filter?: LineageFilter }) => Promise<Report>;
+
+const builders: Record<ReportName, Builder> = {
   cycle: (db, s) => cycleReport(db, { ...s, cycleId: s.cycleId! }),
   assessment: (db, s) => assessmentReport(db, { ...s, cycleId: s.cycleId! }),
   units: unitsReport,
@@ -51,6 +56,7 @@ const builders: Record<ReportName, (db: Kysely<Database>, scope: ReportScope) =>
   notices: noticesReport,
   instructions: instructionsReport,
   progress: progressReport,
+  lineage: lineageReport,
 };
 
 const formats = {
@@ -68,9 +74,10 @@ export async function buildReport(
   name: ReportName,
   cycleId: string | undefined,
   format: keyof typeof formats,
+  filter: LineageFilter = {},
 ): Promise<{ content: Buffer; contentType: string; fileName: string }> {
   const at = await latestPlanTime(db, cycleId);
-  const report = await builders[name](db, { schema: LIVE_SCHEMA, cycleId, at });
+  const report = await builders[name](db, { schema: LIVE_SCHEMA, cycleId, at, filter });
   return {
     content: await formats[format].render(report),
     contentType: formats[format].contentType,

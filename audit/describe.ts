@@ -153,6 +153,13 @@ export function describeEvent(e: DomainEvent): {
         unit,
         evidence: e.data.evidence.map((x) => `${x.ref} sha256:${x.sha256}`),
       };
+    case 'RectificationIssued':
+      return {
+        label: '整改通知',
+        detail: `${e.data.title}（${e.data.originCycleId} ${e.data.milestoneId}，第${e.data.round}轮）：${e.data.reasons.join('；')}；责任单位 ${e.data.unit}`,
+        unit,
+        evidence: [],
+      };
     case 'ProgressReported':
       return {
         label: '定期反馈',

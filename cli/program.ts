@@ -48,7 +48,7 @@ const COMMANDS: { module: string; register: string; commands: [term: string, des
   {
     module: './commands/cycle',
     register: 'registerCycleCommands',
-    commands: [['cycle', '督导周期：发起、查看、延长、撤销']],
+    commands: [['cycle', '督导周期：发起、查看、延长、撤销；周期结束清单与整改']],
   },
   {
     module: './commands/task',

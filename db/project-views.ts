@@ -6,6 +6,7 @@ import type { ClosureState, MilestonePhase } from '../domain/project';
 import type { EvidenceRef } from '../domain/events';
 import type { Target } from '../domain/plan';
 import { INSTRUCTIONS_CYCLE } from '../domain/instruction';
+import { RECTIFICATIONS_CYCLE } from '../domain/rectification';
 import { defaultPolicy } from '../domain/policy';
 
 /** A 领导批示 recorded without a cycle runs on the default policy (app/instructions.ts). */
@@ -78,9 +79,10 @@ export interface MilestoneFacts {
 const iso = (v: string): string => new Date(v).toISOString();
 
 /**
- * The open (active or suspended) projects of one cycle, or of every open cycle and the 领导批示
+ * The open (active or suspended) projects of one cycle, or of every open cycle, the 领导批示
  * items (cycle `instructions`, which has no `cycles` row: an instruction runs on the clock and
- * policy of the cycle it was recorded under, else real time and the default policy), optionally only
+ * policy of the cycle it was recorded under, else real time and the default policy) and the 整改
+ * items (cycle `rectifications`, on the clock and policy of their origin or carried-into cycle), optionally only
  * those a unit works on (`finished`: closed and cancelled projects too, for a cycle's archive board): one query over the read models, whatever the number of projects.
  */
 export async function openProjectFacts(
@@ -156,12 +158,13 @@ export async function openProjectFacts(
     FROM projects p
     LEFT JOIN cycles c ON c.cycle_id = p.cycle_id
     LEFT JOIN instructions i ON i.cycle_id = p.cycle_id AND i.project_id = p.project_id
-    LEFT JOIN cycles lc ON lc.cycle_id = i.linked_cycle_id
+    LEFT JOIN rectifications r ON r.cycle_id = p.cycle_id AND r.project_id = p.project_id
+    LEFT JOIN cycles lc ON lc.cycle_id = coalesce(i.linked_cycle_id, r.context_cycle_id)
     LEFT JOIN workflow_health h ON h.cycle_id = p.cycle_id AND h.item_id = p.item_id
     WHERE ${filter.finished ? sql`true` : sql`p.status IN ('active', 'suspended')`}
       AND ${
         filter.cycleId === undefined
-          ? sql`(c.status = 'open' OR p.cycle_id = ${INSTRUCTIONS_CYCLE})`
+          ? sql`(c.status = 'open' OR p.cycle_id IN (${INSTRUCTIONS_CYCLE}, ${RECTIFICATIONS_CYCLE}))`
           : sql`p.cycle_id = ${filter.cycleId}`
       }
       AND ${

@@ -89,6 +89,33 @@ export const InstructionRecord = z.object({
 });
 export type InstructionRecord = z.infer<typeof InstructionRecord>;
 
+/**
+ * 整改 as issued at a cycle's close-out: which plan item and milestone of which cycle fell short and
+ * why, the unit that must rectify it and by when (整改期限). It opens the stream of the supervised
+ * item that carries the 整改 out (`domain/rectification.ts`). A round carried into a later cycle
+ * names the round it continues.
+ */
+export const RectificationRecord = z.object({
+  rectificationId: z.string(),
+  /** The cycle whose shortfall this is, the plan item and its milestone there. */
+  originCycleId: z.string(),
+  itemId: z.string(),
+  milestoneId: z.string(),
+  title: z.string(),
+  reasons: z.array(z.string()).min(1),
+  unit: z.string(),
+  deadline: Iso,
+  /** 1 for the round issued at close-out; each carry-over into a later cycle adds one. */
+  round: z.number().int().min(1),
+  /** The round this one continues (carried over), or null for the first round. */
+  carriedFrom: z.string().nullable(),
+  /** The cycle whose clock and policy the round follows: the origin, or the cycle it was carried into. */
+  contextCycleId: z.string(),
+  /** 整改通知's 文号, when the notice had one. */
+  documentNumber: z.string().nullable(),
+});
+export type RectificationRecord = z.infer<typeof RectificationRecord>;
+
 const ev = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
   z.object({ type: z.literal(type), data: z.object(data) });
 
@@ -240,6 +267,8 @@ export const EventBody = z.discriminatedUnion('type', [
   /** 销号: 督导处 confirms; the milestones still open close as met and the project closes. */
   ev('ClosureConfirmed', { requestId: z.string(), comment: z.string() }),
   ev('ClosureRefused', { requestId: z.string(), comment: z.string() }),
+  /** 整改通知 issued: opens the stream of the 整改 item, before its ProjectStarted. */
+  ev('RectificationIssued', RectificationRecord.shape),
 ]);
 export type EventBody = z.infer<typeof EventBody>;
 export type EventType = EventBody['type'];

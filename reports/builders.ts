@@ -10,6 +10,7 @@ import {
   noticeDeliveries,
   overdueAssignments,
   projectBoard,
+  rectificationsOverdue,
   reworkLog,
   targetProgress,
   unitScoreboard,
@@ -330,7 +331,7 @@ export async function assessmentReport(db: Db, scope: ReportScope & { cycleId: s
   const cycle = await cycleOf(db, scope);
   if (!cycle) throw new Error(`找不到督导周期 ${scope.cycleId}`);
   const rules = await cycleAssessmentRules(db, scope.cycleId);
-  const ranked = assessUnits(await unitScoreboard(db, scope), rules);
+  const ranked = assessUnits(await unitScoreboard(db, scope), rules, await rectificationsOverdue(db, scope));
   const praised = ranked.filter((u) => u.grade === '好').map((u) => u.unit);
   const criticised = ranked.filter((u) => u.grade === '差').map((u) => u.unit);
   return {

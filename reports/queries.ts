@@ -1,5 +1,10 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/projections/read-model';
+import {
+  RECTIFICATIONS_CYCLE,
+  isRectificationOverdue,
+  type RectificationStatus,
+} from '../domain/rectification';
 
 /**
  * The report queries, one per report, over the read models in `schema` (the live `public`, or an
@@ -286,4 +291,23 @@ export async function defaultReportCycle(
     LIMIT 1`.execute(db);
   const row = rows[0];
   return row && { cycleId: row.cycle_id, name: row.name, open: row.status === 'open' };
+}
+
+/**
+ * 整改 not done by their 整改期限 at plan time `at`, per unit, among the rounds run under the cycle
+ * (a first round under the cycle whose shortfall it is, a carried round under the cycle it was
+ * carried into): the assessment's `rectificationOverdue` count.
+ */
+export async function rectificationsOverdue(
+  db: Db,
+  scope: Scope & { cycleId: string; at: string },
+): Promise<Map<string, number>> {
+  const { rows } = await sql<{ unit: string; status: RectificationStatus; due_at: Date }>`
+    SELECT unit, status, due_at FROM ${t(scope, 'rectifications')}
+    WHERE cycle_id = ${RECTIFICATIONS_CYCLE} AND context_cycle_id = ${scope.cycleId}`.execute(db);
+  const counts = new Map<string, number>();
+  for (const r of rows)
+    if (isRectificationOverdue({ status: r.status, due_at: new Date(r.due_at).toISOString() }, scope.at))
+      counts.set(r.unit, (counts.get(r.unit) ?? 0) + 1);
+  return counts;
 }

@@ -19,6 +19,9 @@ import { html } from './html';
 import { page } from './layout';
 import { auditorBody, cycleCheckVerdict } from './pages/auditor';
 import { inspectorBody } from './pages/inspector';
+import { closeOutBody } from './pages/close-out';
+import { closeOut, listRectifications } from '../app/rectifications';
+import { RectificationRejected } from '../domain/rectification';
 import { noticeBody, unitBody } from './pages/unit';
 import { noticesOf, openNotice } from '../app/notices';
 import { recordSecurityEvent } from '../app/identity/audit';
@@ -131,6 +134,22 @@ export function webRoutes(deps: ApiDeps) {
     );
   };
   pages.get('/inspector', (c) => (c.get('principal').role !== 'inspector' ? denied(c) : boardPage(c, false)));
+  pages.get('/inspector/close-out', async (c) => {
+    if (c.get('principal').role !== 'inspector') return denied(c);
+    const { cycles, cycleId } = await pickCycle(c);
+    const out = cycleId
+      ? await closeOut(deps.db, cycleId).catch((err: unknown) => {
+          if (err instanceof RectificationRejected) return { refused: err.message };
+          throw err;
+        })
+      : null;
+    const carriedIn = cycleId
+      ? (await listRectifications(deps.db, { contextCycleId: cycleId })).filter(
+          (r) => r.carried_from !== null,
+        )
+      : [];
+    return render(c, '周期结束清单与整改', closeOutBody({ cycles, cycleId, closeOut: out, carriedIn }));
+  });
   // The administrator and the auditor look at the same board without its forms.
   pages.get('/board', (c) => {
     const role = c.get('principal').role;

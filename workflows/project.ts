@@ -10,7 +10,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CycleWindow, EventBody, EventOf, InstructionRecord } from '../domain/events';
+import type {
+  CycleWindow,
+  EventBody,
+  EventOf,
+  InstructionRecord,
+  RectificationRecord,
+} from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
 import { SYSTEM, type Principal } from '../domain/principal';
 import { DomainError, parseCommand, type ProjectCommand } from '../domain/commands';
@@ -59,10 +65,15 @@ export type ProjectWorkflowInput = {
   planTime?: string;
   /** The 领导批示 this item carries out: recorded first in its stream (`domain/instruction.ts`). */
   instruction?: { record: InstructionRecord; by: Principal };
+  /** The 整改 this item carries out: recorded first in its stream (`domain/rectification.ts`). */
+  rectification?: { record: RectificationRecord; by: Principal };
 };
 
 /** Runs started for a 领导批示 record it before ProjectStarted; no other run is touched. */
 export const INSTRUCTION_PATCH = 'instruction-record';
+
+/** Runs started for a 整改 record it before ProjectStarted; no other run is touched. */
+export const RECTIFICATION_PATCH = 'rectification-record';
 
 /** A 领导批示 is a person's command: its start is verified like a cycle's; runs before it are not. */
 export const SIGNED_INSTRUCTION_PATCH = 'signed-instruction-start';
@@ -134,20 +145,7 @@ class ProjectLoop {
     if (!this.input.carried) {
       await this.refuseUnprovenInstruction();
       const started: EventBody = { type: 'ProjectStarted', data: this.input.started };
-      const { instruction } = this.input;
-      const record: EventBody | null =
-        instruction && patched(INSTRUCTION_PATCH)
-          ? { type: 'InstructionRecorded', data: instruction.record }
-          : null;
-      const recorded = record
-        ? [
-            {
-              timed: [{ at: this.planTime, body: record }],
-              actor: instruction!.by,
-              causationId: 'start:instruction',
-            },
-          ]
-        : [];
+      const recorded = this.openingRecord();
       await this.commit(
         [...recorded, { timed: [{ at: this.planTime, body: started }], actor: SYSTEM, causationId: null }],
         this.planTime,
@@ -192,6 +190,28 @@ class ProjectLoop {
     return this.state;
   }
 
+  /** What a person's item records before ProjectStarted: the 批示 or the 整改 it carries out. */
+  private openingRecord(): { timed: TimedEvent[]; actor: Principal; causationId: string }[] {
+    const { instruction, rectification } = this.input;
+    if (instruction && patched(INSTRUCTION_PATCH))
+      return [
+        {
+          timed: [{ at: this.planTime, body: { type: 'InstructionRecorded', data: instruction.record } }],
+          actor: instruction.by,
+          causationId: 'start:instruction',
+        },
+      ];
+    if (rectification && patched(RECTIFICATION_PATCH))
+      return [
+        {
+          timed: [{ at: this.planTime, body: { type: 'RectificationIssued', data: rectification.record } }],
+          actor: rectification.by,
+          causationId: 'start:rectification',
+        },
+      ];
+    return [];
+  }
+
   /**
    * A 领导批示 item started by a person carries a proof the worker verifies before anything is
    * recorded (the history keeps the activity's answer, so replay never judges again); an item the
@@ -199,7 +219,8 @@ class ProjectLoop {
    */
   private async refuseUnprovenInstruction(): Promise<void> {
     const info = workflowInfo();
-    if (!this.input.instruction || info.parent || !patched(SIGNED_INSTRUCTION_PATCH)) return;
+    const { instruction, rectification } = this.input;
+    if ((!instruction && !rectification) || info.parent || !patched(SIGNED_INSTRUCTION_PATCH)) return;
     const verdict = await this.step(
       verifyStart({
         command: this.input as unknown as Record<string, unknown>,
@@ -209,7 +230,10 @@ class ProjectLoop {
       }),
     );
     if (!verdict.ok)
-      throw ApplicationFailure.nonRetryable(`登记领导批示的身份未经核验：${verdict.reason}`, UNVERIFIED);
+      throw ApplicationFailure.nonRetryable(
+        `${instruction ? '登记领导批示' : '下发整改通知'}的身份未经核验：${verdict.reason}`,
+        UNVERIFIED,
+      );
   }
 
   private listen(): void {

@@ -134,10 +134,10 @@ export function recordRoutes(deps: ApiDeps) {
     .openapi(report, async (c) => {
       requireAction(c.get('principal'), 'downloadReport');
       const { name } = c.req.valid('param');
-      const { cycle, format } = c.req.valid('query');
+      const { cycle, format, item, unit } = c.req.valid('query');
       if ((name === 'cycle' || name === 'assessment') && !cycle)
         throw new ApiError(400, 'invalid_command', '该报表需要指定督导周期（cycle）');
-      const file = await buildReport(deps.db, name, cycle, format);
+      const file = await buildReport(deps.db, name, cycle, format, { itemId: item, unit });
       return c.body(new Uint8Array(file.content), 200, {
         'content-type': file.contentType,
         'content-disposition': attachment(file.fileName),

@@ -20,6 +20,8 @@ import { taskQueue, withDatabase, withTemporal } from '../context';
 import { renderCycleSummary, renderTable } from '../../reports/table';
 import { run } from '../run';
 import { integerIn } from '../chinese';
+import { carryIntoStartedCycle } from '../../app/rectifications';
+import { printCarried, registerRectificationCommands } from './rectification';
 
 const list = (v?: string) =>
   v
@@ -39,7 +41,8 @@ export function cadenceFrom(spec: string): { every: 'month' | 'quarter'; day: nu
 }
 
 export function registerCycleCommands(program: Command): void {
-  const cycle = program.command('cycle').description('督导周期：发起、查看、延长、撤销');
+  const cycle = program.command('cycle').description('督导周期：发起、查看、延长、撤销；周期结束清单与整改');
+  registerRectificationCommands(cycle);
 
   withActorOption(
     cycle
@@ -69,7 +72,9 @@ export function registerCycleCommands(program: Command): void {
         cadenceFrom,
       )
       .option('--plan <规划编号>', '规划编号（默认最近导入的规划）', Number)
-      .option('--plan-version <版本>', '规划版本（默认最新）', Number),
+      .option('--plan-version <版本>', '规划版本（默认最新）', Number)
+      .option('--carry-from <周期编号>', '把该周期未销号的整改结转到新周期继续整改')
+      .option('--carry-deadline <日期>', '结转整改的期限 YYYY-MM-DD（默认新周期的报送截止日）'),
     '督导处:inspector',
   ).action((opts) =>
     run(async () => {
@@ -101,10 +106,27 @@ export function registerCycleCommands(program: Command): void {
       });
       const actor = actorFrom(opts, '督导处:inspector');
       const started = await withDatabase(
-        ({ db }) => withTemporal((client) => startCycle({ db, client, taskQueue: taskQueue() }, actor, body)),
+        ({ db }) =>
+          withTemporal(async (client) => {
+            const deps = { db, client, taskQueue: taskQueue() };
+            const result = await startCycle(deps, actor, body);
+            console.log(
+              `已发起督导周期“${opts.name}”（编号 ${result.cycleId}），共 ${result.items} 个事项。`,
+            );
+            if (opts.carryFrom) {
+              const { carried } = await carryIntoStartedCycle(deps, actor, opts.carryFrom, result.cycleId, {
+                deadline: opts.carryDeadline,
+              }).catch((err: Error) => {
+                throw new Error(
+                  `周期已发起，但整改未结转：${err.message}。可用 dudao cycle carry-over ${opts.carryFrom} ${result.cycleId} --deadline <日期> 重试`,
+                );
+              });
+              printCarried(carried, opts.carryFrom, result.cycleId);
+            }
+            return result;
+          }),
         'reader',
       );
-      console.log(`已发起督导周期“${opts.name}”（编号 ${started.cycleId}），共 ${started.items} 个事项。`);
       if (started.warning) console.log(started.warning);
       console.log(`查看进度：dudao cycle show ${started.cycleId}`);
     }),

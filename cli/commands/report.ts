@@ -16,6 +16,7 @@ import {
 import { loadAssessmentBulletin } from '../../reports/documents/assessment-bulletin';
 import { renderBulletinDocx } from '../../reports/documents/render-bulletin-docx';
 import { instructionsReport } from '../../reports/instructions';
+import { lineageReport, type LineageFilter } from '../../reports/lineage';
 import { progressReport } from '../../reports/progress';
 import { defaultReportCycle, latestPlanTime } from '../../reports/queries';
 import type { Report } from '../../reports/report';
@@ -38,9 +39,15 @@ interface ReportOptions {
   docx?: string | true;
   docNumber?: string;
   issuer?: string;
+  /** lineage only: one plan item, one unit. */
+  item?: string;
+  unit?: string;
 }
 
-type Builder = (db: Parameters<typeof unitsReport>[0], scope: ReportScope) => Promise<Report>;
+type Builder = (
+  db: Parameters<typeof unitsReport>[0],
+  scope: ReportScope & { filter?: LineageFilter },
+) => Promise<Report>;
 
 export function registerReportCommands(program: Command): void {
   const report = program.command('report').description('督导报表：终端表格，或导出 CSV / Excel / HTML');
@@ -76,6 +83,14 @@ export function registerReportCommands(program: Command): void {
     instructionsReport,
     'any',
   );
+  define(
+    'lineage',
+    '整改事项沿革（各事项历次周期结果、整改轮次及结果、当前状态；各单位跨周期未达标）',
+    lineageReport,
+    'any',
+  )
+    .option('--item <事项编号>', '只看某规划事项')
+    .option('--unit <单位>', '只看某责任单位');
 }
 
 const cycleBuilder: Builder = (db, scope) => cycleReport(db, { ...scope, cycleId: scope.cycleId! });
@@ -114,7 +129,7 @@ async function produce(name: string, build: Builder, opts: ReportOptions, scopin
         ? await announceDefaultCycle(handle.db, opts.schema)
         : undefined);
     const at = opts.at ? new Date(opts.at).toISOString() : await latestPlanTime(handle.db, cycleId);
-    const scope = { schema: opts.schema, cycleId, at };
+    const scope = { schema: opts.schema, cycleId, at, filter: { itemId: opts.item, unit: opts.unit } };
     await emit(name, await build(handle.db, scope), opts);
     if (opts.docx) {
       const meta = { documentNumber: opts.docNumber, issuer: opts.issuer };

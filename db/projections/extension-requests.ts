@@ -71,6 +71,7 @@ export function evolveExtensionRequests(
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'RectificationIssued':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

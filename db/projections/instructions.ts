@@ -105,6 +105,7 @@ export function evolveInstructions(state: InstructionsState, event: DomainEvent)
     case 'ClosureRequested':
     case 'ClosureConfirmed':
     case 'ClosureRefused':
+    case 'RectificationIssued':
     case 'ProjectSuspended':
     case 'ProjectResumed':
     case 'ProjectClosed':

@@ -76,6 +76,7 @@ export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesS
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'RectificationIssued':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

@@ -94,6 +94,7 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
     case 'ProjectResumed':
     case 'MilestoneClosed':
     case 'InstructionRecorded':
+    case 'RectificationIssued':
       return state;
     default:
       return exhaustive(event);

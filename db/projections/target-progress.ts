@@ -95,6 +95,7 @@ export function evolveTargetProgress(state: TargetProgressState, event: DomainEv
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'RectificationIssued':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

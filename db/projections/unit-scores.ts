@@ -90,6 +90,7 @@ export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): Un
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'RectificationIssued':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

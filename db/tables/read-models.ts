@@ -271,6 +271,34 @@ export interface ClosureRequestsTable {
   decided_by: string | null;
 }
 
+/** 整改 rounds and where each stands (db/projections/rectifications.ts). */
+export interface RectificationsTable {
+  cycle_id: string;
+  /** The round's id, which is also the id of the item carrying it out. */
+  project_id: string;
+  origin_cycle_id: string;
+  item_id: string;
+  milestone_id: string;
+  title: string;
+  reasons: Json<string[]>;
+  unit: string;
+  round: number;
+  carried_from: string | null;
+  context_cycle_id: string;
+  document_number: string | null;
+  original_due_at: Instant;
+  due_at: Instant;
+  status: 'issued' | 'in_progress' | 'submitted' | 'struck_off' | 'missed' | 'carried' | 'cancelled';
+  issued_at: Instant;
+  issued_by: string;
+  reported_at: NullableInstant;
+  rounds: number;
+  returns: number;
+  escalation_level: number;
+  closed_at: NullableInstant;
+  outcome: 'met' | 'missed' | 'cancelled' | null;
+}
+
 export interface ReadModelTables {
   projection_checkpoints: ProjectionCheckpointsTable;
   cycles: CyclesTable;
@@ -285,4 +313,5 @@ export interface ReadModelTables {
   instructions: InstructionsTable;
   progress_periods: ProgressPeriodsTable;
   closure_requests: ClosureRequestsTable;
+  rectifications: RectificationsTable;
 }

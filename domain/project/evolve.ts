@@ -216,6 +216,7 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
     case 'CycleCancelled':
     case 'CycleClosed':
     case 'InstructionRecorded':
+    case 'RectificationIssued':
       return s;
     case 'ProgressReported':
       return touchPeriod(event.data.periodId, { status: 'reported', late: event.data.late });

@@ -9,7 +9,7 @@ import type { Db } from '../../db/projections/read-model';
 import { assessUnits, scoringPolicyText, type UnitAssessment } from '../assessment';
 import { cycleAssessmentRules, deductionsLine } from '../assessment-tables';
 import { day, percent } from '../format';
-import { cycleOf, unitScoreboard, type CycleRow } from '../queries';
+import { cycleOf, rectificationsOverdue, unitScoreboard, type CycleRow } from '../queries';
 import type { ReportScope } from '../builders';
 
 /** What the person issuing the 通报 decides rather than the figures. */
@@ -55,12 +55,14 @@ export async function loadAssessmentBulletin(
 ): Promise<AssessmentBulletin> {
   const cycle = await cycleOf(db, scope);
   if (!cycle) throw new Error(`找不到督导周期 ${scope.cycleId}`);
-  const [rules, board, plan] = await Promise.all([
+  const [rules, board, plan, overdue] = await Promise.all([
     cycleAssessmentRules(db, scope.cycleId),
     unitScoreboard(db, scope),
     planFacts(db, scope),
+    rectificationsOverdue(db, scope),
   ]);
-  return composeBulletin({ cycle, rules, ranked: assessUnits(board, rules), plan, at: scope.at, options });
+  const ranked = assessUnits(board, rules, overdue);
+  return composeBulletin({ cycle, rules, ranked, plan, at: scope.at, options });
 }
 
 async function planFacts(db: Db, scope: ReportScope & { cycleId: string }): Promise<PlanFacts> {

@@ -21,33 +21,64 @@ import type { AssessmentBulletin } from './assessment-bulletin';
 
 const RED = 'C00000';
 /** Half-points: 二号 22pt, 三号 16pt, 四号 14pt, 小四 12pt. */
-const SIZE = { title: 44, body: 32, table: 24 } as const;
+export const SIZE = { title: 44, body: 32, table: 24 } as const;
 const font = (eastAsia: string): IRunOptions['font'] => ({
   eastAsia,
   ascii: 'Times New Roman',
   hAnsi: 'Times New Roman',
 });
-const FANGSONG = font('仿宋_GB2312');
-const HEITI = font('黑体');
+export const FANGSONG = font('仿宋_GB2312');
+export const HEITI = font('黑体');
 const XIAOBIAOSONG = font('方正小标宋简体');
 /** 28 points between lines, 2 characters of first-line indent at 三号. */
 const BODY_SPACING = { line: 560, lineRule: 'exact' as const };
 const INDENT = { firstLine: 640 };
 
-const run = (text: string, options: IRunOptions = {}) =>
+export const run = (text: string, options: IRunOptions = {}) =>
   new TextRun({ text, font: FANGSONG, size: SIZE.body, ...options });
-const body = (text: string) =>
+export const body = (text: string) =>
   new Paragraph({ children: [run(text)], spacing: BODY_SPACING, indent: INDENT });
-const heading = (text: string) =>
+export const heading = (text: string) =>
   new Paragraph({ children: [run(text, { font: HEITI })], spacing: BODY_SPACING, indent: INDENT });
 
 export function bulletinDocument(b: AssessmentBulletin): Document {
   const listItems = (items: { unit: string; reason: string }[], none: string) =>
     items.length === 0 ? [body(none)] : items.map((x, i) => body(`${i + 1}. ${x.unit}（${x.reason}）。`));
+  return officialDocument(b, [
+    body(b.opening),
+    ...b.sections.flatMap((s) => [heading(s.heading), ...s.paragraphs.map(body)]),
+    rankingTable(b.ranking),
+    heading('二、表扬和批评'),
+    body('对考核等次为“好”的以下单位予以通报表扬：'),
+    ...listItems(b.praised, '本期无通报表扬单位。'),
+    body('对考核等次为“差”的以下单位予以通报批评：'),
+    ...listItems(b.criticised, '本期无通报批评单位。'),
+    heading('三、整改要求'),
+    ...b.rectification.map(body),
+    heading('附：计分办法'),
+    ...b.scoringRules.map(body),
+  ]);
+}
+
+/** What frames every document an office sends: who sends it, its 文号, title, addressees and date. */
+export interface OfficialHead {
+  issuer: string;
+  documentNumber: string;
+  title: string;
+  addressees: string[];
+  /** 成文日期 as written: 2017年9月1日. */
+  date: string;
+}
+
+/**
+ * A document in the official layout around `content`: the issuing office in red, the 文号 above a
+ * red rule, the title, 主送单位; after the content, the issuing office and the date at the foot.
+ */
+export function officialDocument(head: OfficialHead, content: (Paragraph | Table)[]): Document {
   return new Document({
-    creator: b.issuer,
-    title: b.title,
-    description: b.documentNumber,
+    creator: head.issuer,
+    title: head.title,
+    description: head.documentNumber,
     styles: { default: { document: { run: { font: FANGSONG, size: SIZE.body } } } },
     sections: [
       {
@@ -61,43 +92,32 @@ export function bulletinDocument(b: AssessmentBulletin): Document {
           new Paragraph({
             alignment: AlignmentType.CENTER,
             spacing: { after: 400 },
-            children: [run(b.issuer, { font: XIAOBIAOSONG, size: 60, color: RED })],
+            children: [run(head.issuer, { font: XIAOBIAOSONG, size: 60, color: RED })],
           }),
           new Paragraph({
             alignment: AlignmentType.CENTER,
             border: { bottom: { style: BorderStyle.SINGLE, size: 18, color: RED, space: 8 } },
             spacing: { after: 600 },
-            children: [run(b.documentNumber)],
+            children: [run(head.documentNumber)],
           }),
           new Paragraph({
             alignment: AlignmentType.CENTER,
             spacing: { after: 560, line: 700, lineRule: 'exact' },
-            children: [run(b.title, { font: XIAOBIAOSONG, size: SIZE.title })],
+            children: [run(head.title, { font: XIAOBIAOSONG, size: SIZE.title })],
           }),
-          new Paragraph({ spacing: BODY_SPACING, children: [run(`${b.addressees.join('、')}：`)] }),
-          body(b.opening),
-          ...b.sections.flatMap((s) => [heading(s.heading), ...s.paragraphs.map(body)]),
-          rankingTable(b.ranking),
-          heading('二、表扬和批评'),
-          body('对考核等次为“好”的以下单位予以通报表扬：'),
-          ...listItems(b.praised, '本期无通报表扬单位。'),
-          body('对考核等次为“差”的以下单位予以通报批评：'),
-          ...listItems(b.criticised, '本期无通报批评单位。'),
-          heading('三、整改要求'),
-          ...b.rectification.map(body),
-          heading('附：计分办法'),
-          ...b.scoringRules.map(body),
+          new Paragraph({ spacing: BODY_SPACING, children: [run(`${head.addressees.join('、')}：`)] }),
+          ...content,
           new Paragraph({
             spacing: { before: 1120, ...BODY_SPACING },
             alignment: AlignmentType.RIGHT,
             indent: { right: 1280 },
-            children: [run(b.issuer)],
+            children: [run(head.issuer)],
           }),
           new Paragraph({
             spacing: BODY_SPACING,
             alignment: AlignmentType.RIGHT,
             indent: { right: 1280 },
-            children: [run(b.date)],
+            children: [run(head.date)],
           }),
         ],
       },

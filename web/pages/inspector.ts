@@ -427,6 +427,15 @@ export function inspectorBody(p: InspectorPage): Html {
       <p class="print-only hint">打印时间以浏览器为准；红黄绿灯按规划时间计算。</p>
     </section>
     <div class="columns">${queueSection(p)} ${escalationSection(p)}</div>
+    ${
+      p.readOnly || !p.cycleId
+        ? ''
+        : html`<p class="no-print">
+            <a href="/inspector/close-out?cycle=${encodeURIComponent(p.cycleId)}"
+              >周期结束清单与整改（未达标事项、整改通知、上期结转整改）</a
+            >
+          </p>`
+    }
     ${!p.readOnly && p.cycleId && running ? cycleForms(p.cycleId) : ''} ${p.readOnly ? '' : startForm(p.plan)}`;
 }
 
