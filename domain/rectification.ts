@@ -22,11 +22,12 @@ export const rectificationMilestoneId = (id: string): string => `${id}/report`;
 
 /**
  * A first round's id from the shortfall it rectifies, so issuing twice finds the one issued
- * before: ZG-<cycle>-<item>-<milestone year or tag>. Ids never contain "/" (it separates the
- * item from the milestone in a command's reference).
+ * before: ZG-<cycle>-<item>-<milestone year, or JZ for the cycle's 进展 report>. Ids never contain
+ * "/" (it separates the item from the milestone in a command's reference), nor an English word
+ * (people read them).
  */
 export const rectificationIdOf = (cycleId: string, milestoneId: string): string =>
-  `ZG-${cycleId}-${milestoneId.replace(/\//g, '-')}`;
+  `ZG-${cycleId}-${milestoneId.replace(/\/progress$/, '/JZ').replace(/\//g, '-')}`;
 /** The id of the round that carries `id`'s round `round` into a later cycle. */
 export const carriedIdOf = (firstRoundId: string, round: number): string => `${firstRoundId}-R${round}`;
 

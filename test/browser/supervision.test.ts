@@ -16,13 +16,16 @@ import {
 /**
  * The supervision an office runs besides milestone reports, in Debian's chromium at both widths:
  * a unit reports a 定期反馈 period and asks to close a project early (申请办结); 督导处 records a
- * leader's instruction (领导批示) on its page and confirms the closure (销号); the unit then answers
- * the instruction from its inbox.
+ * leader's instruction (领导批示) on its page and confirms the closure (销号), lists a short cycle's
+ * shortfalls on the close-out page and issues the 整改通知; the unit then answers the instruction
+ * from its inbox, where the 整改 waits too.
  */
-describe('periodic reports, instructions and 办结 in Chromium', () => {
+describe('periodic reports, instructions, 办结 and 整改 in Chromium', () => {
   let s: ApiStack;
   let browser: Browser;
   const cycleId = `sup${Date.now().toString(36)}`;
+  /** A short cycle nobody reports in: it ends with a shortfall to 整改. */
+  const shortId = `short${Date.now().toString(36)}`;
   let project: { id: string; unit: string };
   const people: Person[] = [];
 
@@ -36,6 +39,7 @@ describe('periodic reports, instructions and 办结 in Chromium', () => {
       .execute();
     const first = majors.find((m) => m.units.length > 0)!;
     project = { id: first.item_id, unit: first.units[0]! };
+    const other = majors.find((m) => m.item_id !== first.item_id && m.units[0] === project.unit)!;
     await addUser(s.t.db, 'duchu', 'inspector', '督导处');
     await addUser(s.t.db, 'danwei', 'unit_staff', project.unit);
     const inspector = await Session.signIn(s.url, 'duchu');
@@ -49,6 +53,16 @@ describe('periodic reports, instructions and 办结 in Chromium', () => {
       drill: { yearSeconds: 3600 },
     });
     if (res.status !== 200) throw new Error(`start: ${await res.text()}`);
+    // One plan day per real second: the short cycle passes its deadline and closes in a few seconds,
+    // and the 整改期限 below stays months ahead while the browser acts.
+    const short = await inspector.post('/api/cycles', {
+      name: `整改旅程 ${shortId}`,
+      cycleId: shortId,
+      window: { opensAt: '2017-11-01', submissionDueAt: '2017-11-03', reviewDueAt: '2017-11-06' },
+      scope: { kinds: ['major_project'], itemIds: [other.item_id] },
+      drill: { yearSeconds: 365 },
+    });
+    if (short.status !== 200) throw new Error(`start short: ${await short.text()}`);
     const unit = await Session.signIn(s.url, 'danwei');
     await waitFor(
       async () => (await unit.json<unknown[]>(`/api/periods?cycle=${cycleId}`)).length > 0,
@@ -152,6 +166,34 @@ describe('periodic reports, instructions and 办结 in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it.each(WIDTHS)(
+    'at $width px: 督导处 lists the ended cycle’s shortfalls and issues the 整改通知',
+    async (w) => {
+      const { page, problems } = await as('duchu', w);
+      const table = page.locator('table.board tbody tr').first();
+      await waitFor(async () => {
+        await page.goto(`${s.url}/inspector/close-out?cycle=${shortId}`);
+        return (await table.count()) > 0;
+      }, 60_000);
+      await expect(table.textContent()).resolves.toContain('逾期未报送');
+      if (w.width > 600) {
+        const form = page.locator(`form[data-action="/api/cycles/${shortId}/close-out"]`);
+        await form.locator('input[name=deadline]').fill('2018-06-30');
+        await form.locator('button[type=submit]').click();
+        await flashOk(page);
+        // The 整改 read model follows the items' first events: reload until the notice is there.
+        await waitFor(async () => {
+          await page.reload();
+          return (await page.locator('a', { hasText: '下载整改通知（Word）' }).count()) > 0;
+        }, 60_000);
+        await expect(table.textContent()).resolves.toContain('期限 2018/6/30');
+      }
+      await looksRight(page);
+      await shot(page, 'inspector-supervision', w, '3-close-out');
+      expect(problems).toEqual([]);
+    },
+  );
+
   it('the unit answers the instruction from its inbox', async () => {
     const { page, problems } = await as('danwei', desktop);
     await page.goto(`${s.url}/unit`);
@@ -164,6 +206,8 @@ describe('periodic reports, instructions and 办结 in Chromium', () => {
     await page.locator('article[data-inbox$="/reply"]', { hasText: '待审核' }).waitFor();
     await looksRight(page);
     await shot(page, 'unit-supervision', desktop, '3-instruction-answered');
+    // The 整改 issued above waits in the same inbox, with its own report form.
+    await page.locator('article[data-inbox$="/report"]').first().waitFor();
     expect(problems).toEqual([]);
   });
 });

@@ -120,6 +120,8 @@ describe('a 整改 as a supervised item', () => {
   it('has ids without "/" (a reference splits there), and carried rounds named after the first', () => {
     expect(record.rectificationId).toBe('ZG-c2017-2.1.4.1-2017');
     expect(carriedIdOf(record.rectificationId, 2)).toBe('ZG-c2017-2.1.4.1-2017-R2');
+    // People read the ids: the cycle's 进展 report is JZ, not an English tag.
+    expect(rectificationIdOf('c2017', '2.1.4.1/progress')).toBe('ZG-c2017-2.1.4.1-JZ');
   });
 
   it('is one milestone for the lead unit, due at the end of the 整改期限 day', () => {
