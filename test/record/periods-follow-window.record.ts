@@ -1,8 +1,8 @@
 /**
- * Records the histories of the supervision generation (`npm run record-histories`): runs that take
- * the branches added behind patches since the inbox loop — 定期反馈 periods that follow a cycle
- * extension (`periods-follow-window`) and a 办结申请 confirmed as 销号 — so later workflow changes
- * are replay-tested against them too.
+ * Records test/histories/v5-periods-follow-window (`npx jest -c jest.record.config.js
+ * test/record/periods-follow-window.record.ts`): 定期反馈 periods that follow a cycle extension
+ * (`patched('periods-follow-window')`) and a 办结申请 confirmed as 销号, so later workflow changes are
+ * replay-tested against them too.
  */
 import path from 'node:path';
 import { sendCycleExtension, sendProjectCommand } from '../../app/commands';
@@ -17,11 +17,11 @@ import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario'
 import { startWorker, uniqueId, type TestStack } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
-const dir = path.join(__dirname, '..', 'histories', 'v3-supervision');
+const dir = path.join(__dirname, '..', 'histories', 'v5-periods-follow-window');
 const lead = unit('基教处');
 const item: CycleItem = { ...preschoolPlan, units: ['基教处'], milestones: [preschoolPlan.milestones[1]!] };
 
-describe('record the histories of the supervision generation', () => {
+describe('record the histories of periods that follow a cycle extension', () => {
   let t: TestDatabase;
   let stack: TestStack;
   beforeAll(async () => {
