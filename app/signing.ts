@@ -194,13 +194,15 @@ export function signingInterceptor(signer: Signer): WorkflowClientInterceptor {
 }
 
 /**
- * Who a workflow start is signed as: a cycle's `startedBy`, a 领导批示's recorder; undefined for
+ * Who a workflow start is signed as: a cycle's `startedBy`, a 领导批示's recorder, a 下发's unit; undefined for
  * starts that are not a person's command (a cycle's own project children are started by the cycle).
  */
 export function startedBy(workflowType: string, command: Record<string, unknown>): unknown {
   if (workflowType === 'inspectionCycleWorkflow') return command.startedBy;
   const instruction = command.instruction as { by?: unknown } | undefined;
   if (workflowType === 'majorProjectWorkflow' && instruction) return instruction.by;
+  const subAssignment = command.subAssignment as { by?: unknown } | undefined;
+  if (workflowType === 'majorProjectWorkflow' && subAssignment) return subAssignment.by;
   return undefined;
 }
 

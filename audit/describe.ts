@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../domain/events';
 import { escalationTargetLabel } from '../domain/labels';
+import { shanghaiDate } from '../domain/shanghai';
 
 const day = (iso: string) => new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
 const values = (vs: { targetIndex: number; value: number }[]) =>
@@ -152,6 +153,13 @@ export function describeEvent(e: DomainEvent): {
         detail: `${e.data.leader}（${e.data.issuedOn}）：${e.data.text}；责任单位 ${e.data.unit}`,
         unit,
         evidence: e.data.evidence.map((x) => `${x.ref} sha256:${x.sha256}`),
+      };
+    case 'SubAssignmentDispatched':
+      return {
+        label: '下发',
+        detail: `${e.data.unit}下发${e.data.body}（${e.data.parentMilestoneId}，期限 ${shanghaiDate(e.data.deadline)}）：${e.data.text}`,
+        unit,
+        evidence: [],
       };
     case 'ProgressReported':
       return {

@@ -10,7 +10,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CycleWindow, EventBody, EventOf, InstructionRecord } from '../domain/events';
+import type {
+  CycleWindow,
+  EventBody,
+  EventOf,
+  InstructionRecord,
+  SubAssignmentRecord,
+} from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
 import { SYSTEM, type Principal } from '../domain/principal';
 import { DomainError, parseCommand, type ProjectCommand } from '../domain/commands';
@@ -57,10 +63,15 @@ export type ProjectWorkflowInput = {
   planTime?: string;
   /** The 领导批示 this item carries out: recorded first in its stream (`domain/instruction.ts`). */
   instruction?: { record: InstructionRecord; by: Principal };
+  /** The 多级下发 this item carries out: recorded first in its stream (`domain/dispatch.ts`). */
+  subAssignment?: { record: SubAssignmentRecord; by: Principal };
 };
 
 /** Runs started for a 领导批示 record it before ProjectStarted; no other run is touched. */
 export const INSTRUCTION_PATCH = 'instruction-record';
+
+/** Runs started for a sub-assignment (多级下发) record its dispatch before ProjectStarted. */
+export const DISPATCH_PATCH = 'sub-assignment-record';
 
 /** A 领导批示 is a person's command: its start is verified like a cycle's; runs before it are not. */
 export const SIGNED_INSTRUCTION_PATCH = 'signed-instruction-start';
@@ -129,19 +140,9 @@ class ProjectLoop {
     if (!this.input.carried) {
       await this.refuseUnprovenInstruction();
       const started: EventBody = { type: 'ProjectStarted', data: this.input.started };
-      const { instruction } = this.input;
-      const record: EventBody | null =
-        instruction && patched(INSTRUCTION_PATCH)
-          ? { type: 'InstructionRecorded', data: instruction.record }
-          : null;
-      const recorded = record
-        ? [
-            {
-              timed: [{ at: this.planTime, body: record }],
-              actor: instruction!.by,
-              causationId: 'start:instruction',
-            },
-          ]
+      const opening = this.openingRecord();
+      const recorded = opening
+        ? [{ timed: [{ at: this.planTime, body: opening.body }], actor: opening.by, causationId: opening.cause }]
         : [];
       await this.commit(
         [...recorded, { timed: [{ at: this.planTime, body: started }], actor: SYSTEM, causationId: null }],
@@ -188,13 +189,35 @@ class ProjectLoop {
   }
 
   /**
-   * A 领导批示 item started by a person carries a proof the worker verifies before anything is
+   * The record a person's start opens the stream with: the 领导批示 or the 下发 the item carries
+   * out (each behind its own patch; a plan item's stream opens with ProjectStarted).
+   */
+  private openingRecord(): { body: EventBody; by: Principal; cause: string } | null {
+    const { instruction, subAssignment } = this.input;
+    if (instruction && patched(INSTRUCTION_PATCH))
+      return {
+        body: { type: 'InstructionRecorded', data: instruction.record },
+        by: instruction.by,
+        cause: 'start:instruction',
+      };
+    if (subAssignment && patched(DISPATCH_PATCH))
+      return {
+        body: { type: 'SubAssignmentDispatched', data: subAssignment.record },
+        by: subAssignment.by,
+        cause: 'start:dispatch',
+      };
+    return null;
+  }
+
+  /**
+   * A 领导批示 item (or a 下发) started by a person carries a proof the worker verifies before anything is
    * recorded (the history keeps the activity's answer, so replay never judges again); an item the
    * cycle starts is the cycle's child and was verified with it.
    */
   private async refuseUnprovenInstruction(): Promise<void> {
     const info = workflowInfo();
-    if (!this.input.instruction || info.parent || !patched(SIGNED_INSTRUCTION_PATCH)) return;
+    const { instruction, subAssignment } = this.input;
+    if ((!instruction && !subAssignment) || info.parent || !patched(SIGNED_INSTRUCTION_PATCH)) return;
     const verdict = await this.step(
       verifyStart({
         command: this.input as unknown as Record<string, unknown>,
@@ -204,7 +227,10 @@ class ProjectLoop {
       }),
     );
     if (!verdict.ok)
-      throw ApplicationFailure.nonRetryable(`登记领导批示的身份未经核验：${verdict.reason}`, UNVERIFIED);
+      throw ApplicationFailure.nonRetryable(
+        `${subAssignment ? '下发' : '登记领导批示'}的身份未经核验：${verdict.reason}`,
+        UNVERIFIED,
+      );
   }
 
   private listen(): void {

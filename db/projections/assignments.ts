@@ -129,6 +129,7 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
     case 'ClosureRefused':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodMissed':
       return state;

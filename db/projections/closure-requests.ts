@@ -84,6 +84,7 @@ export function evolveClosureRequests(state: ClosureRequestsState, event: Domain
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodMissed':
       return state;

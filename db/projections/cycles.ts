@@ -79,6 +79,7 @@ export function evolveCycles(state: CyclesState, event: DomainEvent): CyclesStat
     case 'ProjectCancelled':
     case 'MilestoneClosed':
     case 'InstructionRecorded':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodMissed':
       return state;

@@ -110,6 +110,7 @@ export function evolveInstructions(state: InstructionsState, event: DomainEvent)
     case 'ProjectClosed':
     case 'ProgressReported':
     case 'ProgressPeriodMissed':
+    case 'SubAssignmentDispatched':
       return state;
     default:
       return exhaustive(event);

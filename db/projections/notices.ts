@@ -76,6 +76,7 @@ export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesS
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodMissed':
       return state;

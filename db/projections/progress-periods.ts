@@ -92,6 +92,7 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'SubAssignmentDispatched':
       return state;
     default:
       return exhaustive(event);

@@ -197,6 +197,7 @@ function applyFacts(state: ProjectStatusState, event: DomainEvent): ProjectStatu
     case 'CycleCancelled':
     case 'CycleClosed':
     case 'InstructionRecorded':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodMissed':
       return facts;

@@ -106,6 +106,7 @@ export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): 
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodMissed':
       return state;

@@ -95,6 +95,7 @@ export function evolveTargetProgress(state: TargetProgressState, event: DomainEv
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodMissed':
       return state;

@@ -90,6 +90,7 @@ export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): Un
     case 'MilestoneClosed':
     case 'ProjectClosed':
     case 'InstructionRecorded':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodMissed':
       return state;

@@ -217,6 +217,8 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
     case 'CycleClosed':
     case 'InstructionRecorded':
       return s;
+    case 'SubAssignmentDispatched':
+      return { ...s, reviewUnit: event.data.unit };
     case 'ProgressReported':
       return touchPeriod(event.data.periodId, { status: 'reported', late: event.data.late });
     case 'ProgressPeriodMissed':
