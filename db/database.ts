@@ -31,6 +31,7 @@ export interface Database {
   instructions: ReadModelTables['instructions'];
   progress_periods: ReadModelTables['progress_periods'];
   closure_requests: ReadModelTables['closure_requests'];
+  sub_assignments: ReadModelTables['sub_assignments'];
   plans: PlanTables['plans'];
   plan_versions: PlanTables['plan_versions'];
   plan_items: PlanTables['plan_items'];

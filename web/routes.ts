@@ -26,6 +26,7 @@ import { adminBody } from './pages/admin';
 import { listUsers } from '../app/identity/users';
 import { listApiTokens } from '../app/identity/tokens';
 import { planUnits, securityLog } from '../app/identity/accounts';
+import { accountUnits } from '../app/units';
 
 /** The one script and stylesheet, read once; from dist/web they are found in the source tree. */
 function asset(name: string): string {
@@ -299,7 +300,7 @@ export function webRoutes(deps: ApiDeps) {
       listUsers(deps.db),
       listApiTokens(deps.db),
       securityLog(deps.db, 100),
-      planUnits(deps.db),
+      accountUnits(deps.db),
     ]);
     return render(c, '系统管理', adminBody({ me: c.get('user').username, users, tokens, log, units }));
   });

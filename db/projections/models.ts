@@ -10,6 +10,7 @@ import { unitScoresModel } from './unit-scores';
 import { instructionsModel } from './instructions';
 import { progressPeriodsModel } from './progress-periods';
 import { closureRequestsModel } from './closure-requests';
+import { subAssignmentsModel } from './sub-assignments';
 
 /** Every read model, in application order: cycles first, since project_status reads their policy. */
 export const readModels: readonly ReadModel[] = [
@@ -24,6 +25,7 @@ export const readModels: readonly ReadModel[] = [
   instructionsModel,
   progressPeriodsModel,
   closureRequestsModel,
+  subAssignmentsModel,
 ] as ReadModel[];
 
 export function readModelNamed(name: string): ReadModel {
