@@ -5,7 +5,8 @@ import type { EventOf, MilestonePlan, ReportedValue, SubAssignmentRecord } from 
 import { closesAtOf, endOfDay } from './instruction';
 import type { Target } from './plan';
 import { DEFAULT_DISPATCH_LEAD, type CyclePolicy } from './policy';
-import type { Rag } from './rag';
+import type { MilestonePhase } from './project';
+import { milestoneRag, type Rag } from './rag';
 import { shanghaiDate } from './shanghai';
 
 /**
@@ -218,4 +219,66 @@ export function sumValues(
   return [...byTarget.entries()]
     .sort(([a], [b]) => a - b)
     .map(([targetIndex, t]) => ({ targetIndex, ...t }));
+}
+
+/** One sub-assignment as the read model holds it: what a parent's view and roll-up need. */
+export type DispatchedShare = {
+  subAssignmentId: string;
+  parentCycleId: string;
+  parentProjectId: string;
+  parentMilestoneId: string;
+  /** The dispatching unit and the body carrying it out. */
+  unit: string;
+  body: string;
+  text: string;
+  phase: MilestonePhase;
+  outcome: 'met' | 'missed' | 'cancelled' | null;
+  status: 'active' | 'suspended' | 'cancelled' | 'closed';
+  opensAt: string;
+  dueAt: string;
+  returns: number;
+  values: ReportedValue[];
+  reportedAt: string | null;
+  reportedLate: boolean | null;
+};
+
+/** A share with its colour (rolled up from its own shares) and the shares dispatched from it. */
+export type ShareNode = { share: DispatchedShare; verdict: ChildRag; children: ShareNode[] };
+
+/**
+ * The shares dispatched from one item (from one of its milestones when `milestoneId` is given),
+ * each coloured at plan time `now` by the milestone rule and rolled up from its own shares, to any
+ * depth. A withdrawn share owes nothing and is left out; a share already answered (approved or
+ * closed) keeps its own colour, whatever its own shares still owe.
+ */
+export function shareTree(
+  shares: readonly DispatchedShare[],
+  parent: { cycleId: string; projectId: string; milestoneId?: string },
+  now: string,
+  policy: Pick<CyclePolicy, 'maxReturns' | 'amberWithin'>,
+): ShareNode[] {
+  return shares
+    .filter(
+      (s) =>
+        s.parentCycleId === parent.cycleId &&
+        s.parentProjectId === parent.projectId &&
+        (parent.milestoneId === undefined || s.parentMilestoneId === parent.milestoneId) &&
+        s.status !== 'cancelled',
+    )
+    .map((share) => {
+      const own = milestoneRag(
+        { ...share, lastReturnComment: null, lastEventId: null },
+        policy.maxReturns,
+        policy.amberWithin,
+        now,
+      );
+      const children = shareTree(shares, { cycleId: DISPATCH_CYCLE, projectId: share.subAssignmentId }, now, policy);
+      const answered = share.phase === 'approved' || share.phase === 'closed';
+      const rolled = answered ? own : rollUp(own, children.map((c) => c.verdict));
+      return {
+        share,
+        verdict: { ...rolled, body: share.body, rule: own.rule, rolled: rolled !== own },
+        children,
+      };
+    });
 }
