@@ -8,7 +8,7 @@ import { periodUnitOf, type ClosureState, type SubmissionState } from '../domain
 import type { Rag } from '../domain/rag';
 import { DISPATCH_CYCLE, type DispatchedShare } from '../domain/dispatch';
 import { dispatchedShares } from '../db/dispatch-views';
-import { rolledColours } from './dispatch';
+import { rolledColours } from './dispatch-views';
 import type { ProjectView } from '../workflows/messages';
 
 /*
