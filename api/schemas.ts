@@ -329,6 +329,7 @@ export const reportNames = [
   'notices',
   'instructions',
   'progress',
+  'dispatch',
 ] as const;
 export const ReportParams = z.object({ name: z.enum(reportNames) });
 export const ReportQuery = z.object({

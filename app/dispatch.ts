@@ -39,11 +39,9 @@ export async function dispatchSubAssignment(
 ): Promise<{ subAssignmentId: string; workflowId: string; milestoneId: string; deadline: string }> {
   requireAction(actor, 'dispatch');
   const input = parseDispatchInput(raw);
-  const view = await queryProject(projectHandle(deps.client, input.cycleId, input.milestoneId)).catch(
-    () => {
-      throw new DispatchRejected(`找不到节点 ${input.milestoneId}（督导周期 ${input.cycleId}）`);
-    },
-  );
+  const view = await queryProject(projectHandle(deps.client, input.cycleId, input.milestoneId)).catch(() => {
+    throw new DispatchRejected(`找不到节点 ${input.milestoneId}（督导周期 ${input.cycleId}）`);
+  });
   const s = view.state;
   const m = s.milestones.find((x) => x.milestoneId === input.milestoneId);
   if (!m) throw new DispatchRejected(`找不到节点 ${input.milestoneId}`);

@@ -12,6 +12,7 @@ import {
   type ReportScope,
 } from '../reports/builders';
 import { instructionsReport } from '../reports/instructions';
+import { dispatchReport } from '../reports/dispatch';
 import { progressReport } from '../reports/progress';
 import { latestPlanTime } from '../reports/queries';
 import type { Report } from '../reports/report';
@@ -28,7 +29,8 @@ export type ReportName =
   | 'assessment'
   | 'notices'
   | 'instructions'
-  | 'progress';
+  | 'progress'
+  | 'dispatch';
 export const reportTitles: Record<ReportName, string> = {
   cycle: '督导周期情况汇总',
   units: '单位履职情况',
@@ -39,6 +41,7 @@ export const reportTitles: Record<ReportName, string> = {
   notices: '催办督办通知送达',
   instructions: '领导批示办理情况',
   progress: '定期反馈情况',
+  dispatch: '多级下发办理情况',
 };
 
 const builders: Record<ReportName, (db: Kysely<Database>, scope: ReportScope) => Promise<Report>> = {
@@ -51,6 +54,7 @@ const builders: Record<ReportName, (db: Kysely<Database>, scope: ReportScope) =>
   notices: noticesReport,
   instructions: instructionsReport,
   progress: progressReport,
+  dispatch: dispatchReport,
 };
 
 const formats = {

@@ -1,12 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { planUnits } from './identity/accounts';
-import {
-  bodiesBelow,
-  bodiesToAdd,
-  parseBodiesCsv,
-  type DirectoryEntry,
-} from '../domain/unit-directory';
+import { bodiesBelow, bodiesToAdd, parseBodiesCsv, type DirectoryEntry } from '../domain/unit-directory';
 
 /**
  * The units a person may name when asking for a unit's work: the current plan's, the bodies of the
@@ -15,9 +10,7 @@ import {
  */
 export async function knownUnits(db: Kysely<Database>): Promise<string[]> {
   const assigned = await db.selectFrom('assignments').select('unit').distinct().execute();
-  return [
-    ...new Set([...(await accountUnits(db)), ...assigned.map((r) => r.unit)]),
-  ].sort();
+  return [...new Set([...(await accountUnits(db)), ...assigned.map((r) => r.unit)])].sort();
 }
 
 /** Refuses a unit nobody knows, naming the ones there are: a typo must not read as "no work". */

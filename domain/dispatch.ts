@@ -37,7 +37,11 @@ export const DispatchInput = z.object({
   /** The cycle of the milestone handed down (`dispatch` when it is itself a sub-assignment's). */
   cycleId: z.string({ error: '请指明督导周期' }).trim().min(1, '请指明督导周期').max(100),
   milestoneId: z.string({ error: '请指明下发的节点编号' }).trim().min(1, '请指明下发的节点编号').max(200),
-  body: z.string({ error: '请指明下级单位' }).trim().min(1, '请指明下级单位').max(50, '单位名称不能超过50个字'),
+  body: z
+    .string({ error: '请指明下级单位' })
+    .trim()
+    .min(1, '请指明下级单位')
+    .max(50, '单位名称不能超过50个字'),
   text: z
     .string({ error: '下发要求不能为空' })
     .trim()
@@ -66,7 +70,11 @@ export function parseDispatchInput(raw: unknown): z.output<typeof DispatchInput>
  */
 export function latestSubDeadline(parentDueAt: string, policy: CyclePolicy): string {
   const lead = policy.dispatchLead ?? DEFAULT_DISPATCH_LEAD;
-  return adjustToWorkingDay(shift(parentDueAt, lead, -1, policy.calendar), 'previous_workday', policy.calendar);
+  return adjustToWorkingDay(
+    shift(parentDueAt, lead, -1, policy.calendar),
+    'previous_workday',
+    policy.calendar,
+  );
 }
 
 /**
@@ -216,9 +224,7 @@ export function sumValues(
       const t = byTarget.get(v.targetIndex) ?? { sum: 0, reporters: 0 };
       byTarget.set(v.targetIndex, { sum: t.sum + v.value, reporters: t.reporters + 1 });
     }
-  return [...byTarget.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([targetIndex, t]) => ({ targetIndex, ...t }));
+  return [...byTarget.entries()].sort(([a], [b]) => a - b).map(([targetIndex, t]) => ({ targetIndex, ...t }));
 }
 
 /** One sub-assignment as the read model holds it: what a parent's view and roll-up need. */
@@ -272,9 +278,19 @@ export function shareTree(
         policy.amberWithin,
         now,
       );
-      const children = shareTree(shares, { cycleId: DISPATCH_CYCLE, projectId: share.subAssignmentId }, now, policy);
+      const children = shareTree(
+        shares,
+        { cycleId: DISPATCH_CYCLE, projectId: share.subAssignmentId },
+        now,
+        policy,
+      );
       const answered = share.phase === 'approved' || share.phase === 'closed';
-      const rolled = answered ? own : rollUp(own, children.map((c) => c.verdict));
+      const rolled = answered
+        ? own
+        : rollUp(
+            own,
+            children.map((c) => c.verdict),
+          );
       return {
         share,
         verdict: { ...rolled, body: share.body, rule: own.rule, rolled: rolled !== own },

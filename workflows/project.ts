@@ -142,7 +142,13 @@ class ProjectLoop {
       const started: EventBody = { type: 'ProjectStarted', data: this.input.started };
       const opening = this.openingRecord();
       const recorded = opening
-        ? [{ timed: [{ at: this.planTime, body: opening.body }], actor: opening.by, causationId: opening.cause }]
+        ? [
+            {
+              timed: [{ at: this.planTime, body: opening.body }],
+              actor: opening.by,
+              causationId: opening.cause,
+            },
+          ]
         : [];
       await this.commit(
         [...recorded, { timed: [{ at: this.planTime, body: started }], actor: SYSTEM, causationId: null }],

@@ -7,7 +7,14 @@ import { run } from '../run';
 import { phaseText } from '../../domain/labels';
 import type { ShareView } from '../../app/dispatch-views';
 
-type DispatchOptions = { as?: string; cycle?: string; body: string; text: string; deadline?: string; id?: string };
+type DispatchOptions = {
+  as?: string;
+  cycle?: string;
+  body: string;
+  text: string;
+  deadline?: string;
+  id?: string;
+};
 
 /** 多级下发 under `task`: dispatch a share of a milestone to a body below, and see the shares. */
 export function registerDispatchCommands(task: Command): void {
@@ -17,7 +24,10 @@ export function registerDispatchCommands(task: Command): void {
       .description('下发：把本单位承办的节点分解下发给下级单位（各县市区教育局、学校等），各自报送')
       .requiredOption('--body <下级单位>', '下级单位名称（见 dudao unit bodies list）')
       .requiredOption('--text <下发要求>', '下发给该单位的任务要求')
-      .option('--deadline <日期>', '办理期限 YYYY-MM-DD（默认：上级期限前按督导策略提前，默认5个工作日；只能更早）')
+      .option(
+        '--deadline <日期>',
+        '办理期限 YYYY-MM-DD（默认：上级期限前按督导策略提前，默认5个工作日；只能更早）',
+      )
       .option('--id <下发编号>', '下发编号（默认自动生成）')
       .option('--cycle <周期编号>'),
   ).action((milestoneId: string, opts: DispatchOptions) =>

@@ -37,7 +37,10 @@ export function registerBodyCommands(unit: Command): void {
           );
           console.log(
             rows.length
-              ? renderTable(['单位', '上级单位'], rows.map((r) => [r.name, r.parent!]))
+              ? renderTable(
+                  ['单位', '上级单位'],
+                  rows.map((r) => [r.name, r.parent!]),
+                )
               : '尚未登记下级单位：用 dudao unit bodies import <CSV文件> 导入。',
           );
         }, 'reader'),

@@ -200,7 +200,13 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       return [
         {
           type: 'ReportApproved',
-          data: { milestoneId: m.milestoneId, round: m.rounds, comment: c.comment, verdict: accepted, results },
+          data: {
+            milestoneId: m.milestoneId,
+            round: m.rounds,
+            comment: c.comment,
+            verdict: accepted,
+            results,
+          },
         },
         { type: 'MilestoneClosed', data: { milestoneId: m.milestoneId, outcome: accepted } },
         ...closeIfDone(s, m.milestoneId),
