@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
@@ -74,8 +74,13 @@ export async function dispatchSubAssignment(
       ? { rootCycleId: parentShare.rootCycleId, rootProjectId: parentShare.rootProjectId }
       : { rootCycleId: input.cycleId, rootProjectId: s.projectId };
   const nowMs = options.nowMs ?? Date.now();
+  // Derived, not random: the same share asked for twice at once is one workflow id, started once.
+  const earlier = shares.filter(
+    (x) =>
+      x.parentCycleId === input.cycleId && x.parentMilestoneId === m.milestoneId && x.body === input.body,
+  ).length;
   const subAssignmentId =
-    input.subAssignmentId ?? `XF-${nowMs.toString(36)}${randomBytes(2).toString('hex')}`.toUpperCase();
+    input.subAssignmentId ?? defaultShareId(input.cycleId, m.milestoneId, input.body, earlier);
   const now = planNow(view.clock, nowMs);
   const plan = planSubAssignment(
     { ...input, subAssignmentId },
@@ -121,10 +126,30 @@ export async function dispatchSubAssignment(
       throw new DispatchRejected(`下发编号 ${subAssignmentId} 已被使用`);
     throw err;
   }
+  // Answered once the dispatch is recorded, so the next request (and the parent's view) sees it.
+  await untilRecorded(deps.db, subAssignmentId);
   return {
     subAssignmentId,
     workflowId,
     milestoneId: plan.started.milestones[0]!.milestoneId,
     deadline: plan.record.deadline,
   };
+}
+
+/** `XF-` and a digest of the parent milestone and the body (and how often it was dispatched before). */
+const defaultShareId = (cycleId: string, milestoneId: string, body: string, earlier: number): string =>
+  `XF-${createHash('sha256').update(`${cycleId}\u0001${milestoneId}\u0001${body}`).digest('hex').slice(0, 10).toUpperCase()}${earlier > 0 ? `-${earlier + 1}` : ''}`;
+
+/** Waits (about 10 s at most) for the sub-assignment's row: its workflow records the dispatch first. */
+async function untilRecorded(db: Kysely<Database>, subAssignmentId: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const row = await db
+      .selectFrom('sub_assignments')
+      .select('project_id')
+      .where('cycle_id', '=', DISPATCH_CYCLE)
+      .where('project_id', '=', subAssignmentId)
+      .executeTakeFirst();
+    if (row) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

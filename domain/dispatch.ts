@@ -189,6 +189,7 @@ const severity: Record<Rag, number> = { green: 0, amber: 1, red: 2 };
 /** What a child's own colour rule says about it, in a parent's reason. */
 const childPhrase: Record<string, string> = {
   overdue: '逾期未报',
+  overdue_in_review: '逾期报送，待审核',
   too_many_returns: '多次被退回',
   returned: '报告被退回重办',
   due_soon: '临近期限尚未报送',
@@ -291,10 +292,8 @@ export function shareTree(
             own,
             children.map((c) => c.verdict),
           );
-      return {
-        share,
-        verdict: { ...rolled, body: share.body, rule: own.rule, rolled: rolled !== own },
-        children,
-      };
+      // Late is red until the report is approved (the milestone rule); a parent still says it is in.
+      const rule = own.rule === 'overdue' && share.phase === 'submitted' ? 'overdue_in_review' : own.rule;
+      return { share, verdict: { ...rolled, body: share.body, rule, rolled: rolled !== own }, children };
     });
 }
