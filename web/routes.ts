@@ -26,7 +26,8 @@ import { adminBody } from './pages/admin';
 import { listUsers } from '../app/identity/users';
 import { listApiTokens } from '../app/identity/tokens';
 import { planUnits, securityLog } from '../app/identity/accounts';
-import { accountUnits } from '../app/units';
+import { accountUnits, subordinateBodies } from '../app/units';
+import { dispatchReviewQueue } from '../app/dispatch-views';
 
 /** The one script and stylesheet, read once; from dist/web they are found in the source tree. */
 function asset(name: string): string {
@@ -196,6 +197,10 @@ export function webRoutes(deps: ApiDeps) {
         await deps.views.get(`closures:${p.unit!}:${cycleId ?? ''}`, () =>
           closureInbox(deps.db, p.unit!, cycleId ?? undefined),
         ),
+        {
+          bodies: await subordinateBodies(deps.db, p.unit!),
+          reviews: await dispatchReviewQueue(deps.db, p.unit!),
+        },
       ),
     );
   });
