@@ -6,6 +6,8 @@ import { drillCycle, preschoolPlan } from '../support/scenario';
 import { waitFor } from '../support/wait';
 import { importBodies } from '../../app/units';
 import { buildReport } from '../../app/reports';
+import { liveSource } from '../../audit/source';
+import { verify, verifyModels } from '../../audit/verify';
 import type { DispatchView } from '../../app/dispatch-views';
 import type { BoardRow, InboxItem } from '../../app/views';
 import { readStream } from '../../db/event-store';
@@ -295,5 +297,17 @@ describe('多级下发', () => {
     );
     expect(shown.stderr).toBe('');
     expect(shown.stdout).toContain('已报送 3/3；合计：普惠性幼儿园覆盖面（%） 155（3家）');
+
+    // The shares' histories, the event log and the read models (rebuilt from the log) agree. Each
+    // share is audited by its workflow id: the namespace holds other test runs' shares too.
+    for (const id of [KC, QJ, LY, QJS]) {
+      const verdict = await verify(
+        liveSource(s.stack.client, s.t.db, { workflowId: dispatchWorkflowId(id) }),
+        null,
+      );
+      expect(verdict.streams.flatMap((x) => x.findings)).toEqual([]);
+      expect(verdict).toMatchObject({ agrees: true, counts: { workflows: 1 } });
+    }
+    expect((await verifyModels(s.t.db)).filter((m) => !m.equal)).toEqual([]);
   }, 90_000);
 });
