@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { dispatchedShares } from '../db/dispatch-views';
@@ -39,9 +39,14 @@ export async function dispatchSubAssignment(
 ): Promise<{ subAssignmentId: string; workflowId: string; milestoneId: string; deadline: string }> {
   requireAction(actor, 'dispatch');
   const input = parseDispatchInput(raw);
-  const view = await queryProject(projectHandle(deps.client, input.cycleId, input.milestoneId)).catch(() => {
-    throw new DispatchRejected(`找不到节点 ${input.milestoneId}（督导周期 ${input.cycleId}）`);
-  });
+  const view = await queryProject(projectHandle(deps.client, input.cycleId, input.milestoneId)).catch(
+    (err: unknown) => {
+      // An item that never ran is a typo; anything else (the cluster unreachable) is not.
+      if (err instanceof WorkflowNotFoundError)
+        throw new DispatchRejected(`找不到节点 ${input.milestoneId}（督导周期 ${input.cycleId}）`);
+      throw err;
+    },
+  );
   const s = view.state;
   const m = s.milestones.find((x) => x.milestoneId === input.milestoneId);
   if (!m) throw new DispatchRejected(`找不到节点 ${input.milestoneId}`);

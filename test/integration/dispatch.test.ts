@@ -121,6 +121,9 @@ describe('多级下发', () => {
     expect(await refusal(await dispatch('jc', { body: '柯城区教育局' }), 403)).toContain(
       '由基教处承办，计财处无权下发',
     );
+    expect(await refusal(await dispatch('jj', { body: '柯城区教育局', milestoneId: 'nope/2017' }), 400)).toBe(
+      `找不到节点 nope/2017（督导周期 ${cycleId}）`,
+    );
     expect(await refusal(await dispatch('jj', { body: SCHOOL }), 400)).toBe(
       `“${SCHOOL}”不是基教处的下级单位。可下发给：${[...COUNTIES].sort().join('、')}`,
     );
