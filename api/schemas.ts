@@ -349,6 +349,7 @@ export const reportNames = [
   'instructions',
   'progress',
   'lineage',
+  'dispatch',
 ] as const;
 export const ReportParams = z.object({ name: z.enum(reportNames) });
 export const ReportQuery = z.object({

@@ -13,6 +13,7 @@ import {
 } from '../reports/builders';
 import { instructionsReport } from '../reports/instructions';
 import { lineageReport, type LineageFilter } from '../reports/lineage';
+import { dispatchReport } from '../reports/dispatch';
 import { progressReport } from '../reports/progress';
 import { latestPlanTime } from '../reports/queries';
 import type { Report } from '../reports/report';
@@ -30,7 +31,8 @@ export type ReportName =
   | 'notices'
   | 'instructions'
   | 'progress'
-  | 'lineage';
+  | 'lineage'
+  | 'dispatch';
 export const reportTitles: Record<ReportName, string> = {
   cycle: '督导周期情况汇总',
   units: '单位履职情况',
@@ -42,6 +44,7 @@ export const reportTitles: Record<ReportName, string> = {
   instructions: '领导批示办理情况',
   progress: '定期反馈情况',
   lineage: '整改事项沿革',
+  dispatch: '多级下发办理情况',
 };
 
 type Builder = (db: Kysely<Database>, scope: ReportScope & { filter?: LineageFilter }) => Promise<Report>;
@@ -57,6 +60,7 @@ const builders: Record<ReportName, Builder> = {
   instructions: instructionsReport,
   progress: progressReport,
   lineage: lineageReport,
+  dispatch: dispatchReport,
 };
 
 const formats = {

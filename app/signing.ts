@@ -194,7 +194,7 @@ export function signingInterceptor(signer: Signer): WorkflowClientInterceptor {
 }
 
 /**
- * Who a workflow start is signed as: a cycle's `startedBy`, a 领导批示's recorder, a 整改's issuer; undefined for
+ * Who a workflow start is signed as: a cycle's `startedBy`, a 领导批示's recorder, a 整改's issuer, a 下发's unit; undefined for
  * starts that are not a person's command (a cycle's own project children are started by the cycle).
  */
 export function startedBy(workflowType: string, command: Record<string, unknown>): unknown {
@@ -203,6 +203,8 @@ export function startedBy(workflowType: string, command: Record<string, unknown>
   if (workflowType === 'majorProjectWorkflow' && instruction) return instruction.by;
   const rectification = command.rectification as { by?: unknown } | undefined;
   if (workflowType === 'majorProjectWorkflow' && rectification) return rectification.by;
+  const subAssignment = command.subAssignment as { by?: unknown } | undefined;
+  if (workflowType === 'majorProjectWorkflow' && subAssignment) return subAssignment.by;
   return undefined;
 }
 

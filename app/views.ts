@@ -5,7 +5,10 @@ import { planNow, realClock } from '../domain/clock';
 import { uncoveredDueYear } from '../domain/work-calendar';
 import type { Target } from '../domain/plan';
 import { periodUnitOf, type ClosureState, type SubmissionState } from '../domain/project';
-import { milestoneRag, projectRag, type Rag } from '../domain/rag';
+import type { Rag } from '../domain/rag';
+import { DISPATCH_CYCLE, type DispatchedShare } from '../domain/dispatch';
+import { dispatchedShares } from '../db/dispatch-views';
+import { rolledColours } from './dispatch-views';
 import type { ProjectView } from '../workflows/messages';
 
 /*
@@ -41,23 +44,13 @@ export interface InboxItem {
   calendarGap: number | null;
 }
 
-/** A project's colours at the plan time of the moment it is read (its cycle's clock). */
-function coloured(p: ProjectFacts, realNowMs: number) {
+/**
+ * A project's colours at the plan time of the moment it is read (its cycle's clock), each open
+ * milestone no better than the shares dispatched from it (多级下发, `rolledColours`).
+ */
+function coloured(p: ProjectFacts, realNowMs: number, shares: readonly DispatchedShare[]) {
   const now = planNow(p.clock ?? realClock(new Date(realNowMs).toISOString()), realNowMs);
-  const policy = { maxReturns: p.maxReturns, amberWithin: p.amberWithin };
-  const facts = p.milestones.map((m) => ({
-    phase: m.phase,
-    outcome: m.outcome,
-    opensAt: m.opensAt,
-    dueAt: m.dueAt,
-    returns: m.returns,
-    lastReturnComment: m.submission?.returnComment ?? null,
-    lastEventId: null,
-  }));
-  return {
-    project: projectRag({ status: p.status, lastEventId: null, policy, milestones: facts }, now),
-    milestones: facts.map((m) => milestoneRag(m, policy.maxReturns, policy.amberWithin, now)),
-  };
+  return rolledColours(p, shares, now);
 }
 
 /**
@@ -67,8 +60,9 @@ function coloured(p: ProjectFacts, realNowMs: number) {
 export async function inbox(db: Kysely<Database>, unit: string, cycleId?: string): Promise<InboxItem[]> {
   const items: InboxItem[] = [];
   const at = Date.now();
+  const shares = await dispatchedShares(db);
   for (const p of await openProjectFacts(db, { unit, cycleId })) {
-    const rags = coloured(p, at).milestones;
+    const rags = coloured(p, at, shares).milestones;
     p.milestones.forEach((m, i) => {
       if (m.phase === 'closed' || m.phase === 'approved' || m.phase === 'scheduled') return;
       for (const a of m.assignments.filter((x) => x.unit === unit)) {
@@ -215,7 +209,8 @@ export interface BoardRow {
  */
 export async function board(db: Kysely<Database>, cycleId?: string): Promise<BoardRow[]> {
   const at = Date.now();
-  return (await openProjectFacts(db, { cycleId })).map((p) => boardRow(p, at));
+  const shares = await dispatchedShares(db);
+  return (await openProjectFacts(db, { cycleId })).map((p) => boardRow(p, at, shares));
 }
 
 /** A board row with the plan section the project belongs to (for filtering). */
@@ -235,10 +230,11 @@ const OPEN = new Set(['assigned', 'returned', 'submitted']);
  */
 export async function cycleBoard(db: Kysely<Database>, cycleId: string): Promise<BoardEntry[]> {
   const at = Date.now();
+  const shares = await dispatchedShares(db);
   return (await openProjectFacts(db, { cycleId, finished: true })).map((p) => {
     const now = planNow(p.clock ?? realClock(new Date(at).toISOString()), at);
     return {
-      ...boardRow(p, at),
+      ...boardRow(p, at, shares),
       section: p.section,
       now,
       overdue:
@@ -249,8 +245,8 @@ export async function cycleBoard(db: Kysely<Database>, cycleId: string): Promise
   });
 }
 
-function boardRow(p: ProjectFacts, realNowMs: number): BoardRow {
-  const rag = coloured(p, realNowMs);
+function boardRow(p: ProjectFacts, realNowMs: number, shares: readonly DispatchedShare[]): BoardRow {
+  const rag = coloured(p, realNowMs, shares);
   return {
     cycleId: p.cycleId,
     itemId: p.itemId,
@@ -391,8 +387,12 @@ export interface Escalation {
   reason: string;
 }
 
-/** The review queue 督导处 works through, derived from the board. */
-export function reviewQueue(rows: BoardRow[]): ReviewQueue {
+/**
+ * The review queue 督导处 works through, derived from the board. A sub-assignment's report and
+ * requests go to the unit that dispatched it (app/dispatch.ts), not to 督导处.
+ */
+export function reviewQueue(board: BoardRow[]): ReviewQueue {
+  const rows = board.filter((p) => p.cycleId !== DISPATCH_CYCLE);
   return {
     reports: rows.flatMap((p) =>
       p.milestones

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../domain/events';
 import { escalationTargetLabel } from '../domain/labels';
+import { shanghaiDate } from '../domain/shanghai';
 
 const day = (iso: string) => new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
 const values = (vs: { targetIndex: number; value: number }[]) =>
@@ -157,6 +158,13 @@ export function describeEvent(e: DomainEvent): {
       return {
         label: '整改通知',
         detail: `${e.data.title}（${e.data.originCycleId} ${e.data.milestoneId}，第${e.data.round}轮）：${e.data.reasons.join('；')}；责任单位 ${e.data.unit}`,
+        unit,
+        evidence: [],
+      };
+    case 'SubAssignmentDispatched':
+      return {
+        label: '下发',
+        detail: `${e.data.unit}下发${e.data.body}（${e.data.parentMilestoneId}，期限 ${shanghaiDate(e.data.deadline)}）：${e.data.text}`,
         unit,
         evidence: [],
       };

@@ -53,7 +53,7 @@ const COMMANDS: { module: string; register: string; commands: [term: string, des
   {
     module: './commands/task',
     register: 'registerTaskCommands',
-    commands: [['task', '承办单位：待办、签收、报送、申请延期、申请办结']],
+    commands: [['task', '承办单位：待办、签收、报送、申请延期、申请办结、下发']],
   },
   {
     module: './commands/review',
@@ -111,7 +111,7 @@ const COMMANDS: { module: string; register: string; commands: [term: string, des
   {
     module: './commands/unit',
     register: 'registerUnitCommands',
-    commands: [['unit', '单位目录：各单位接收催办/督办通知的渠道']],
+    commands: [['unit', '单位目录：各单位接收催办/督办通知的渠道，下级单位']],
   },
   {
     module: './commands/doctor',

@@ -32,6 +32,7 @@ export interface Database {
   progress_periods: ReadModelTables['progress_periods'];
   closure_requests: ReadModelTables['closure_requests'];
   rectifications: ReadModelTables['rectifications'];
+  sub_assignments: ReadModelTables['sub_assignments'];
   plans: PlanTables['plans'];
   plan_versions: PlanTables['plan_versions'];
   plan_items: PlanTables['plan_items'];

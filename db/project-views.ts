@@ -7,6 +7,7 @@ import type { EvidenceRef } from '../domain/events';
 import type { Target } from '../domain/plan';
 import { INSTRUCTIONS_CYCLE } from '../domain/instruction';
 import { RECTIFICATIONS_CYCLE } from '../domain/rectification';
+import { DISPATCH_CYCLE } from '../domain/dispatch';
 import { defaultPolicy } from '../domain/policy';
 
 /** A 领导批示 recorded without a cycle runs on the default policy (app/instructions.ts). */
@@ -81,8 +82,9 @@ const iso = (v: string): string => new Date(v).toISOString();
 /**
  * The open (active or suspended) projects of one cycle, or of every open cycle, the 领导批示
  * items (cycle `instructions`, which has no `cycles` row: an instruction runs on the clock and
- * policy of the cycle it was recorded under, else real time and the default policy) and the 整改
- * items (cycle `rectifications`, on the clock and policy of their origin or carried-into cycle), optionally only
+ * policy of the cycle it was recorded under, else real time and the default policy), the 整改
+ * items (cycle `rectifications`, on the clock and policy of their origin or carried-into cycle) and the
+ * sub-assignments (cycle `dispatch`: on the clock and policy of the plan cycle at the top of their chain), optionally only
  * those a unit works on (`finished`: closed and cancelled projects too, for a cycle's archive board): one query over the read models, whatever the number of projects.
  */
 export async function openProjectFacts(
@@ -107,9 +109,10 @@ export async function openProjectFacts(
     closures: ClosureState[];
   }>`
     SELECT p.cycle_id, p.item_id, p.title, p.section, p.lead_unit, p.co_units, p.status,
-           coalesce(c.clock, lc.clock) AS clock, coalesce(c.amber_within, lc.amber_within) AS amber_within,
-           coalesce(c.max_returns, lc.max_returns) AS max_returns,
-           coalesce(c.calendar_years, lc.calendar_years) AS calendar_years, h.problem, h.since,
+           coalesce(c.clock, lc.clock, dc.clock) AS clock,
+           coalesce(c.amber_within, lc.amber_within, dc.amber_within) AS amber_within,
+           coalesce(c.max_returns, lc.max_returns, dc.max_returns) AS max_returns,
+           coalesce(c.calendar_years, lc.calendar_years, dc.calendar_years) AS calendar_years, h.problem, h.since,
            (SELECT coalesce(jsonb_agg(jsonb_build_object(
               'milestoneId', m.milestone_id, 'text', m.text, 'phase', m.status, 'outcome', m.outcome,
               'opensAt', m.opens_at, 'originalDueAt', m.original_due_at, 'dueAt', m.due_at,
@@ -158,13 +161,15 @@ export async function openProjectFacts(
     FROM projects p
     LEFT JOIN cycles c ON c.cycle_id = p.cycle_id
     LEFT JOIN instructions i ON i.cycle_id = p.cycle_id AND i.project_id = p.project_id
-    LEFT JOIN rectifications r ON r.cycle_id = p.cycle_id AND r.project_id = p.project_id
-    LEFT JOIN cycles lc ON lc.cycle_id = coalesce(i.linked_cycle_id, r.context_cycle_id)
+    LEFT JOIN rectifications rf ON rf.cycle_id = p.cycle_id AND rf.project_id = p.project_id
+    LEFT JOIN cycles lc ON lc.cycle_id = coalesce(i.linked_cycle_id, rf.context_cycle_id)
+    LEFT JOIN sub_assignments d ON d.cycle_id = p.cycle_id AND d.project_id = p.project_id
+    LEFT JOIN cycles dc ON dc.cycle_id = d.root_cycle_id
     LEFT JOIN workflow_health h ON h.cycle_id = p.cycle_id AND h.item_id = p.item_id
     WHERE ${filter.finished ? sql`true` : sql`p.status IN ('active', 'suspended')`}
       AND ${
         filter.cycleId === undefined
-          ? sql`(c.status = 'open' OR p.cycle_id IN (${INSTRUCTIONS_CYCLE}, ${RECTIFICATIONS_CYCLE}))`
+          ? sql`(c.status = 'open' OR p.cycle_id IN (${INSTRUCTIONS_CYCLE}, ${RECTIFICATIONS_CYCLE}, ${DISPATCH_CYCLE}))`
           : sql`p.cycle_id = ${filter.cycleId}`
       }
       AND ${

@@ -116,6 +116,30 @@ export const RectificationRecord = z.object({
 });
 export type RectificationRecord = z.infer<typeof RectificationRecord>;
 
+/**
+ * 多级下发 as recorded: a unit (or a body) holding a milestone of an item hands a share of it to a
+ * body below it in the unit directory, with its own deadline. It opens the stream of the supervised
+ * sub-assignment that carries it out (`domain/dispatch.ts`); the dispatching unit reviews its report.
+ */
+export const SubAssignmentRecord = z.object({
+  subAssignmentId: z.string(),
+  /** The item and milestone handed down: a plan item's in its cycle, or another sub-assignment's. */
+  parentCycleId: z.string(),
+  parentProjectId: z.string(),
+  parentMilestoneId: z.string(),
+  /** The plan cycle and item at the top of the chain (the parent's own when it is a plan item). */
+  rootCycleId: z.string(),
+  rootProjectId: z.string(),
+  /** The unit that dispatched it and reviews its report; the body that carries it out. */
+  unit: z.string(),
+  body: z.string(),
+  text: z.string(),
+  deadline: Iso,
+  /** The parent's deadline when it was dispatched (the sub-assignment's is earlier). */
+  parentDueAt: Iso,
+});
+export type SubAssignmentRecord = z.infer<typeof SubAssignmentRecord>;
+
 const ev = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
   z.object({ type: z.literal(type), data: z.object(data) });
 
@@ -238,6 +262,7 @@ export const EventBody = z.discriminatedUnion('type', [
   }),
   ev('ProjectClosed', { outcome: z.enum(['completed', 'cancelled']) }),
   ev('InstructionRecorded', InstructionRecord.shape),
+  ev('SubAssignmentDispatched', SubAssignmentRecord.shape),
   ev('ProgressReported', {
     periodId: z.string(),
     unit: z.string(),

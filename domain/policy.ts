@@ -69,9 +69,17 @@ export const CyclePolicy = z.object({
   calendar: WorkCalendar.optional(),
   /** 考核计分办法 for the cycle's 通报; absent (cycles started before it existed): the defaults. */
   assessment: AssessmentRules.optional(),
+  /**
+   * 多级下发: a sub-assignment is due this long before the deadline of what it was split from.
+   * Absent: `DEFAULT_DISPATCH_LEAD` (cycles started before dispatch existed record none).
+   */
+  dispatchLead: Span.optional(),
   /** Periodic progress reports; absent: none (cycles started before cadences existed, too). */
   progressCadence: ProgressCadence.optional(),
 });
 export type CyclePolicy = z.infer<typeof CyclePolicy>;
+
+/** 多级下发's lead when the policy names none: 5 working days before the parent's deadline. */
+export const DEFAULT_DISPATCH_LEAD: Span = { amount: 5, unit: 'workdays' };
 
 export const defaultPolicy = (): CyclePolicy => CyclePolicy.parse({});

@@ -17,6 +17,7 @@ import { PLAN_MAX_BYTES } from '../app/plans';
 import { planRoutes } from '../api/routes/plans';
 import { instructionRoutes } from '../api/routes/instructions';
 import { rectificationRoutes } from '../api/routes/rectifications';
+import { dispatchRoutes } from '../api/routes/dispatch';
 import { lifecycleRoutes } from '../api/routes/lifecycle';
 import { accountRoutes } from '../api/routes/accounts';
 import { liveRoutes } from '../api/routes/live';
@@ -94,6 +95,7 @@ export function createApp(base: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', planRoutes(deps));
   app.route('/', instructionRoutes(deps));
   app.route('/', rectificationRoutes(deps));
+  app.route('/', dispatchRoutes(deps));
   app.route('/', lifecycleRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', liveRoutes(deps));

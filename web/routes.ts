@@ -31,6 +31,8 @@ import { adminBody } from './pages/admin';
 import { listUsers } from '../app/identity/users';
 import { listApiTokens } from '../app/identity/tokens';
 import { planUnits, securityLog } from '../app/identity/accounts';
+import { accountUnits, subordinateBodies } from '../app/units';
+import { dispatchReviewQueue } from '../app/dispatch-views';
 
 /** The one script and stylesheet, read once; from dist/web they are found in the source tree. */
 function asset(name: string): string {
@@ -232,6 +234,10 @@ export function webRoutes(deps: ApiDeps) {
         periods: await deps.views.get(`periods:${unit}:${key}`, () => periodInbox(deps.db, unit, scope)),
         closures: await deps.views.get(`closures:${unit}:${key}`, () => closureInbox(deps.db, unit, scope)),
         notices: await noticesOf(deps.db, unit),
+        dispatch: {
+          bodies: await subordinateBodies(deps.db, unit),
+          reviews: await dispatchReviewQueue(deps.db, unit),
+        },
       }),
     );
   });
@@ -336,7 +342,7 @@ export function webRoutes(deps: ApiDeps) {
       listUsers(deps.db),
       listApiTokens(deps.db),
       securityLog(deps.db, 100),
-      planUnits(deps.db),
+      accountUnits(deps.db),
     ]);
     return render(c, '系统管理', adminBody({ me: c.get('user').username, users, tokens, log, units }));
   });

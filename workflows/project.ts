@@ -16,6 +16,7 @@ import type {
   EventOf,
   InstructionRecord,
   RectificationRecord,
+  SubAssignmentRecord,
 } from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
 import { SYSTEM, type Principal } from '../domain/principal';
@@ -67,6 +68,8 @@ export type ProjectWorkflowInput = {
   instruction?: { record: InstructionRecord; by: Principal };
   /** The 整改 this item carries out: recorded first in its stream (`domain/rectification.ts`). */
   rectification?: { record: RectificationRecord; by: Principal };
+  /** The 多级下发 this item carries out: recorded first in its stream (`domain/dispatch.ts`). */
+  subAssignment?: { record: SubAssignmentRecord; by: Principal };
 };
 
 /** Runs started for a 领导批示 record it before ProjectStarted; no other run is touched. */
@@ -74,6 +77,9 @@ export const INSTRUCTION_PATCH = 'instruction-record';
 
 /** Runs started for a 整改 record it before ProjectStarted; no other run is touched. */
 export const RECTIFICATION_PATCH = 'rectification-record';
+
+/** Runs started for a sub-assignment (多级下发) record its dispatch before ProjectStarted. */
+export const DISPATCH_PATCH = 'sub-assignment-record';
 
 /** A 领导批示 is a person's command: its start is verified like a cycle's; runs before it are not. */
 export const SIGNED_INSTRUCTION_PATCH = 'signed-instruction-start';
@@ -190,9 +196,12 @@ class ProjectLoop {
     return this.state;
   }
 
-  /** What a person's item records before ProjectStarted: the 批示 or the 整改 it carries out. */
+  /**
+   * What a person's item records before ProjectStarted: the 批示, the 整改 or the 下发 it carries
+   * out, each behind its own patch (a plan item's stream opens with ProjectStarted).
+   */
   private openingRecord(): { timed: TimedEvent[]; actor: Principal; causationId: string }[] {
-    const { instruction, rectification } = this.input;
+    const { instruction, rectification, subAssignment } = this.input;
     if (instruction && patched(INSTRUCTION_PATCH))
       return [
         {
@@ -209,18 +218,33 @@ class ProjectLoop {
           causationId: 'start:rectification',
         },
       ];
+    if (subAssignment && patched(DISPATCH_PATCH))
+      return [
+        {
+          timed: [
+            { at: this.planTime, body: { type: 'SubAssignmentDispatched', data: subAssignment.record } },
+          ],
+          actor: subAssignment.by,
+          causationId: 'start:dispatch',
+        },
+      ];
     return [];
   }
 
   /**
-   * A 领导批示 item started by a person carries a proof the worker verifies before anything is
+   * A 领导批示 item (or a 下发) started by a person carries a proof the worker verifies before anything is
    * recorded (the history keeps the activity's answer, so replay never judges again); an item the
    * cycle starts is the cycle's child and was verified with it.
    */
   private async refuseUnprovenInstruction(): Promise<void> {
     const info = workflowInfo();
-    const { instruction, rectification } = this.input;
-    if ((!instruction && !rectification) || info.parent || !patched(SIGNED_INSTRUCTION_PATCH)) return;
+    const { instruction, rectification, subAssignment } = this.input;
+    if (
+      (!instruction && !rectification && !subAssignment) ||
+      info.parent ||
+      !patched(SIGNED_INSTRUCTION_PATCH)
+    )
+      return;
     const verdict = await this.step(
       verifyStart({
         command: this.input as unknown as Record<string, unknown>,
@@ -231,7 +255,7 @@ class ProjectLoop {
     );
     if (!verdict.ok)
       throw ApplicationFailure.nonRetryable(
-        `${instruction ? '登记领导批示' : '下发整改通知'}的身份未经核验：${verdict.reason}`,
+        `${instruction ? '登记领导批示' : rectification ? '下发整改通知' : '下发'}的身份未经核验：${verdict.reason}`,
         UNVERIFIED,
       );
   }

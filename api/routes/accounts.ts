@@ -1,3 +1,4 @@
+import { accountUnits } from '../../app/units';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../../http/deps';
 import { requireAction } from '../../app/authorize';
@@ -9,7 +10,6 @@ import { generatePassword } from '../../app/identity/passwords';
 import {
   checkUnit,
   enableAccount,
-  planUnits,
   resetPassword,
   securityLog,
   updateAccount,
@@ -94,7 +94,7 @@ export function accountRoutes(deps: ApiDeps) {
       async (c) => {
         const by = admin(c);
         const b = c.req.valid('json');
-        const unit = checkUnit(b.role, b.unit, await planUnits(deps.db));
+        const unit = checkUnit(b.role, b.unit, await accountUnits(deps.db));
         const password = generatePassword();
         await asBadRequest(() =>
           createUser(
@@ -121,7 +121,7 @@ export function accountRoutes(deps: ApiDeps) {
         const b = c.req.valid('json');
         if (username === by && b.role !== 'admin')
           throw new ApiError(409, 'conflict', '不能取消自己的管理员角色');
-        const unit = checkUnit(b.role, b.unit, await planUnits(deps.db));
+        const unit = checkUnit(b.role, b.unit, await accountUnits(deps.db));
         await updateAccount(deps.db, username, { ...b, unit }, by);
         return c.json({ ok: true as const }, 200);
       },

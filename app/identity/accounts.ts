@@ -13,7 +13,7 @@ import { UserRole } from './users';
 
 const UNIT_ROLES = new Set(['unit_staff', 'unit_head']);
 
-/** A unit must be one the plan names: a typo would leave the account with an empty inbox. */
+/** A unit must be one the plan names or a body below one: a typo would leave the account with an empty inbox. */
 export function checkUnit(role: string, unit: string | null, knownUnits: string[]): string | null {
   if (!UNIT_ROLES.has(role)) return role === 'inspector' ? unit || null : null;
   if (!unit) throw new ApiError(400, 'invalid_command', '单位经办人和单位负责人必须指定所属单位');

@@ -17,6 +17,7 @@ import { loadAssessmentBulletin } from '../../reports/documents/assessment-bulle
 import { renderBulletinDocx } from '../../reports/documents/render-bulletin-docx';
 import { instructionsReport } from '../../reports/instructions';
 import { lineageReport, type LineageFilter } from '../../reports/lineage';
+import { dispatchReport } from '../../reports/dispatch';
 import { progressReport } from '../../reports/progress';
 import { defaultReportCycle, latestPlanTime } from '../../reports/queries';
 import type { Report } from '../../reports/report';
@@ -77,6 +78,7 @@ export function registerReportCommands(program: Command): void {
     .option('--issuer <发文机关>', '发文机关（默认取规划的发文单位）');
   define('notices', '催办督办通知送达记录（投递尝试、查阅时间）', noticesReport);
   define('progress', '定期反馈情况（按期、逾期、未按期反馈；按单位）', progressReport);
+  define('dispatch', '多级下发办理情况（逐级状态灯、报送值及合计；按承办单位）', dispatchReport, 'any');
   define(
     'instructions',
     '领导批示办理情况（收到、办理中、办结、逾期；按领导、按单位）',

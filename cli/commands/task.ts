@@ -8,6 +8,8 @@ import { renderTable, ragDot } from '../../reports/table';
 import { run } from '../run';
 import { calendarGapText, phaseText, stuckText } from '../../domain/labels';
 import { assertKnownUnit } from '../../app/units';
+import { registerDispatchCommands } from './dispatch';
+import { dispatchReviewQueue } from '../../app/dispatch-views';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
@@ -26,7 +28,8 @@ type ExtensionOptions = Common & { until: string; reason: string };
 type ClosureOptions = Common & { narrative: string; evidence: string[] };
 
 export function registerTaskCommands(program: Command): void {
-  const task = program.command('task').description('承办单位：待办、签收、报送、申请延期、申请办结');
+  const task = program.command('task').description('承办单位：待办、签收、报送、申请延期、申请办结、下发');
+  registerDispatchCommands(task);
 
   task
     .command('list')
@@ -61,6 +64,18 @@ export function registerTaskCommands(program: Command): void {
               p.overdue ? '逾期待报' : '待反馈',
               p.overdue ? ragDot.red! : ragDot.green!,
               p.overdue ? `${shanghai(p.missAt)} 前未报送将计为未按期反馈` : '按期报送本期进展',
+            ]);
+          // Reports of the shares this unit dispatched wait for its own review (多级下发).
+          for (const r of await dispatchReviewQueue(db, opts.unit))
+            rows.push([
+              `${r.subAssignmentId}/reply`,
+              r.text.slice(0, 20),
+              '下发',
+              `${r.body}的报告`,
+              shanghai(r.dueAt),
+              '待本单位审核',
+              ragDot.green!,
+              `dudao review approve ${r.subAssignmentId}/reply --as ${opts.unit}:unit_head`,
             ]);
           for (const c of await closureInbox(db, opts.unit, opts.cycle))
             if (c.pending)

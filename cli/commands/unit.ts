@@ -5,6 +5,7 @@ import { channelLabel } from '../../worker/channels/channel';
 import { withDatabase } from '../context';
 import { renderTable } from '../../reports/table';
 import { run } from '../run';
+import { registerBodyCommands } from './unit-bodies';
 
 const operator = () => `cli:${process.env.USER ?? 'unknown'}`;
 const Url = z.url({ protocol: /^https?$/ });
@@ -44,7 +45,8 @@ const masked = (secret: string | null) => (secret ? `${secret.slice(0, 6)}…（
 
 /** 单位目录: where each unit's 催办/督办 notices go. */
 export function registerUnitCommands(program: Command): void {
-  const unit = program.command('unit').description('单位目录：各单位接收催办/督办通知的渠道');
+  const unit = program.command('unit').description('单位目录：各单位接收催办/督办通知的渠道，下级单位');
+  registerBodyCommands(unit);
   const channel = unit.command('channel').description('设置、查看、删除单位的通知渠道');
 
   channel

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../app/identity/tokens';
 import { createUser, disableUser, listUsers, UserRole } from '../../app/identity/users';
 import { generatePassword } from '../../app/identity/passwords';
-import { checkUnit, planUnits } from '../../app/identity/accounts';
+import { checkUnit } from '../../app/identity/accounts';
+import { accountUnits } from '../../app/units';
 import { roleLabel } from '../../domain/principal';
 import { withDatabase } from '../context';
 import { renderTable } from '../../reports/table';
@@ -35,7 +36,7 @@ export function registerUserCommands(program: Command): void {
           const unit = checkUnit(
             role,
             opts.unit ?? (role === 'inspector' ? '督导处' : null),
-            await planUnits(db),
+            await accountUnits(db),
           );
           const created = await createUser(
             db,

@@ -130,6 +130,7 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

@@ -85,6 +85,7 @@ export function evolveClosureRequests(state: ClosureRequestsState, event: Domain
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

@@ -80,6 +80,7 @@ export function evolveCycles(state: CyclesState, event: DomainEvent): CyclesStat
     case 'MilestoneClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

@@ -72,6 +72,7 @@ export function evolveExtensionRequests(
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

@@ -112,6 +112,7 @@ export function evolveInstructions(state: InstructionsState, event: DomainEvent)
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
+    case 'SubAssignmentDispatched':
       return state;
     default:
       return exhaustive(event);

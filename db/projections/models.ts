@@ -11,6 +11,7 @@ import { instructionsModel } from './instructions';
 import { progressPeriodsModel } from './progress-periods';
 import { closureRequestsModel } from './closure-requests';
 import { rectificationsModel } from './rectifications';
+import { subAssignmentsModel } from './sub-assignments';
 
 /** Every read model, in application order: cycles first, since project_status reads their policy. */
 export const readModels: readonly ReadModel[] = [
@@ -26,6 +27,7 @@ export const readModels: readonly ReadModel[] = [
   progressPeriodsModel,
   closureRequestsModel,
   rectificationsModel,
+  subAssignmentsModel,
 ] as ReadModel[];
 
 export function readModelNamed(name: string): ReadModel {

@@ -77,6 +77,7 @@ export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesS
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

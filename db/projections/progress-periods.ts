@@ -95,6 +95,7 @@ export function evolveProgressPeriods(state: ProgressPeriodsState, event: Domain
     case 'MilestoneClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
       return state;
     default:
       return exhaustive(event);

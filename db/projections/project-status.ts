@@ -198,6 +198,7 @@ function applyFacts(state: ProjectStatusState, event: DomainEvent): ProjectStatu
     case 'CycleClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

@@ -108,6 +108,7 @@ export function evolveRectifications(state: RectificationsState, event: DomainEv
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
+    case 'SubAssignmentDispatched':
     case 'InstructionRecorded':
       return state;
     default:

@@ -107,6 +107,7 @@ export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): 
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

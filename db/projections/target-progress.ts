@@ -96,6 +96,7 @@ export function evolveTargetProgress(state: TargetProgressState, event: DomainEv
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

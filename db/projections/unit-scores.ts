@@ -91,6 +91,7 @@ export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): Un
     case 'ProjectClosed':
     case 'InstructionRecorded':
     case 'RectificationIssued':
+    case 'SubAssignmentDispatched':
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':

@@ -43,9 +43,13 @@ export interface PlanItemsTable {
   source_line: number;
 }
 
-/** Every responsible unit any plan has named. */
+/**
+ * Every responsible unit any plan has named, and the bodies below them (多级下发): a body's
+ * `parent` is the unit or body above it; a unit a plan names has none.
+ */
 export interface UnitsTable {
   name: string;
+  parent: ColumnType<string | null, string | null | undefined, never>;
   first_seen_at: ColumnType<Date, string | undefined, never>;
 }
 

@@ -299,6 +299,41 @@ export interface RectificationsTable {
   outcome: 'met' | 'missed' | 'cancelled' | null;
 }
 
+/** 多级下发: each share a unit dispatched to a body below it, and where it stands (db/projections/sub-assignments.ts). */
+export interface SubAssignmentsTable {
+  cycle_id: string;
+  /** The sub-assignment's id, which is also the id of the item carrying it out. */
+  project_id: string;
+  parent_cycle_id: string;
+  parent_project_id: string;
+  parent_milestone_id: string;
+  root_cycle_id: string;
+  root_project_id: string;
+  /** The dispatching unit (it reviews) and the body carrying it out. */
+  unit: string;
+  body: string;
+  text: string;
+  milestone_id: string;
+  opens_at: Instant;
+  original_due_at: Instant;
+  due_at: Instant;
+  parent_due_at: Instant;
+  phase: MilestonePhase;
+  outcome: 'met' | 'missed' | 'cancelled' | null;
+  status: 'active' | 'suspended' | 'cancelled' | 'closed';
+  rounds: number;
+  returns: number;
+  escalation_level: number;
+  /** The latest report's values, per target of the parent milestone. */
+  reported_values: Json<{ targetIndex: number; value: number }[]>;
+  narrative: string | null;
+  reported_at: NullableInstant;
+  reported_late: boolean | null;
+  dispatched_at: Instant;
+  dispatched_by: string;
+  closed_at: NullableInstant;
+}
+
 export interface ReadModelTables {
   projection_checkpoints: ProjectionCheckpointsTable;
   cycles: CyclesTable;
@@ -314,4 +349,5 @@ export interface ReadModelTables {
   progress_periods: ProgressPeriodsTable;
   closure_requests: ClosureRequestsTable;
   rectifications: RectificationsTable;
+  sub_assignments: SubAssignmentsTable;
 }

@@ -15,6 +15,19 @@ const isUnitRole = (p: Principal) => p.role === 'unit_staff' || p.role === 'unit
 const requireInspector = (p: Principal) => {
   if (p.role !== 'inspector') throw new DomainError('forbidden', '只有督导处可以执行此操作');
 };
+/**
+ * Who reviews an item's reports and decides its requests: 督导处, or for a sub-assignment (多级下发)
+ * the unit that dispatched it, through its staff or head, and nobody else.
+ */
+function requireReviewer(s: ProjectState, p: Principal): void {
+  if (s.reviewUnit === undefined) return requireInspector(p);
+  if (!isUnitRole(p) || p.unit !== s.reviewUnit)
+    throw new DomainError(
+      'forbidden',
+      `此事项由${s.reviewUnit}下发，由${s.reviewUnit}审核，${p.unit ?? p.role}无权审核`,
+    );
+}
+
 function findMilestone(s: ProjectState, milestoneId: string): MilestoneState {
   const m = s.milestones.find((x) => x.milestoneId === milestoneId);
   if (!m) throw new DomainError('not_found', `找不到节点 ${milestoneId}`);
@@ -176,22 +189,31 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       ];
     }
     case 'approve': {
-      requireInspector(c.actor);
+      requireReviewer(s, c.actor);
       requireActive(s, false);
       const m = findMilestone(s, c.milestoneId);
       if (m.phase !== 'submitted') throw new DomainError('wrong_state', '该节点没有待审核的报告');
       const { verdict, results } = judge(m);
+      // A body's values are its share of the parent's targets, summed upward: approving its report
+      // accepts the share, and the parent's own report is judged against the targets.
+      const accepted = s.reviewUnit === undefined ? verdict : 'met';
       return [
         {
           type: 'ReportApproved',
-          data: { milestoneId: m.milestoneId, round: m.rounds, comment: c.comment, verdict, results },
+          data: {
+            milestoneId: m.milestoneId,
+            round: m.rounds,
+            comment: c.comment,
+            verdict: accepted,
+            results,
+          },
         },
-        { type: 'MilestoneClosed', data: { milestoneId: m.milestoneId, outcome: verdict } },
+        { type: 'MilestoneClosed', data: { milestoneId: m.milestoneId, outcome: accepted } },
         ...closeIfDone(s, m.milestoneId),
       ];
     }
     case 'return': {
-      requireInspector(c.actor);
+      requireReviewer(s, c.actor);
       requireActive(s, false);
       const m = findMilestone(s, c.milestoneId);
       if (m.phase !== 'submitted') throw new DomainError('wrong_state', '该节点没有待审核的报告');
@@ -243,7 +265,7 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       ];
     }
     case 'decideExtension': {
-      requireInspector(c.actor);
+      requireReviewer(s, c.actor);
       requireActive(s, false);
       const m = findMilestone(s, c.milestoneId);
       const request = m.extensions.find((x) => x.requestId === c.requestId);
@@ -298,7 +320,7 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       ];
     }
     case 'decideClosure': {
-      requireInspector(c.actor);
+      requireReviewer(s, c.actor);
       requireActive(s, false);
       const request = s.closures?.find((x) => x.requestId === c.requestId);
       if (!request) throw new DomainError('not_found', `找不到办结申请 ${c.requestId}`);

@@ -218,6 +218,8 @@ export function evolve(state: ProjectState, event: EventBody, eventId: string | 
     case 'InstructionRecorded':
     case 'RectificationIssued':
       return s;
+    case 'SubAssignmentDispatched':
+      return { ...s, reviewUnit: event.data.unit };
     case 'ProgressReported':
       return touchPeriod(event.data.periodId, { status: 'reported', late: event.data.late });
     case 'ProgressPeriodMissed':

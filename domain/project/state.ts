@@ -118,6 +118,11 @@ export type ProjectState = {
   periods?: ProgressPeriodState[];
   /** 办结申请, oldest first; absent until the first one (and in older runs' state). */
   closures?: ClosureState[];
+  /**
+   * 多级下发: the unit that dispatched this sub-assignment, which reviews its report and decides its
+   * requests instead of 督导处. Absent for every other item.
+   */
+  reviewUnit?: string;
 };
 
 export type ProjectIdentity = {

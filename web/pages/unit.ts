@@ -15,6 +15,10 @@ import {
 import { cyclePicker, opText, projectHref } from './inspector';
 import { clip, humanizeIds } from '../text';
 import { dateInput, fileInput } from '../fields';
+import { DISPATCH_CYCLE, type DispatchedShare } from '../../domain/dispatch';
+
+/** 多级下发 on a unit's page: the bodies below it, and its shares' reports waiting for its review. */
+export type UnitDispatch = { bodies: string[]; reviews: DispatchedShare[] };
 
 /**
  * The deadline line of a card. A co-unit's own deadline is earlier than the lead's by design
@@ -31,7 +35,7 @@ function deadline(i: InboxItem): Html {
     : due;
 }
 
-/** What a unit's workspace shows: its steps, 定期反馈 periods, led projects and notices. */
+/** What a unit's workspace shows: its steps, 定期反馈 periods, led projects, dispatched shares and notices. */
 export interface UnitPage {
   unit: string;
   cycles: CycleListRow[];
@@ -40,20 +44,42 @@ export interface UnitPage {
   periods: PeriodItem[];
   closures: ClosureItem[];
   notices: UnitNotice[];
+  /** The bodies below the unit it may dispatch to, and their reports waiting for its review. */
+  dispatch?: UnitDispatch;
 }
 
-export function unitBody({ unit, cycles, cycleId, items, periods, closures, notices }: UnitPage): Html {
+export function unitBody({
+  unit,
+  cycles,
+  cycleId,
+  items,
+  periods,
+  closures,
+  notices,
+  dispatch = { bodies: [], reviews: [] },
+}: UnitPage): Html {
   const unread = notices.filter((n) => !n.openedAt).length;
   return html`${cyclePicker(cycles, cycleId, '/unit')}
     <section id="inbox" data-live>
       <h2>${unit}的待办（${items.length}）</h2>
-      ${items.length === 0 ? html`<p class="empty">暂无待办事项。</p>` : ''} ${byDueDay(items)}
+      ${items.length === 0 ? html`<p class="empty">暂无待办事项。</p>` : ''}
+      ${byDueDay(items, dispatch.bodies)}
     </section>
     <section id="periods" data-live>
       <h2>定期反馈（待报 ${periods.length} 期）</h2>
       ${periods.length === 0 ? html`<p class="empty">暂无待报的定期反馈。</p>` : ''}
       ${periods.map(periodCard)}
     </section>
+    ${
+      dispatch.reviews.length || dispatch.bodies.length
+        ? html`<section id="dispatch-reviews" data-live>
+            <h2>下级单位报告待审核（${dispatch.reviews.length}）</h2>
+            <p class="hint">本单位下发给下级单位的任务，由本单位审核其报告。</p>
+            ${dispatch.reviews.length === 0 ? html`<p class="empty">暂无待审核的下级单位报告。</p>` : ''}
+            ${dispatch.reviews.map(reviewCard)}
+          </section>`
+        : ''
+    }
     <section id="closures" data-live>
       <h2>申请办结（牵头项目 ${closures.length} 个）</h2>
       <p class="hint">牵头的项目已提前全部完成的，可附佐证材料申请办结，由督导处审批销号。</p>
@@ -78,14 +104,61 @@ export function unitBody({ unit, cycles, cycleId, items, periods, closures, noti
 }
 
 /** The inbox (already soonest first) in groups by the day each step is due. */
-function byDueDay(items: InboxItem[]): Html[] {
+function byDueDay(items: InboxItem[], bodies: string[]): Html[] {
   const groups = new Map<string, InboxItem[]>();
   for (const i of items) groups.set(day(i.dueAt), [...(groups.get(day(i.dueAt)) ?? []), i]);
   return [...groups].map(
     ([due, group]) =>
       html`<h3 class="due-group">${due} 到期（${group.length} 项）</h3>
-        ${group.map(card)}`,
+        ${group.map((i) => card(i, bodies))}`,
   );
+}
+
+/** A body's report on a share this unit dispatched: approve, or return it with a comment. */
+function reviewCard(r: DispatchedShare): Html {
+  const milestoneId = `${r.subAssignmentId}/reply`;
+  return html`<article class="card" data-dispatch-review="${milestoneId}">
+    <h4>${r.body}：${clip(r.text, 60)}</h4>
+    <p>
+      期限 ${day(r.dueAt)} · 报送 ${r.reportedAt ? day(r.reportedAt) : '—'}${r.reportedLate ? '（逾期）' : ''}
+      ${r.values.length ? html` · 报送值 ${r.values.map((v) => `目标${v.targetIndex + 1}=${v.value}`).join('；')}` : ''}
+    </p>
+    <form data-action="/api/actions/approve" class="inline" data-confirm="确认审核通过？">
+      <input type="hidden" name="cycleId" value="${DISPATCH_CYCLE}" />
+      <input type="hidden" name="milestoneId" value="${milestoneId}" />
+      <button type="submit">审核通过</button>
+    </form>
+    <details>
+      <summary>退回重办</summary>
+      <form data-action="/api/actions/return" data-confirm="确认退回重办？">
+        <input type="hidden" name="cycleId" value="${DISPATCH_CYCLE}" />
+        <input type="hidden" name="milestoneId" value="${milestoneId}" />
+        <label>审核意见 <input name="comment" required /></label>
+        <button type="submit">退回</button>
+      </form>
+    </details>
+  </article>`;
+}
+
+/** The form that splits a milestone this unit holds among the bodies below it. */
+function dispatchForm(i: InboxItem, bodies: string[]): Html {
+  return html`<details>
+    <summary>下发给下级单位</summary>
+    <form data-action="/api/actions/dispatch" data-confirm="确认下发？下级单位将收到任务并按期报送。">
+      <input type="hidden" name="cycleId" value="${i.cycleId}" />
+      <input type="hidden" name="milestoneId" value="${i.milestoneId}" />
+      <label
+        >下级单位
+        <select name="body" required>
+          ${bodies.map((b) => html`<option value="${b}">${b}</option>`)}
+        </select></label
+      >
+      <label>下发要求 <textarea name="text" rows="2" required></textarea></label>
+      <label>办理期限（可不填：默认比本节点期限提前5个工作日；只能更早） ${dateInput('deadline')}</label>
+      <button type="submit">下发</button>
+      <p class="form-result" data-form-result role="alert"></p>
+    </form>
+  </details>`;
 }
 
 /** One notice, as its unit opens it (the opening is recorded as the read receipt). */
@@ -170,7 +243,7 @@ function closureCard(c: ClosureItem): Html {
   </article>`;
 }
 
-function card(i: InboxItem): Html {
+function card(i: InboxItem, bodies: string[] = []): Html {
   const ref = i.role === 'lead' ? i.milestoneId : i.assignmentId;
   const canSubmit = i.phase === 'assigned' || i.phase === 'returned';
   return html`<article class="card rag-border-${i.rag}" data-inbox="${ref}">
@@ -216,6 +289,7 @@ function card(i: InboxItem): Html {
           </form>`
         : ''
     }
+    ${i.role === 'lead' && canSubmit && bodies.length ? dispatchForm(i, bodies) : ''}
     ${
       i.role === 'lead' && canSubmit && !i.pendingExtension
         ? html`<details>

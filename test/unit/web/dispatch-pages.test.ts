@@ -1,0 +1,89 @@
+import { unitBody } from '../../../web/pages/unit';
+import type { InboxItem } from '../../../app/views';
+import type { DispatchedShare } from '../../../domain/dispatch';
+
+const lead: InboxItem = {
+  cycleId: 'c1',
+  itemId: '2.1.4.1',
+  title: '普惠性幼儿园建设',
+  milestoneId: '2.1.4.1/2017',
+  milestoneText: '普惠性幼儿园覆盖面达到80%以上',
+  assignmentId: '2.1.4.1/2017/lead',
+  role: 'lead',
+  dueAt: '2017-12-29T15:59:59.000Z',
+  originalDueAt: '2017-12-29T15:59:59.000Z',
+  leadDueAt: '2017-12-29T15:59:59.000Z',
+  phase: 'assigned',
+  acknowledged: true,
+  submitted: false,
+  rag: 'red',
+  ragReason: '下级单位 柯城区教育局 逾期未报',
+  returnComment: null,
+  pendingExtension: false,
+  targets: [],
+  stuck: null,
+  calendarGap: null,
+};
+const report: DispatchedShare = {
+  subAssignmentId: 'XF-1',
+  parentCycleId: 'c1',
+  parentProjectId: '2.1.4.1',
+  parentMilestoneId: '2.1.4.1/2017',
+  unit: '基教处',
+  body: '柯城区教育局',
+  text: '按县域落实',
+  phase: 'submitted',
+  outcome: null,
+  status: 'active',
+  opensAt: '2017-03-01T00:00:00.000Z',
+  dueAt: '2017-12-22T15:59:59.000Z',
+  returns: 0,
+  values: [{ targetIndex: 0, value: 85 }],
+  reportedAt: '2017-04-01T00:00:00.000Z',
+  reportedLate: false,
+};
+const page = (bodies: string[], reviews: DispatchedShare[] = [], items = [lead]) =>
+  unitBody({
+    unit: '基教处',
+    cycles: [],
+    cycleId: 'c1',
+    items,
+    periods: [],
+    closures: [],
+    notices: [],
+    dispatch: { bodies, reviews },
+  }).value;
+
+describe('the unit page’s 下发', () => {
+  it('offers a milestone the unit holds to the bodies below it, posting what /api/actions/dispatch takes', () => {
+    const html = page(['柯城区教育局', '衢江区教育局']);
+    expect(html).toContain('data-action="/api/actions/dispatch"');
+    for (const field of [
+      'name="cycleId" value="c1"',
+      'name="milestoneId" value="2.1.4.1/2017"',
+      '<option value="柯城区教育局">',
+      '<option value="衢江区教育局">',
+      'name="text"',
+      'name="deadline"',
+    ])
+      expect(html).toContain(field);
+    expect(html).toContain('下级单位 柯城区教育局 逾期未报');
+  });
+
+  it('offers no form without bodies, nor on a co-unit’s or a submitted step', () => {
+    expect(page([])).not.toContain('/api/actions/dispatch');
+    expect(page(['柯城区教育局'], [], [{ ...lead, role: 'co' }])).not.toContain('/api/actions/dispatch');
+    expect(page(['柯城区教育局'], [], [{ ...lead, phase: 'submitted' }])).not.toContain(
+      '/api/actions/dispatch',
+    );
+  });
+
+  it('lists the bodies’ reports for the unit’s own review', () => {
+    const html = page(['柯城区教育局'], [report]);
+    expect(html).toContain('下级单位报告待审核（1）');
+    expect(html).toContain('data-dispatch-review="XF-1/reply"');
+    expect(html).toContain('name="cycleId" value="dispatch"');
+    expect(html).toContain('data-action="/api/actions/approve"');
+    expect(html).toContain('data-action="/api/actions/return"');
+  });
+});
