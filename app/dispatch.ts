@@ -12,8 +12,7 @@ import {
   planSubAssignment,
 } from '../domain/dispatch';
 import type { Principal } from '../domain/principal';
-import type { ProjectWorkflowInput } from '../workflows/project';
-import { SA } from '../workflows/search-attributes';
+import { startSupervisedItem } from './supervised-item';
 import { requireAction } from './authorize';
 import { forbidden } from './errors';
 import { projectHandle, queryProject } from './projects';
@@ -103,34 +102,21 @@ export async function dispatchSubAssignment(
     s.policy,
   );
   const workflowId = dispatchWorkflowId(subAssignmentId);
-  const args: ProjectWorkflowInput = {
+  const started = await startSupervisedItem(deps, {
     cycleId: DISPATCH_CYCLE,
-    projectId: subAssignmentId,
-    policy: s.policy,
-    clock: view.clock,
-    closesAt: plan.closesAt,
-    planTime: now,
-    started: plan.started,
-    subAssignment: { record: plan.record, by: actor },
-  };
-  try {
-    await deps.client.workflow.start('majorProjectWorkflow', {
-      taskQueue: deps.taskQueue,
-      workflowId,
-      typedSearchAttributes: [
-        { key: SA.cycleId, value: DISPATCH_CYCLE },
-        { key: SA.projectId, value: subAssignmentId },
-        { key: SA.kind, value: 'task' },
-        { key: SA.units, value: [input.body] },
-        { key: SA.status, value: 'active' },
-      ],
-      args: [args],
-    });
-  } catch (err) {
-    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError')
-      throw new DispatchRejected(`下发编号 ${subAssignmentId} 已被使用`);
-    throw err;
-  }
+    itemId: subAssignmentId,
+    workflowId,
+    units: [input.body],
+    input: {
+      policy: s.policy,
+      clock: view.clock,
+      closesAt: plan.closesAt,
+      planTime: now,
+      started: plan.started,
+      subAssignment: { record: plan.record, by: actor },
+    },
+  });
+  if (!started) throw new DispatchRejected(`下发编号 ${subAssignmentId} 已被使用`);
   // Answered once the dispatch is recorded, so the next request (and the parent's view) sees it.
   await untilRecorded(deps.db, subAssignmentId);
   return {

@@ -13,8 +13,7 @@ import {
   planInstruction,
 } from '../domain/instruction';
 import { loadPlanVersion } from '../seeds/import';
-import type { ProjectWorkflowInput } from '../workflows/project';
-import { SA } from '../workflows/search-attributes';
+import { startSupervisedItem } from './supervised-item';
 
 /**
  * 领导批示 use cases shared by the CLI and the API: record one (it starts the item that carries it
@@ -54,34 +53,21 @@ export async function addInstruction(
   const now = planNow(clock, nowMs);
   const plan = planInstruction({ ...input, instructionId }, now, regime.policy);
   const workflowId = instructionWorkflowId(instructionId);
-  const args: ProjectWorkflowInput = {
+  const started = await startSupervisedItem(deps, {
     cycleId: INSTRUCTIONS_CYCLE,
-    projectId: instructionId,
-    policy: regime.policy,
-    clock,
-    closesAt: plan.closesAt,
-    planTime: now,
-    started: plan.started,
-    instruction: { record: plan.record, by: actor },
-  };
-  try {
-    await deps.client.workflow.start('majorProjectWorkflow', {
-      taskQueue: deps.taskQueue,
-      workflowId,
-      typedSearchAttributes: [
-        { key: SA.cycleId, value: INSTRUCTIONS_CYCLE },
-        { key: SA.projectId, value: instructionId },
-        { key: SA.kind, value: 'task' },
-        { key: SA.units, value: [plan.record.unit, ...plan.record.coUnits] },
-        { key: SA.status, value: 'active' },
-      ],
-      args: [args],
-    });
-  } catch (err) {
-    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError')
-      throw new InstructionRejected(`批示编号 ${instructionId} 已被使用`);
-    throw err;
-  }
+    itemId: instructionId,
+    workflowId,
+    units: [plan.record.unit, ...plan.record.coUnits],
+    input: {
+      policy: regime.policy,
+      clock,
+      closesAt: plan.closesAt,
+      planTime: now,
+      started: plan.started,
+      instruction: { record: plan.record, by: actor },
+    },
+  });
+  if (!started) throw new InstructionRejected(`批示编号 ${instructionId} 已被使用`);
   return {
     instructionId,
     workflowId,

@@ -22,8 +22,7 @@ import {
   type Shortfall,
 } from '../domain/rectification';
 import { shanghaiDate } from '../domain/shanghai';
-import type { ProjectWorkflowInput } from '../workflows/project';
-import { SA } from '../workflows/search-attributes';
+import { startSupervisedItem } from './supervised-item';
 import { latestPlanTime } from '../reports/queries';
 import {
   composeRectificationNotice,
@@ -253,36 +252,20 @@ async function startRound(
   nowMs: number,
 ): Promise<boolean> {
   const id = plan.record.rectificationId;
-  const args: ProjectWorkflowInput = {
+  return startSupervisedItem(deps, {
     cycleId: RECTIFICATIONS_CYCLE,
-    projectId: id,
-    policy: regime.policy,
-    clock: regime.clock ?? realClock(new Date(nowMs).toISOString()),
-    closesAt: plan.closesAt,
-    planTime: now,
-    started: plan.started,
-    rectification: { record: plan.record, by: actor },
-  };
-  try {
-    await deps.client.workflow.start('majorProjectWorkflow', {
-      taskQueue: deps.taskQueue,
-      workflowId: rectificationWorkflowId(id),
-      // A round is issued once, ever: a closed round's id is not reused by issuing again.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: SA.cycleId, value: RECTIFICATIONS_CYCLE },
-        { key: SA.projectId, value: id },
-        { key: SA.kind, value: 'task' },
-        { key: SA.units, value: [plan.record.unit] },
-        { key: SA.status, value: 'active' },
-      ],
-      args: [args],
-    });
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return false;
-    throw err;
-  }
+    itemId: id,
+    workflowId: rectificationWorkflowId(id),
+    units: [plan.record.unit],
+    input: {
+      policy: regime.policy,
+      clock: regime.clock ?? realClock(new Date(nowMs).toISOString()),
+      closesAt: plan.closesAt,
+      planTime: now,
+      started: plan.started,
+      rectification: { record: plan.record, by: actor },
+    },
+  });
 }
 
 /**
