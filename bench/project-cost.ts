@@ -68,7 +68,7 @@ export async function benchProjectCost(): Promise<void> {
             `p99 延迟 ${dudao.p99.toFixed(0)} 毫秒（目标 < 2000），失败 ${dudao.failed} 次（目标 0）`,
           );
       }
-      const dudaoIdle = await idleMemory(client, server.address, url, bundles.dudao, idle, 'dudao');
+      const dudaoIdle = await idleMemory(signed, server.address, url, bundles.dudao, idle, 'dudao');
       console.log(
         `dudao：${idle} 个项目在办，worker 内存 ${dudaoIdle.rssMb.toFixed(0)} MB，启动用时 ${dudaoIdle.startSeconds.toFixed(1)} 秒`,
       );
