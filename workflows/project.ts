@@ -232,7 +232,7 @@ class ProjectLoop {
   }
 
   /**
-   * A 领导批示 item (or a 下发) started by a person carries a proof the worker verifies before anything is
+   * A 领导批示, 整改 or 下发 item started by a person carries a proof the worker verifies before anything is
    * recorded (the history keeps the activity's answer, so replay never judges again); an item the
    * cycle starts is the cycle's child and was verified with it.
    */
