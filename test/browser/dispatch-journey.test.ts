@@ -1,17 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { addUser, Session, startApiStack, type ApiStack } from '../support/api';
 import { waitFor } from '../support/wait';
 import { importBodies } from '../../app/units';
-import {
-  englishWords,
-  launch,
-  overflowing,
-  seriousViolations,
-  shot,
-  signIn,
-  WIDTHS,
-  type Person,
-} from './support';
+import { flashOk, launch, looksRight, shot, signIn, WIDTHS, type Person } from './support';
 
 /**
  * 多级下发 in the workspace, in Debian's chromium at 1400 and 390 px: the unit holding a milestone
@@ -67,11 +58,6 @@ describe('多级下发 in Chromium', () => {
     people.push(p);
     return p;
   }
-  async function looksRight(page: Page) {
-    await expect(englishWords(page)).resolves.toEqual([]);
-    await expect(seriousViolations(page)).resolves.toEqual([]);
-    await expect(overflowing(page)).resolves.toEqual([]);
-  }
 
   it.each(WIDTHS)('at $width px: dispatch, the county reports, the unit approves', async (w) => {
     const body = w.width > 600 ? bodies[0]! : bodies[1]!;
@@ -85,7 +71,7 @@ describe('多级下发 in Chromium', () => {
     await form.locator('select[name=body]').selectOption(body);
     await form.locator('textarea[name=text]').fill('请按县域分解落实，按期报送。');
     await form.locator('button[type=submit]').click();
-    await unit.page.locator('[data-flash].ok').waitFor();
+    await flashOk(unit.page);
     await shot(unit.page, 'dispatch', w, '1-dispatched');
 
     if (body === bodies[0]) {
@@ -99,7 +85,7 @@ describe('多级下发 in Chromium', () => {
       if ((await value.count()) > 0) await value.first().fill('85');
       await submit.locator('textarea[name=narrative]').fill('本县已完成。');
       await submit.locator('button[type=submit]').click();
-      await county.page.locator('[data-flash].ok').waitFor();
+      await flashOk(county.page);
       await shot(county.page, 'dispatch', w, '2-county-reported');
       expect(county.problems).toEqual([]);
 
@@ -109,7 +95,7 @@ describe('多级下发 in Chromium', () => {
       await review.waitFor();
       await looksRight(unit.page);
       await review.locator('form[data-action="/api/actions/approve"] button').click();
-      await unit.page.locator('[data-flash].ok').waitFor();
+      await flashOk(unit.page);
       await unit.page.reload();
       await unit.page.locator('#dispatch-reviews', { hasText: '暂无待审核的下级单位报告' }).waitFor();
       await shot(unit.page, 'dispatch', w, '3-approved');

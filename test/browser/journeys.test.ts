@@ -1,18 +1,8 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { addUser, Session, startApiStack, type ApiStack } from '../support/api';
 import { waitFor } from '../support/wait';
-import {
-  englishWords,
-  launch,
-  overflowing,
-  seriousViolations,
-  shot,
-  signIn,
-  WIDTHS,
-  type Person,
-  type Width,
-} from './support';
+import { flashOk, launch, looksRight, shot, signIn, WIDTHS, type Person, type Width } from './support';
 
 /**
  * Each role's journey through the web workspace in Debian's chromium, at 1400 px and at 390 px,
@@ -126,13 +116,6 @@ describe('web journeys in Chromium', () => {
     people.push(p);
     return p;
   }
-  /** What every page must be: Chinese, within the screen, no serious accessibility violation. */
-  async function looksRight(page: Page) {
-    await expect(englishWords(page)).resolves.toEqual([]);
-    await expect(seriousViolations(page)).resolves.toEqual([]);
-    await expect(overflowing(page)).resolves.toEqual([]);
-  }
-  const flashOk = (page: Page) => page.locator('[data-flash].ok').waitFor();
 
   // Role by role, each at both widths: a later role's actions never take away an earlier one's work.
   describe('a unit', () => {

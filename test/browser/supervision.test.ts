@@ -1,17 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { addUser, Session, startApiStack, type ApiStack } from '../support/api';
 import { waitFor } from '../support/wait';
-import {
-  englishWords,
-  launch,
-  overflowing,
-  seriousViolations,
-  shot,
-  signIn,
-  WIDTHS,
-  type Person,
-  type Width,
-} from './support';
+import { flashOk, launch, looksRight, shot, signIn, WIDTHS, type Person, type Width } from './support';
 
 /**
  * The supervision an office runs besides milestone reports, in Debian's chromium at both widths:
@@ -81,12 +71,6 @@ describe('periodic reports, instructions, 办结 and 整改 in Chromium', () => 
     people.push(p);
     return p;
   }
-  async function looksRight(page: Page) {
-    await expect(englishWords(page)).resolves.toEqual([]);
-    await expect(seriousViolations(page)).resolves.toEqual([]);
-    await expect(overflowing(page)).resolves.toEqual([]);
-  }
-  const flashOk = (page: Page) => page.locator('[data-flash].ok').waitFor();
   const desktop = WIDTHS.find((w) => w.width > 600)!;
 
   it.each(WIDTHS)('at $width px: the unit sees its open 定期反馈 period and its led project', async (w) => {

@@ -125,3 +125,13 @@ export async function englishWords(page: Page): Promise<string[]> {
   ];
   return words.filter((w) => new RegExp(`(^|[^A-Za-z])${w}([^A-Za-z]|$)`).test(text));
 }
+
+/** What every page must be: Chinese, within the screen, no serious accessibility violation. */
+export async function looksRight(page: Page): Promise<void> {
+  await expect(englishWords(page)).resolves.toEqual([]);
+  await expect(seriousViolations(page)).resolves.toEqual([]);
+  await expect(overflowing(page)).resolves.toEqual([]);
+}
+
+/** The page's status line reports the action done. */
+export const flashOk = (page: Page): Promise<void> => page.locator('[data-flash].ok').waitFor();
