@@ -12,6 +12,7 @@ import { loadPlanVersion } from '../seeds/import';
 import { inspectionCycleWorkflow, type CycleWorkflowInput } from '../workflows/cycle';
 import { cycleStateQuery, type CycleView } from '../workflows/messages';
 import { sendCycleCancellation, sendCycleExtension } from './commands';
+import { followDown, type DispatchRuleDeps } from './dispatch-rules';
 import { ApiError } from './errors';
 import { calendarWarning, withOfficeCalendar } from './cycle-calendar';
 
@@ -196,5 +197,17 @@ export async function extend(
   });
 }
 
-export const cancel = (client: Client, actor: Principal, cycleId: string, reason: string) =>
-  sendCycleCancellation(client.workflow.getHandle(cycleWorkflowId(cycleId)), { actor, reason });
+/** Cancels a cycle; the shares dispatched below its items (多级下发) are cancelled with it. */
+export async function cancel(
+  deps: DispatchRuleDeps,
+  actor: Principal,
+  cycleId: string,
+  reason: string,
+): Promise<CycleView> {
+  const view = await sendCycleCancellation(deps.client.workflow.getHandle(cycleWorkflowId(cycleId)), {
+    actor,
+    reason,
+  });
+  await followDown(deps, actor, { cycleId }, 'cancel', reason);
+  return view;
+}

@@ -7,6 +7,7 @@ import {
   DISPATCH_CYCLE,
   rollUp,
   shareTree,
+  stillOwed,
   sumValues,
   subAssignmentMilestoneId,
   type DispatchedShare,
@@ -176,4 +177,9 @@ export async function dispatchReviewQueue(db: Kysely<Database>, unit: string) {
   return (await dispatchedShares(db)).filter(
     (x) => x.unit === unit && x.phase === 'submitted' && x.status === 'active',
   );
+}
+
+/** The shares a unit dispatched that are still owed from below (each may be withdrawn: 撤回下发). */
+export async function outstandingShares(db: Kysely<Database>, unit: string) {
+  return (await dispatchedShares(db)).filter((x) => x.unit === unit && stillOwed(x));
 }

@@ -3,7 +3,7 @@ import type { ProjectView } from '../workflows/messages';
 import type { ProjectCommand } from '../domain/commands';
 import type { majorProjectWorkflow } from '../workflows/project';
 import { run } from './run';
-import { withTemporal } from './context';
+import { withDatabase, withTemporal } from './context';
 
 const escape = (v: string) => v.replace(/'/g, "\\'");
 
@@ -47,15 +47,19 @@ export async function sendCommand(
   beforeSend?: (project: ProjectRef) => Promise<void>,
 ): Promise<ProjectView> {
   // Loaded here, not at the top: registering the command verbs must not load the Temporal client.
-  const [{ sendProjectCommand }, { projectStateQuery }] = await Promise.all([
+  const [{ sendProjectCommand }, { projectStateQuery }, rules] = await Promise.all([
     import('../app/commands.js'),
     import('../workflows/messages.js'),
+    import('../app/dispatch-rules.js'),
   ]);
   const handle = await resolveProject(client, ref, cycleId);
-  if (beforeSend) {
-    const { state } = await handle.query(projectStateQuery);
-    await beforeSend({ cycleId: state.cycleId, itemId: state.itemId });
-  }
+  const { state } = await handle.query(projectStateQuery);
+  if (beforeSend) await beforeSend({ cycleId: state.cycleId, itemId: state.itemId });
+  if (rules.judgedAcrossShares(state.cycleId, command))
+    await withDatabase(
+      ({ db }) => rules.refuseAcrossShares({ db, client }, state.cycleId, command),
+      'reader',
+    );
   return sendProjectCommand(handle, command);
 }
 

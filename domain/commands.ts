@@ -84,6 +84,8 @@ export const ProjectCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('suspend'), ...envelope, reason: text(2_000) }),
   z.object({ type: z.literal('resume'), ...envelope, reason: text(2_000) }),
   z.object({ type: z.literal('cancel'), ...envelope, reason: text(2_000) }),
+  /** 撤回下发: the unit that dispatched a sub-assignment takes it back (nothing more is owed). */
+  z.object({ type: z.literal('withdraw'), ...envelope, reason: text(2_000) }),
 ]);
 export type ProjectCommand = z.infer<typeof ProjectCommand>;
 export type ProjectCommandType = ProjectCommand['type'];

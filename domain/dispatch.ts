@@ -297,3 +297,50 @@ export function shareTree(
       return { share, verdict: { ...rolled, body: share.body, rule, rolled: rolled !== own }, children };
     });
 }
+
+/**
+ * A share still owed from below: not withdrawn, not closed, not yet approved. A share that closed
+ * as missed has been answered too (its colour stays in the roll-up).
+ */
+export const stillOwed = (s: Pick<DispatchedShare, 'status' | 'phase'>): boolean =>
+  (s.status === 'active' || s.status === 'suspended') && s.phase !== 'approved' && s.phase !== 'closed';
+
+/** The shares of a milestone still owed: the unit holding it answers upward only when none is left. */
+export const awaitedShares = (
+  shares: readonly DispatchedShare[],
+  milestone: { cycleId: string; milestoneId: string },
+): DispatchedShare[] =>
+  shares.filter(
+    (s) =>
+      s.parentCycleId === milestone.cycleId && s.parentMilestoneId === milestone.milestoneId && stillOwed(s),
+  );
+
+/** Refuses a milestone's report while shares of it are still owed, naming them and what to do. */
+export function refuseWhileSharesAwaited(
+  shares: readonly DispatchedShare[],
+  milestone: { cycleId: string; milestoneId: string },
+): void {
+  const awaited = awaitedShares(shares, milestone);
+  if (awaited.length === 0) return;
+  const owed = shares.filter(
+    (s) =>
+      s.parentCycleId === milestone.cycleId &&
+      s.parentMilestoneId === milestone.milestoneId &&
+      s.status !== 'cancelled',
+  ).length;
+  const names = awaited.map((s) => `${s.body}（${s.subAssignmentId}，${owedPhrase(s)}）`).join('、');
+  throw new DispatchRejected(
+    `节点 ${milestone.milestoneId} 已下发的 ${owed} 项中还有 ${awaited.length} 项未办结：${names}。` +
+      '请待下级单位报送并审核通过后再向上报送；不再需要的下发可撤回（dudao task withdraw）。',
+  );
+}
+
+/** Where a share still owed stands, as people read it. */
+export const owedPhrase = (s: Pick<DispatchedShare, 'phase' | 'status'>): string =>
+  s.status === 'suspended'
+    ? '已暂停'
+    : s.phase === 'submitted'
+      ? '已报送，待本单位审核'
+      : s.phase === 'returned'
+        ? '已退回重办'
+        : '尚未报送';

@@ -32,7 +32,7 @@ import { listUsers } from '../app/identity/users';
 import { listApiTokens } from '../app/identity/tokens';
 import { planUnits, securityLog } from '../app/identity/accounts';
 import { accountUnits, subordinateBodies } from '../app/units';
-import { dispatchReviewQueue } from '../app/dispatch-views';
+import { dispatchReviewQueue, outstandingShares } from '../app/dispatch-views';
 
 /** The one script and stylesheet, read once; from dist/web they are found in the source tree. */
 function asset(name: string): string {
@@ -237,6 +237,7 @@ export function webRoutes(deps: ApiDeps) {
         dispatch: {
           bodies: await subordinateBodies(deps.db, unit),
           reviews: await dispatchReviewQueue(deps.db, unit),
+          outstanding: await outstandingShares(deps.db, unit),
         },
       }),
     );

@@ -23,6 +23,7 @@ export const projectCommandTypes = [
   'suspend',
   'resume',
   'cancel',
+  'withdraw',
 ] as const satisfies readonly ProjectCommandType[];
 
 /** One Update per human action, so the history names what was done. */

@@ -111,6 +111,6 @@ export function cycleRoutes(deps: ApiDeps) {
     .openapi(cancelRoute, async (c) => {
       requireAction(c.get('principal'), 'cancelCycle');
       const { cycleId } = c.req.valid('param');
-      return c.json(await cancel(deps.client, c.get('principal'), cycleId, c.req.valid('json').reason), 200);
+      return c.json(await cancel(deps, c.get('principal'), cycleId, c.req.valid('json').reason), 200);
     });
 }

@@ -4,10 +4,12 @@ import { inboxUnit } from '../../app/authorize';
 import { jsonBody, jsonOk, newRouter, security } from '../openapi';
 import { dispatchSubAssignment } from '../../app/dispatch';
 import { dispatchReviewQueue, dispatchView } from '../../app/dispatch-views';
+import { withdrawShare } from '../../app/dispatch-rules';
 import { DispatchInput } from '../../domain/dispatch';
+import { ProjectState } from '../schemas';
 
 /**
- * 多级下发: a unit dispatches a share of a milestone it holds to a body below it, reads the shares
+ * 多级下发: a unit dispatches a share of a milestone it holds to a body below it (and withdraws it), reads the shares
  * of an item (its own dispatches and theirs; 督导处 and auditors every share), and the reports of
  * its shares waiting for its review.
  */
@@ -52,6 +54,12 @@ const DispatchViewSchema = z
     ),
   })
   .openapi('DispatchView');
+const WithdrawBody = z
+  .object({
+    subAssignmentId: z.string().min(1).max(100),
+    reason: z.string().trim().min(1, '请填写撤回原因').max(2000),
+  })
+  .openapi('WithdrawShare');
 const ItemParams = z.object({ cycleId: z.string().min(1).max(100), itemId: z.string().min(1).max(100) });
 const UnitQuery = z.object({ unit: z.string().max(100).optional() });
 
@@ -62,6 +70,14 @@ const dispatch = createRoute({
   security,
   request: jsonBody(DispatchInput),
   responses: jsonOk(Dispatched, '已下发'),
+});
+const withdraw = createRoute({
+  method: 'post',
+  path: '/api/actions/withdraw',
+  summary: '撤回下发：下发单位撤回给下级单位的任务（下级单位已继续下发的，须先由其撤回）',
+  security,
+  request: jsonBody(WithdrawBody),
+  responses: jsonOk(ProjectState, '撤回后的下发事项'),
 });
 const show = createRoute({
   method: 'get',
@@ -85,6 +101,10 @@ export function dispatchRoutes(deps: ApiDeps) {
     .openapi(dispatch, async (c) => {
       // The use case checks the role, then that the actor's unit holds the milestone.
       return c.json(await dispatchSubAssignment(deps, c.get('principal'), c.req.valid('json')), 200);
+    })
+    .openapi(withdraw, async (c) => {
+      const { subAssignmentId, reason } = c.req.valid('json');
+      return c.json(await withdrawShare(deps, c.get('principal'), subAssignmentId, reason), 200);
     })
     .openapi(show, async (c) => {
       const { cycleId, itemId } = c.req.valid('param');

@@ -4,8 +4,12 @@ import { requireAction, type Action } from '../../app/authorize';
 import { jsonBody, jsonOk, newRouter, security } from '../openapi';
 import { ProjectState } from '../schemas';
 import { runCommand } from '../../app/projects';
+import { followDown } from '../../app/dispatch-rules';
 
-/** 督导处 pauses, resumes or cancels one project's supervision; the workflow checks its state. */
+/**
+ * 督导处 pauses, resumes or cancels one project's supervision; the workflow checks its state, and
+ * the shares dispatched below the project follow.
+ */
 const LifecycleBody = z
   .object({
     cycleId: z.string().min(1).max(100),
@@ -36,7 +40,9 @@ export function lifecycleRoutes(deps: ApiDeps) {
         const { cycleId, itemId, reason } = c.req.valid('json');
         const actor = c.get('principal');
         requireAction(actor, v.act);
-        return c.json(await runCommand(deps.client, cycleId, itemId, { type: v.type, reason, actor }), 200);
+        const view = await runCommand(deps.client, cycleId, itemId, { type: v.type, reason, actor });
+        await followDown(deps, actor, { cycleId, projectId: itemId }, v.type, reason);
+        return c.json(view, 200);
       },
     );
   return router;

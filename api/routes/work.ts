@@ -27,6 +27,7 @@ import {
 import { projectView, runCommand } from '../../app/projects';
 import { board, closureInbox, escalations, inbox, periodInbox, reviewQueue } from '../../app/views';
 import { assertCitable } from '../../app/evidence';
+import { refuseAcrossShares } from '../../app/dispatch-rules';
 import type { ProjectCommand } from '../../domain/commands';
 import { ApiError } from '../../app/errors';
 
@@ -127,10 +128,9 @@ export function workRoutes(deps: ApiDeps) {
     command: DistributiveOmit<ProjectCommand, 'actor'>,
   ) => {
     requireAction(c.get('principal'), act);
-    const view = await runCommand(deps.client, cycleId, ref, {
-      ...command,
-      actor: c.get('principal'),
-    } as ProjectCommand);
+    const full = { ...command, actor: c.get('principal') } as ProjectCommand;
+    await refuseAcrossShares(deps, cycleId, full);
+    const view = await runCommand(deps.client, cycleId, ref, full);
     return c.json(view, 200);
   };
   const readBoard = async (c: Context<AppEnv>, cycle?: string) => {

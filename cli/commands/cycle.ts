@@ -259,10 +259,19 @@ export function registerCycleCommands(program: Command): void {
     '督导处:inspector',
   ).action((id: string, opts) =>
     run(() =>
-      withTemporal(async (client) => {
-        await cancel(client, actorFrom(opts, '督导处:inspector'), id, CancelCycleBody.parse(opts).reason);
-        console.log(`已撤销督导周期 ${id}。`);
-      }),
+      withDatabase(
+        ({ db }) =>
+          withTemporal(async (client) => {
+            await cancel(
+              { db, client },
+              actorFrom(opts, '督导处:inspector'),
+              id,
+              CancelCycleBody.parse(opts).reason,
+            );
+            console.log(`已撤销督导周期 ${id}。`);
+          }),
+        'reader',
+      ),
     ),
   );
 }

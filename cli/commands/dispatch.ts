@@ -63,6 +63,26 @@ export function registerDispatchCommands(task: Command): void {
 
   withActorOption(
     task
+      .command('withdraw <下发编号>')
+      .description('撤回下发：撤回本单位下发给下级单位的任务（下级单位已继续下发的，须先由其撤回）')
+      .requiredOption('--reason <原因>', '撤回原因'),
+  ).action((subAssignmentId: string, opts: { as?: string; reason: string }) =>
+    run(async () => {
+      const actor = actorFrom(opts);
+      const { withdrawShare } = await import('../../app/dispatch-rules.js');
+      await withDatabase(
+        ({ db }) =>
+          withTemporal(async (client) => {
+            await withdrawShare({ db, client }, actor, subAssignmentId, opts.reason);
+            console.log(`已撤回下发 ${subAssignmentId}：不再需要下级单位报送。`);
+          }),
+        'reader',
+      );
+    }),
+  );
+
+  withActorOption(
+    task
       .command('dispatched <事项编号>')
       .description('下发情况：本单位下发给各下级单位的任务、期限、状态灯、报送值及合计')
       .option('--cycle <周期编号>'),

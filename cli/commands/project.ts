@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { shanghaiDate } from '../../domain/calendar';
 import { actorFrom, withActorOption } from '../actor';
-import { withTemporal } from '../context';
-import { commandAction, resolveProject, shanghai } from '../projects';
+import { withDatabase, withTemporal } from '../context';
+import { commandAction, resolveProject, sendCommand, shanghai } from '../projects';
 import { queryProject } from '../../app/projects';
 import { renderTable, ragDot } from '../../reports/table';
 import { run } from '../run';
@@ -103,10 +103,22 @@ export function registerProjectCommands(program: Command): void {
         .requiredOption('--reason <原因>')
         .option('--cycle <周期编号>'),
       '督导处:inspector',
-    ).action(
-      commandAction<Reasoned>(
-        (_id, opts) => ({ type, actor: inspectorFrom(opts), reason: opts.reason }),
-        (id) => `已${label}：${id}。`,
+    ).action((id: string, opts: Reasoned) =>
+      run(() =>
+        withTemporal(async (client) => {
+          const actor = inspectorFrom(opts);
+          const view = await sendCommand(client, id, { type, actor, reason: opts.reason }, opts.cycle);
+          // The shares dispatched below it (多级下发) follow the project.
+          const { followDown } = await import('../../app/dispatch-rules.js');
+          const at = { cycleId: view.state.cycleId, projectId: view.state.projectId };
+          const followed = await withDatabase(
+            ({ db }) => followDown({ db, client }, actor, at, type, opts.reason),
+            'reader',
+          );
+          console.log(
+            `已${label}：${id}。${followed > 0 ? `其下 ${followed} 项下发事项随之${label}。` : ''}`,
+          );
+        }),
       ),
     );
   }

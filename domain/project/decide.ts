@@ -362,6 +362,15 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       requireInspector(c.actor);
       requireActive(s, false);
       return cancelEvents(s, c.reason);
+    case 'withdraw':
+      if (s.reviewUnit === undefined)
+        throw new DomainError(
+          'invalid_command',
+          '只有下发给下级单位的事项可以撤回；撤销项目督办由督导处办理',
+        );
+      requireReviewer(s, c.actor);
+      requireActive(s, false);
+      return cancelEvents(s, `撤回下发：${c.reason}`);
     default: {
       const never: never = c;
       return never;

@@ -257,6 +257,13 @@ describe('多级下发', () => {
 
     // The school reports to 衢江, which reviews it, then reports upward; 龙游 reports too.
     expect((await submit('school', `${QJS}/reply`, 20)).status).toBe(200);
+    // 衢江 answers upward only once its school's report is approved: refused, nothing recorded.
+    const owed = (await stream(QJ)).length;
+    expect(await refusal(await submit('qj', `${QJ}/reply`, 30), 400)).toBe(
+      `节点 ${QJ}/reply 已下发的 1 项中还有 1 项未办结：${SCHOOL}（${QJS}，已报送，待本单位审核）。` +
+        '请待下级单位报送并审核通过后再向上报送；不再需要的下发可撤回（dudao task withdraw）。',
+    );
+    expect((await stream(QJ)).length).toBe(owed);
     expect(await refusal(await approve('jj', `${QJS}/reply`), 403)).toContain('由衢江区教育局审核');
     expect((await approve('qj', `${QJS}/reply`)).status).toBe(200);
     expect((await submit('qj', `${QJ}/reply`, 30)).status).toBe(200);
@@ -266,6 +273,20 @@ describe('多级下发', () => {
     // 督导处's own queue holds none of them: they are the dispatching units' to review.
     const inspectorQueue = await session.insp!.json<{ reports: { itemId: string }[] }>('/api/review-queue');
     expect(inspectorQueue.reports.filter((r) => r.itemId.startsWith('XF-'))).toEqual([]);
+    // Nor does 基教处 report its milestone while two counties' reports wait for its review (CLI).
+    const early = await cli(
+      'task',
+      'submit',
+      milestoneId,
+      '--narrative',
+      '全市汇总',
+      '--cycle',
+      cycleId,
+      '--as',
+      '基教处:unit_staff',
+    );
+    expect(early.status).not.toBe(0);
+    expect(early.stderr).toContain(`节点 ${milestoneId} 已下发的 3 项中还有 2 项未办结`);
     expect((await approve('jj', `${QJ}/reply`)).status).toBe(200);
     expect((await approve('jj', `${LY}/reply`)).status).toBe(200);
 
@@ -312,5 +333,90 @@ describe('多级下发', () => {
       expect(verdict).toMatchObject({ agrees: true, counts: { workflows: 1 } });
     }
     expect((await verifyModels(s.t.db)).filter((m) => !m.equal)).toEqual([]);
+
+    // Every share answered: 基教处 now reports upward.
+    const upward = await session.jj!.post('/api/actions/submit', {
+      cycleId,
+      ref: milestoneId,
+      narrative: '全市汇总：三县均已报送',
+      values: [{ targetIndex: 0, value: 82 }],
+    });
+    expect(upward.status).toBe(200);
+  }, 90_000);
+
+  it('withdraws a share, keeps extensions within the parent’s deadline, and cancels shares with their cycle', async () => {
+    const cycle2 = `dispatch2-${run}`;
+    const [KC2, QJ2, QJS2] = ['XF-KC2', 'XF-QJ2', 'XF-QJ2-S'].map((id) => `${id}-${run}`) as [
+      string,
+      string,
+      string,
+    ];
+    await s.stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: s.stack.taskQueue,
+      workflowId: cycleWorkflowId(cycle2),
+      args: [drillCycle(cycle2, [item], 365)],
+    });
+    await waitFor(
+      async () =>
+        (await session.jj!.json<InboxItem[]>(`/api/inbox?cycle=${cycle2}`)).some(
+          (i) => i.milestoneId === milestoneId,
+        ),
+      30_000,
+    );
+    for (const [id, body] of [
+      [KC2, '柯城区教育局'],
+      [QJ2, '衢江区教育局'],
+    ] as const)
+      expect((await dispatch('jj', { cycleId: cycle2, body, subAssignmentId: id })).status).toBe(200);
+    await waitFor(async () => (await stream(QJ2)).some((e) => e.type === 'AssignmentCreated'));
+    const further = await session.qj!.post('/api/actions/dispatch', {
+      cycleId: DISPATCH_CYCLE,
+      milestoneId: `${QJ2}/reply`,
+      body: SCHOOL,
+      text: '统计本校情况',
+      subAssignmentId: QJS2,
+    });
+    expect(further.status).toBe(200);
+
+    // A share's deadline may move up to its parent's (2017-12-29), never past it.
+    const ask = (requestedDueAt: string) =>
+      act('kc', 'request-extension', { milestoneId: `${KC2}/reply`, reason: '需要更多时间', requestedDueAt });
+    expect(await refusal(await ask('2018-01-15T15:59:59.000Z'), 400)).toBe(
+      `下发事项的期限不能晚于上级节点的期限 2017-12-29（基教处承办的 ${milestoneId}），申请的 2018-01-15 晚于它。` +
+        '请改为不晚于 2017-12-29 的日期，或由基教处先向上申请延期。',
+    );
+    expect((await ask('2017-12-28T15:59:59.000Z')).status).toBe(200);
+    const grant = (newDueAt: string) =>
+      act('jj', 'decide-extension', { requestId: `${KC2}/reply/ext-1`, grant: true, newDueAt });
+    expect(await refusal(await grant('2018-01-05T15:59:59.000Z'), 400)).toContain('申请的 2018-01-05 晚于它');
+    expect((await grant('2017-12-27T15:59:59.000Z')).status).toBe(200);
+
+    // 撤回下发: 衢江 dispatched further, so its school's share is 衢江's to withdraw first.
+    const withdraw = (who: string, subAssignmentId: string) =>
+      session[who]!.post('/api/actions/withdraw', { subAssignmentId, reason: '改由市里统一安排' });
+    expect(await refusal(await withdraw('jj', QJ2), 400)).toBe(
+      `衢江区教育局已将 ${QJ2} 继续下发：${SCHOOL}（${QJS2}）。请先由衢江区教育局撤回这些下发，再撤回本项。`,
+    );
+    expect(await refusal(await withdraw('kc', QJS2), 403)).toContain('由衢江区教育局审核');
+    expect((await withdraw('qj', QJS2)).status).toBe(200);
+    expect((await withdraw('jj', QJ2)).status).toBe(200);
+    const withdrawn = (await stream(QJ2)).find((e) => e.type === 'ProjectCancelled');
+    expect(withdrawn).toMatchObject({
+      actor: { unit: '基教处' },
+      data: { reason: '撤回下发：改由市里统一安排' },
+    });
+    expect((await view('jj', cycle2, item.itemId)).milestones[0]!.shares.map((x) => x.body)).toEqual([
+      '柯城区教育局',
+    ]);
+
+    // Cancelling the cycle cancels the shares still open below its items.
+    expect((await session.insp!.post(`/api/cycles/${cycle2}/cancel`, { reason: '演练结束' })).status).toBe(
+      200,
+    );
+    const cancelled = (await stream(KC2)).find((e) => e.type === 'ProjectCancelled');
+    expect(cancelled).toMatchObject({
+      actor: { role: 'inspector' },
+      data: { reason: '督导周期已撤销：演练结束' },
+    });
   }, 90_000);
 });

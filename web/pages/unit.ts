@@ -15,10 +15,13 @@ import {
 import { cyclePicker, opText, projectHref } from './inspector';
 import { clip, humanizeIds } from '../text';
 import { dateInput, fileInput } from '../fields';
-import { DISPATCH_CYCLE, type DispatchedShare } from '../../domain/dispatch';
+import { DISPATCH_CYCLE, owedPhrase, type DispatchedShare } from '../../domain/dispatch';
 
-/** 多级下发 on a unit's page: the bodies below it, and its shares' reports waiting for its review. */
-export type UnitDispatch = { bodies: string[]; reviews: DispatchedShare[] };
+/**
+ * 多级下发 on a unit's page: the bodies below it, its shares' reports waiting for its review, and
+ * every share still owed from below (which it may withdraw).
+ */
+export type UnitDispatch = { bodies: string[]; reviews: DispatchedShare[]; outstanding: DispatchedShare[] };
 
 /**
  * The deadline line of a card. A co-unit's own deadline is earlier than the lead's by design
@@ -56,7 +59,7 @@ export function unitBody({
   periods,
   closures,
   notices,
-  dispatch = { bodies: [], reviews: [] },
+  dispatch = { bodies: [], reviews: [], outstanding: [] },
 }: UnitPage): Html {
   const unread = notices.filter((n) => !n.openedAt).length;
   return html`${cyclePicker(cycles, cycleId, '/unit')}
@@ -77,6 +80,10 @@ export function unitBody({
             <p class="hint">本单位下发给下级单位的任务，由本单位审核其报告。</p>
             ${dispatch.reviews.length === 0 ? html`<p class="empty">暂无待审核的下级单位报告。</p>` : ''}
             ${dispatch.reviews.map(reviewCard)}
+            <h3>已下发、尚未办结（${dispatch.outstanding.length}）</h3>
+            <p class="hint">下发的任务全部审核通过（或撤回）后，本单位才能向上报送该节点。</p>
+            ${dispatch.outstanding.length === 0 ? html`<p class="empty">没有尚未办结的下发任务。</p>` : ''}
+            ${dispatch.outstanding.map(outstandingCard)}
           </section>`
         : ''
     }
@@ -135,6 +142,23 @@ function reviewCard(r: DispatchedShare): Html {
         <input type="hidden" name="milestoneId" value="${milestoneId}" />
         <label>审核意见 <input name="comment" required /></label>
         <button type="submit">退回</button>
+      </form>
+    </details>
+  </article>`;
+}
+
+/** A share still owed from below, with its state and the form that withdraws it (撤回下发). */
+function outstandingCard(r: DispatchedShare): Html {
+  return html`<article class="card" data-outstanding-share="${r.subAssignmentId}">
+    <h4>${r.body}：${clip(r.text, 60)}</h4>
+    <p>${r.subAssignmentId} · 上级节点 ${r.parentMilestoneId} · 期限 ${day(r.dueAt)} · ${owedPhrase(r)}</p>
+    <details>
+      <summary>撤回下发</summary>
+      <form data-action="/api/actions/withdraw" data-confirm="确认撤回？下级单位将不再需要报送此任务。">
+        <input type="hidden" name="subAssignmentId" value="${r.subAssignmentId}" />
+        <label>撤回原因 <input name="reason" required /></label>
+        <button type="submit">撤回</button>
+        <p class="form-result" data-form-result role="alert"></p>
       </form>
     </details>
   </article>`;

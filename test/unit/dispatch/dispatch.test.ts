@@ -4,8 +4,12 @@ import type { EventBody } from '../../../domain/events';
 import { defaultPolicy, type CyclePolicy } from '../../../domain/policy';
 import type { Principal } from '../../../domain/principal';
 import {
+  awaitedShares,
   DispatchRejected,
   latestSubDeadline,
+  owedPhrase,
+  refuseWhileSharesAwaited,
+  stillOwed,
   planSubAssignment,
   rollUp,
   shareTree,
@@ -295,5 +299,64 @@ describe('reviewing a sub-assignment', () => {
     expect(decide(s, review('approve', inspector), '2017-03-04T00:00:00.000Z')[0]).toMatchObject({
       data: { verdict: 'missed' },
     });
+  });
+});
+
+describe('withdrawing a sub-assignment (撤回下发)', () => {
+  const withdraw = (actor: Principal): ProjectCommand =>
+    parseCommand({ type: 'withdraw', actor, reason: '该县已另行安排' });
+
+  it('is the dispatching unit’s: everything still open closes as cancelled, with the reason', () => {
+    const events = decide(reported(), withdraw(dispatcherStaff), '2017-03-04T00:00:00.000Z');
+    expect(events.map((e) => e.type)).toEqual(['ProjectCancelled', 'MilestoneClosed', 'ProjectClosed']);
+    expect(events[0]).toMatchObject({ data: { reason: '撤回下发：该县已另行安排' } });
+    expect(events[1]).toMatchObject({ data: { outcome: 'cancelled' } });
+  });
+
+  it('refuses the body, a sibling and 督导处 (督导处 cancels instead)', () => {
+    for (const actor of [body, sibling, inspector])
+      expect(forbidden(reported(), withdraw(actor))).toContain('此事项由基教处下发');
+  });
+
+  it('refuses on a plan item, which nobody dispatched', () => {
+    const s = { ...reported(), reviewUnit: undefined };
+    expect(() => decide(s, withdraw(dispatcher), '2017-03-04T00:00:00.000Z')).toThrow(
+      '只有下发给下级单位的事项可以撤回',
+    );
+  });
+});
+
+describe('answering upward (a unit reports a milestone once its shares are answered)', () => {
+  const at = { cycleId: 'c', milestoneId: 'p/2017' };
+  const county = share({ subAssignmentId: 'XF-1', body: '柯城区教育局' });
+
+  it('refuses while a share is owed, naming each with where it stands and what to do', () => {
+    const shares = [
+      county,
+      share({ subAssignmentId: 'XF-2', body: '衢江区教育局', phase: 'submitted' }),
+      share({ subAssignmentId: 'XF-3', body: '江山市教育局', phase: 'approved' }),
+    ];
+    expect(awaitedShares(shares, at).map((s) => s.subAssignmentId)).toEqual(['XF-1', 'XF-2']);
+    expect(refusal(() => refuseWhileSharesAwaited(shares, at))).toBe(
+      '节点 p/2017 已下发的 3 项中还有 2 项未办结：柯城区教育局（XF-1，尚未报送）、衢江区教育局（XF-2，已报送，待本单位审核）。' +
+        '请待下级单位报送并审核通过后再向上报送；不再需要的下发可撤回（dudao task withdraw）。',
+    );
+  });
+
+  it('lets it report once every share is approved, closed (missed counts as answered) or withdrawn', () => {
+    const answered = [
+      share({ phase: 'approved' }),
+      share({ subAssignmentId: 'XF-2', phase: 'closed', outcome: 'missed', status: 'closed' }),
+      share({ subAssignmentId: 'XF-3', status: 'cancelled' }),
+    ];
+    expect(() => refuseWhileSharesAwaited(answered, at)).not.toThrow();
+  });
+
+  it('counts only the shares of that milestone: another milestone’s or a suspended one', () => {
+    const other = share({ parentMilestoneId: 'p/2018' });
+    expect(() => refuseWhileSharesAwaited([other], at)).not.toThrow();
+    expect(awaitedShares([share({ status: 'suspended' })], at)).toHaveLength(1);
+    expect(stillOwed(share({ status: 'suspended' }))).toBe(true);
+    expect(owedPhrase(share({ status: 'suspended' }))).toBe('已暂停');
   });
 });

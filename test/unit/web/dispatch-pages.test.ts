@@ -42,7 +42,12 @@ const report: DispatchedShare = {
   reportedAt: '2017-04-01T00:00:00.000Z',
   reportedLate: false,
 };
-const page = (bodies: string[], reviews: DispatchedShare[] = [], items = [lead]) =>
+const page = (
+  bodies: string[],
+  reviews: DispatchedShare[] = [],
+  items = [lead],
+  outstanding: DispatchedShare[] = [],
+) =>
   unitBody({
     unit: '基教处',
     cycles: [],
@@ -51,7 +56,7 @@ const page = (bodies: string[], reviews: DispatchedShare[] = [], items = [lead])
     periods: [],
     closures: [],
     notices: [],
-    dispatch: { bodies, reviews },
+    dispatch: { bodies, reviews, outstanding },
   }).value;
 
 describe('the unit page’s 下发', () => {
@@ -85,5 +90,18 @@ describe('the unit page’s 下发', () => {
     expect(html).toContain('name="cycleId" value="dispatch"');
     expect(html).toContain('data-action="/api/actions/approve"');
     expect(html).toContain('data-action="/api/actions/return"');
+  });
+
+  it('lists the shares still owed from below, each with its state and a form that withdraws it', () => {
+    const owed = { ...report, subAssignmentId: 'XF-2', body: '衢江区教育局', phase: 'assigned' as const };
+    const html = page(['柯城区教育局', '衢江区教育局'], [report], [lead], [report, owed]);
+    expect(html).toContain('已下发、尚未办结（2）');
+    expect(html).toContain('data-outstanding-share="XF-2"');
+    expect(html).toContain('衢江区教育局');
+    expect(html).toContain('尚未报送');
+    expect(html).toContain('已报送，待本单位审核');
+    expect(html).toContain('data-action="/api/actions/withdraw"');
+    expect(html).toContain('name="subAssignmentId" value="XF-2"');
+    expect(html).toContain('name="reason"');
   });
 });
