@@ -3,7 +3,14 @@ import type { WorkflowHandle } from '@temporalio/client';
 import path from 'node:path';
 import { addInstruction } from '../../app/instructions';
 import { buildCycleInput } from '../../app/cycles';
-import { listProjectViews, queryProject } from '../../app/projects';
+import { listProjectViews, projectHandle, queryProject } from '../../app/projects';
+import { dispatchSubAssignment } from '../../app/dispatch';
+import { refuseAcrossShares } from '../../app/dispatch-rules';
+import { importBodies } from '../../app/units';
+import { buildReport } from '../../app/reports';
+import { DISPATCH_CYCLE, DispatchRejected, dispatchWorkflowId } from '../../domain/dispatch';
+import type { ProjectCommand } from '../../domain/commands';
+import type { Principal } from '../../domain/principal';
 import { verifyModels } from '../../audit/verify';
 import { act, behaviourFor, nextAction } from '../../cli/demo/simulated-units';
 import { defaultPolicy, ProgressCadence } from '../../domain/policy';
@@ -19,15 +26,21 @@ import { startWorker, uniqueId, type TestStack } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 const SEED = path.join(__dirname, '..', '..', 'seeds', 'quzhou-education-13th-fyp-task-division.txt');
+/** The project dispatched down two levels: 学前教育行动计划, led by 基教处. */
+const DISPATCHED = '2.1.4.1';
+const COUNTIES = ['柯城区教育局', '衢江区教育局', '龙游县教育局'];
+const SCHOOL = '衢江区实验小学';
 
 /**
- * Issue 17's drill: a cycle over the seed's 16 major projects with monthly 定期反馈 and one leader
- * instruction supervised on the cycle's clock, the units simulated as in the demo (on time, late,
- * rework, an extension, a target missed). At the end every period of the year is accounted for
- * (on time, late or missed), the instruction is answered and 办结, and the read models rebuilt from
- * the log equal what the appends wrote.
+ * Issue 17's drill: a cycle over the seed's 16 major projects with monthly 定期反馈, one leader
+ * instruction supervised on the cycle's clock, and one project dispatched to three county bodies,
+ * one of which dispatches further to a school (two levels down); the units simulated as in the demo
+ * (on time, late, rework, an extension, a target missed). At the end every period of the year is
+ * accounted for (on time, late or missed), the instruction is answered and 办结, every share is
+ * reported and approved before the unit above it answered upward, the reports show all three, and
+ * the read models rebuilt from the log equal what the appends wrote.
  */
-describe('a supervision drill with monthly feedback and a leader instruction', () => {
+describe('a supervision drill with monthly feedback, a leader instruction and a two-level dispatch', () => {
   let t: TestDatabase;
   let stack: TestStack;
   beforeAll(async () => {
@@ -35,6 +48,8 @@ describe('a supervision drill with monthly feedback and a leader instruction', (
     const parsed = parsePlanBytes(fs.readFileSync(SEED));
     if (!parsed.ok) throw new Error(parsed.error);
     await importPlan(t.db, parsed.plan, parsed.text, 'seed.txt');
+    const directory = ['上级单位,单位名称', ...COUNTIES.map((c) => `基教处,${c}`), `衢江区教育局,${SCHOOL}`];
+    await importBodies(t.db, directory.join('\n'));
     stack = await startWorker(t.db);
   });
   afterAll(async () => {
@@ -42,7 +57,7 @@ describe('a supervision drill with monthly feedback and a leader instruction', (
     await t?.drop();
   });
 
-  it('runs a year of the seed with every month reported or missed, and the instruction 办结', async () => {
+  it('runs a year of the seed: every month reported or missed, the instruction 办结, the dispatch answered upward', async () => {
     const cycleId = uniqueId('sup-drill');
     const input = await buildCycleInput(
       {
@@ -102,17 +117,21 @@ describe('a supervision drill with monthly feedback and a leader instruction', (
 
     // Each project keeps the demo's behaviour by its place in the plan (two late, two reworked…).
     const behaviours = new Map(input.items.map((item, i) => [item.itemId, behaviourFor(i)]));
+    expect(behaviours.get(DISPATCHED)).toBe('on_time');
+    const dispatch = new DispatchDrill(cycleId);
     let done = false;
     const finished = cycle.result().finally(() => (done = true));
     let instructionAnswered = false;
     while (!done) {
       const views = await listProjectViews(stack.client, { cycleId });
-      await Promise.all(
-        views.map(({ workflowId, view }) => {
+      await dispatch.open(views.find((v) => v.view.state.projectId === DISPATCHED)?.view);
+      await Promise.all([
+        dispatch.follow(),
+        ...views.map(({ workflowId, view }) => {
           const command = nextAction(view, behaviours.get(view.state.projectId) ?? 'on_time');
-          return command ? act(stack.client, workflowId, command) : false;
+          return command ? dispatch.actAbove(workflowId, cycleId, command) : false;
         }),
-      );
+      ]);
       if (!instructionAnswered) instructionAnswered = await answer(instruction);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -148,8 +167,154 @@ describe('a supervision drill with monthly feedback and a leader instruction', (
       .where('project_id', '=', instructionId)
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('done');
+
+    // The dispatch: four shares, each reported and approved by the unit that dispatched it; the
+    // units above were refused while a share was owed, and answered once none was.
+    const shares = await t.db
+      .selectFrom('sub_assignments')
+      .select(['project_id', 'unit', 'body', 'status', 'outcome'])
+      .where('root_cycle_id', '=', cycleId)
+      .execute();
+    expect(shares.map((x) => [x.unit, x.body, x.status, x.outcome]).sort()).toEqual(
+      [
+        ['基教处', '柯城区教育局', 'closed', 'met'],
+        ['基教处', '衢江区教育局', 'closed', 'met'],
+        ['基教处', '龙游县教育局', 'closed', 'met'],
+        ['衢江区教育局', SCHOOL, 'closed', 'met'],
+      ].sort(),
+    );
+    expect(dispatch.refusedAbove).toEqual(new Set(['基教处', '衢江区教育局']));
+    const answeredAt = async (streamId: string, type: string) =>
+      (
+        await t.db
+          .selectFrom('events')
+          .select('recorded_at')
+          .where('stream_id', '=', streamId)
+          .where('type', '=', type)
+          .orderBy('recorded_at', 'desc')
+          .executeTakeFirstOrThrow()
+      ).recorded_at;
+    const lastApproval = Math.max(
+      ...(await Promise.all(
+        dispatch
+          .countyShares()
+          .map(async (id) => (await answeredAt(dispatchWorkflowId(id), 'ReportApproved')).getTime()),
+      )),
+    );
+    const parentSubmitted = await t.db
+      .selectFrom('events')
+      .select('recorded_at')
+      .where('cycle_id', '=', cycleId)
+      .where('project_id', '=', DISPATCHED)
+      .where('type', '=', 'ReportSubmitted')
+      .execute();
+    expect(parentSubmitted.length).toBeGreaterThan(0);
+    expect(Math.min(...parentSubmitted.map((e) => e.recorded_at.getTime()))).toBeGreaterThan(lastApproval);
+    const dispatchReport = (await buildReport(t.db, 'dispatch', cycleId, 'csv')).content.toString();
+    for (const body of [...COUNTIES, SCHOOL]) expect(dispatchReport).toContain(body);
+
     expect((await verifyModels(t.db)).filter((m) => !m.equal)).toEqual([]);
   }, 240_000);
+
+  /**
+   * 基教处 dispatches the project's open 2017 milestone to three counties; 衢江 dispatches its share
+   * to a school. Each body reports once its share is open; each dispatching unit approves; a unit
+   * with a share still owed is refused when it reports upward, as every adapter refuses it.
+   */
+  class DispatchDrill {
+    readonly refusedAbove = new Set<string>();
+    private milestoneId: string | null = null;
+    private readonly ids = COUNTIES.map((c, i) => uniqueId(`XF${i}`));
+    private readonly schoolId = uniqueId('XFS');
+    private schoolDispatched = false;
+    private readonly answered = new Set<string>();
+    constructor(private readonly cycleId: string) {}
+
+    countyShares = () => this.ids;
+
+    private readonly deps = { db: t.db, client: stack.client, taskQueue: stack.taskQueue };
+
+    /** 基教处 dispatches once the milestone is open (before its own report can go upward). */
+    async open(view: Awaited<ReturnType<typeof queryProject>> | undefined): Promise<void> {
+      if (this.milestoneId === null) {
+        const m = view?.state.milestones.find((x) => x.phase === 'assigned' && x.year === 2017);
+        if (!m) return;
+        for (const [i, body] of COUNTIES.entries())
+          await dispatchSubAssignment(this.deps, unit('基教处'), {
+            subAssignmentId: this.ids[i],
+            cycleId: this.cycleId,
+            milestoneId: m.milestoneId,
+            body,
+            text: '按县域落实学前教育行动计划',
+          });
+        this.milestoneId = m.milestoneId;
+      }
+    }
+
+    /** Below: 衢江 dispatches to its school, the bodies report, the dispatching units approve. */
+    async follow(): Promise<void> {
+      if (this.milestoneId === null) return;
+      const qj = this.ids[1]!;
+      if (!this.schoolDispatched)
+        this.schoolDispatched = await dispatchSubAssignment(this.deps, unit('衢江区教育局'), {
+          subAssignmentId: this.schoolId,
+          cycleId: DISPATCH_CYCLE,
+          milestoneId: `${qj}/reply`,
+          body: SCHOOL,
+          text: '统计本校学前教育普惠情况',
+        }).then(
+          () => true,
+          (err: unknown) => {
+            // Refused while the county's own share has not opened yet: again on the next round.
+            if (err instanceof DispatchRejected) return false;
+            throw err;
+          },
+        );
+      if (!this.schoolDispatched) return;
+      const byDispatcher: [string, string, string][] = [
+        [this.schoolId, SCHOOL, '衢江区教育局'],
+        ...COUNTIES.map((c, i): [string, string, string] => [this.ids[i]!, c, '基教处']),
+      ];
+      // The shares act side by side (the drill's year runs on, whatever the test's pace).
+      await Promise.all(
+        byDispatcher
+          .filter(([id]) => !this.answered.has(id))
+          .map(async ([id, body, reviewer]) => {
+            // A share just dispatched may not have its milestone yet: it is looked at next round.
+            const m = (await queryProject(projectHandle(stack.client, DISPATCH_CYCLE, id))).state
+              .milestones[0];
+            if (!m) return;
+            if (m.phase === 'approved' || m.phase === 'closed') this.answered.add(id);
+            const command: ProjectCommand | null =
+              m.phase === 'assigned' || m.phase === 'returned'
+                ? {
+                    type: 'submitReport',
+                    actor: unit(body),
+                    milestoneId: m.milestoneId,
+                    narrative: `${body}已按要求落实。`,
+                    values: m.targets.map((x, targetIndex) => ({ targetIndex, value: x.value })),
+                    evidence: [],
+                  }
+                : m.phase === 'submitted'
+                  ? { type: 'approve', actor: unit(reviewer), milestoneId: m.milestoneId, comment: '同意' }
+                  : null;
+            if (command) await this.actAbove(dispatchWorkflowId(id), DISPATCH_CYCLE, command);
+          }),
+      );
+    }
+
+    /** Acts as the adapters do: a report upward is refused while shares of it are owed. */
+    async actAbove(workflowId: string, cycleId: string, command: ProjectCommand): Promise<boolean> {
+      try {
+        await refuseAcrossShares({ db: t.db, client: stack.client }, cycleId, command);
+      } catch (err) {
+        if (!(err instanceof DispatchRejected)) throw err;
+        this.refusedAbove.add((command.actor as Principal).unit!);
+        return false;
+      }
+      return act(stack.client, workflowId, command);
+    }
+  }
 
   /** The unit answers the instruction, then 督导处 approves it: true once approved. */
   async function answer(handle: WorkflowHandle): Promise<boolean> {
