@@ -7,7 +7,8 @@ import { flashOk, launch, looksRight, shot, signIn, WIDTHS, type Person } from '
 /**
  * 多级下发 in the workspace, in Debian's chromium at 1400 and 390 px: the unit holding a milestone
  * dispatches it to a county body from its page, the county finds it in its own inbox and reports,
- * and the unit approves the county's report where it waits for its review.
+ * and the unit approves the county's report where it waits for its review; a share no longer
+ * needed is withdrawn (撤回下发) from the unit's list of shares still owed.
  */
 describe('多级下发 in Chromium', () => {
   let s: ApiStack;
@@ -59,47 +60,64 @@ describe('多级下发 in Chromium', () => {
     return p;
   }
 
-  it.each(WIDTHS)('at $width px: dispatch, the county reports, the unit approves', async (w) => {
-    const body = w.width > 600 ? bodies[0]! : bodies[1]!;
-    const unit = await as('qiantou', w);
-    const card = unit.page.locator('article[data-inbox]').first();
-    await card.waitFor();
-    const details = card.locator('details', { hasText: '下发给下级单位' });
-    await details.locator('summary').click();
-    await looksRight(unit.page);
-    const form = details.locator('form[data-action="/api/actions/dispatch"]');
-    await form.locator('select[name=body]').selectOption(body);
-    await form.locator('textarea[name=text]').fill('请按县域分解落实，按期报送。');
-    await form.locator('button[type=submit]').click();
-    await flashOk(unit.page);
-    await shot(unit.page, 'dispatch', w, '1-dispatched');
-
-    if (body === bodies[0]) {
-      // The county finds its share in its own inbox and reports with a value.
-      const county = await as('kecheng', w);
-      const share = county.page.locator('article[data-inbox$="/reply"]');
-      await share.waitFor();
-      await looksRight(county.page);
-      const submit = share.locator('form[data-submit]');
-      const value = submit.locator('input[data-type=value]');
-      if ((await value.count()) > 0) await value.first().fill('85');
-      await submit.locator('textarea[name=narrative]').fill('本县已完成。');
-      await submit.locator('button[type=submit]').click();
-      await flashOk(county.page);
-      await shot(county.page, 'dispatch', w, '2-county-reported');
-      expect(county.problems).toEqual([]);
-
-      // The unit approves it where it waits for the unit's own review.
-      await unit.page.reload();
-      const review = unit.page.locator('article[data-dispatch-review]');
-      await review.waitFor();
+  it.each(WIDTHS)(
+    'at $width px: dispatch, the county reports, the unit approves (or withdraws)',
+    async (w) => {
+      const body = w.width > 600 ? bodies[0]! : bodies[1]!;
+      const unit = await as('qiantou', w);
+      const card = unit.page.locator('article[data-inbox]').first();
+      await card.waitFor();
+      const details = card.locator('details', { hasText: '下发给下级单位' });
+      await details.locator('summary').click();
       await looksRight(unit.page);
-      await review.locator('form[data-action="/api/actions/approve"] button').click();
+      const form = details.locator('form[data-action="/api/actions/dispatch"]');
+      await form.locator('select[name=body]').selectOption(body);
+      await form.locator('textarea[name=text]').fill('请按县域分解落实，按期报送。');
+      await form.locator('button[type=submit]').click();
       await flashOk(unit.page);
-      await unit.page.reload();
-      await unit.page.locator('#dispatch-reviews', { hasText: '暂无待审核的下级单位报告' }).waitFor();
-      await shot(unit.page, 'dispatch', w, '3-approved');
-    }
-    expect(unit.problems).toEqual([]);
-  });
+      await shot(unit.page, 'dispatch', w, '1-dispatched');
+
+      if (body === bodies[0]) {
+        // The county finds its share in its own inbox and reports with a value.
+        const county = await as('kecheng', w);
+        const share = county.page.locator('article[data-inbox$="/reply"]');
+        await share.waitFor();
+        await looksRight(county.page);
+        const submit = share.locator('form[data-submit]');
+        const value = submit.locator('input[data-type=value]');
+        if ((await value.count()) > 0) await value.first().fill('85');
+        await submit.locator('textarea[name=narrative]').fill('本县已完成。');
+        await submit.locator('button[type=submit]').click();
+        await flashOk(county.page);
+        await shot(county.page, 'dispatch', w, '2-county-reported');
+        expect(county.problems).toEqual([]);
+
+        // The unit approves it where it waits for the unit's own review.
+        await unit.page.reload();
+        const review = unit.page.locator('article[data-dispatch-review]');
+        await review.waitFor();
+        await looksRight(unit.page);
+        await review.locator('form[data-action="/api/actions/approve"] button').click();
+        await flashOk(unit.page);
+        await unit.page.reload();
+        await unit.page.locator('#dispatch-reviews', { hasText: '暂无待审核的下级单位报告' }).waitFor();
+        await shot(unit.page, 'dispatch', w, '3-approved');
+      } else {
+        // The unit no longer needs the county's share: it withdraws it from its outstanding list.
+        await unit.page.reload();
+        const owed = unit.page.locator('article[data-outstanding-share]', { hasText: body });
+        await owed.waitFor();
+        await owed.locator('summary', { hasText: '撤回下发' }).click();
+        await looksRight(unit.page);
+        const withdraw = owed.locator('form[data-action="/api/actions/withdraw"]');
+        await withdraw.locator('input[name=reason]').fill('改由本单位直接办理');
+        await withdraw.locator('button[type=submit]').click();
+        await flashOk(unit.page);
+        await unit.page.reload();
+        await unit.page.locator('#dispatch-reviews', { hasText: '没有尚未办结的下发任务' }).waitFor();
+        await shot(unit.page, 'dispatch', w, '4-withdrawn');
+      }
+      expect(unit.problems).toEqual([]);
+    },
+  );
 });
