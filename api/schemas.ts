@@ -350,6 +350,7 @@ export const reportNames = [
   'progress',
   'lineage',
   'dispatch',
+  'indicators',
 ] as const;
 export const ReportParams = z.object({ name: z.enum(reportNames) });
 export const ReportQuery = z.object({

@@ -37,6 +37,7 @@ export async function resolveProject(
 export interface ProjectRef {
   cycleId: string;
   itemId: string;
+  kind: ProjectView['state']['kind'];
 }
 
 export async function sendCommand(
@@ -54,7 +55,7 @@ export async function sendCommand(
   const handle = await resolveProject(client, ref, cycleId);
   if (beforeSend) {
     const { state } = await handle.query(projectStateQuery);
-    await beforeSend({ cycleId: state.cycleId, itemId: state.itemId });
+    await beforeSend({ cycleId: state.cycleId, itemId: state.itemId, kind: state.kind });
   }
   return sendProjectCommand(handle, command);
 }
