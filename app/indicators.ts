@@ -5,6 +5,7 @@ import type { ProjectCommand } from '../domain/commands';
 import { planSpan, type YearValue } from '../domain/indicator-trajectory';
 import { loadPlanVersion } from '../seeds/import';
 import { dataSourceOf } from '../domain/yearly-items';
+import { ApiError } from './errors';
 
 /**
  * 主要指标: the baselines the office records (where each metric's plan line starts), and the 数据来源
@@ -151,12 +152,35 @@ export async function baselineLookup(
   };
 }
 
+/** A project command as an adapter has it, with or without its actor. */
+type SentCommand = { type: ProjectCommand['type']; narrative?: string };
+
 /**
  * A lead unit's report on a 主要指标 must name where its values come from (统计年报, 教育事业统计…):
  * refused before it is sent when its narrative names no 数据来源.
  */
-export function requireDataSource(kind: PlanItem['kind'], command: ProjectCommand): void {
+export function requireDataSource(kind: PlanItem['kind'], command: SentCommand): void {
   if (kind !== 'indicator' || command.type !== 'submitReport') return;
-  if (!dataSourceOf(command.narrative))
-    throw new Error('主要指标的年度数值须注明数据来源，请加 --source，例如 --source 2017年教育事业统计年报');
+  if (!dataSourceOf(command.narrative ?? ''))
+    throw new ApiError(
+      400,
+      'invalid_command',
+      '主要指标的年度数值须注明数据来源，请加 --source（网页上填写“数据来源”），例如 2017年教育事业统计年报',
+    );
+}
+
+/** `requireDataSource` for a project known by its cycle and item, as the read models have it. */
+export async function requireDataSourceOf(
+  db: Kysely<Database>,
+  cycleId: string,
+  itemId: string,
+  command: SentCommand,
+): Promise<void> {
+  const project = await db
+    .selectFrom('projects')
+    .select('kind')
+    .where('cycle_id', '=', cycleId)
+    .where('item_id', '=', itemId)
+    .executeTakeFirst();
+  if (project) requireDataSource(project.kind as PlanItem['kind'], command);
 }
