@@ -213,7 +213,9 @@ export function composePlanReview(input: {
           String(i + 1),
           `${m.itemId} ${m.target.metric}`,
           targetText(m.target, m.track.targetYear),
-          m.track.baseline ? `${m.track.baseline.year}年${m.track.baseline.value}${u}` : '未录入',
+          m.track.baseline
+            ? `${m.track.baseline.year}年${m.track.baseline.value}${u}${m.track.baseline.source === 'first_report' ? '（首次报送值）' : ''}`
+            : '未录入',
           l ? `${l.year}年${l.reported}${u}` : '未报送',
           l?.planned != null ? `${l.planned}${u}` : '—',
           verdictText(m),
