@@ -141,7 +141,9 @@ export function indicatorTrack(
   const start = Math.min(fromYear, baseline?.year ?? fromYear);
   const years: TrackYear[] = [];
   for (let year = start; year <= last; year++) {
-    const planned = baseline ? plannedValue(baseline, target, targetYear, year) : null;
+    // No line before its start: a first report as baseline says nothing about the years before.
+    const planned =
+      baseline && year >= baseline.year ? plannedValue(baseline, target, targetYear, year) : null;
     const reported = sorted.filter((r) => r.year === year).at(-1)?.value ?? null;
     years.push({
       year,

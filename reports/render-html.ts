@@ -144,11 +144,11 @@ function trend(points: Extract<Chart, { kind: 'trend' }>['points'], unit: string
   const values = points.flatMap((p) => [p.planned, p.reported]).filter((v): v is number => v !== null);
   if (points.length === 0 || values.length === 0) return empty();
   const width = 420;
-  const height = 200;
+  const height = 216;
   const left = 48;
   const right = 16;
   const top = 16;
-  const bottom = 32;
+  const bottom = 46;
   const lo = Math.min(...values, target);
   const hi = Math.max(...values, target);
   const pad = hi === lo ? Math.max(1, Math.abs(hi) * 0.05) : (hi - lo) * 0.1;
@@ -184,7 +184,7 @@ function trend(points: Extract<Chart, { kind: 'trend' }>['points'], unit: string
         : `<g class="reported" data-rag="${p.rag ?? 'none'}"><circle cx="${f(x(i))}" cy="${f(y(p.reported))}" r="5" fill="${p.rag ? RAG_COLOUR[p.rag] : NO_COLOUR}"/><text x="${f(x(i))}" y="${f(y(p.reported) - 8)}" font-size="10" text-anchor="middle">${p.reported}</text></g>`,
     )
     .join('');
-  const legend = `<text x="${left + 4}" y="${top + 2}" font-size="10" fill="#5f6368" dominant-baseline="hanging">虚线：计划进度；圆点：报送值</text>`;
+  const legend = `<text x="${left}" y="${height - 2}" font-size="10" fill="#5f6368">虚线：计划进度；点线：目标；圆点：报送值</text>`;
   return svg(width, height, axis + targetLine + line + years + dots + legend);
 }
 

@@ -100,6 +100,7 @@ describe('a metric track', () => {
       { year: 2016, value: 82 },
     ]);
     expect(track.baseline).toEqual({ year: 2016, value: 82, source: 'first_report' });
+    expect(track.years[0]).toMatchObject({ year: 2015, planned: null });
     expect(track.years.find((y) => y.year === 2017)).toMatchObject({ planned: 85.75, reported: 86 });
     expect(track.years.find((y) => y.year === 2017)?.verdict?.rag).toBe('green');
   });
