@@ -202,6 +202,8 @@ export const SubmitBody = z
     /** The lead unit's milestone id (a report) or a co-unit's assignment id (a contribution). */
     ref: z.string().min(1),
     narrative,
+    /** 数据来源 of the values: required for a 主要指标's report, recorded as the narrative's first line. */
+    source: z.string().trim().max(200).optional(),
     values: z.array(ReportedValue).max(100).default([]),
     evidence: z.array(EvidenceRef).max(50).default([]),
   })
@@ -350,6 +352,7 @@ export const reportNames = [
   'progress',
   'lineage',
   'dispatch',
+  'indicators',
 ] as const;
 export const ReportParams = z.object({ name: z.enum(reportNames) });
 export const ReportQuery = z.object({

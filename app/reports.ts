@@ -14,6 +14,7 @@ import {
 import { instructionsReport } from '../reports/instructions';
 import { lineageReport, type LineageFilter } from '../reports/lineage';
 import { dispatchReport } from '../reports/dispatch';
+import { indicatorsReport } from '../reports/indicators';
 import { progressReport } from '../reports/progress';
 import { latestPlanTime } from '../reports/queries';
 import type { Report } from '../reports/report';
@@ -32,7 +33,8 @@ export type ReportName =
   | 'instructions'
   | 'progress'
   | 'lineage'
-  | 'dispatch';
+  | 'dispatch'
+  | 'indicators';
 export const reportTitles: Record<ReportName, string> = {
   cycle: '督导周期情况汇总',
   units: '单位履职情况',
@@ -45,6 +47,7 @@ export const reportTitles: Record<ReportName, string> = {
   progress: '定期反馈情况',
   lineage: '整改事项沿革',
   dispatch: '多级下发办理情况',
+  indicators: '主要指标年度监测',
 };
 
 type Builder = (db: Kysely<Database>, scope: ReportScope & { filter?: LineageFilter }) => Promise<Report>;
@@ -61,6 +64,7 @@ const builders: Record<ReportName, Builder> = {
   progress: progressReport,
   lineage: lineageReport,
   dispatch: dispatchReport,
+  indicators: indicatorsReport,
 };
 
 const formats = {

@@ -3,7 +3,7 @@ import type { Database } from '../db/database';
 import { openProgressPeriods, openProjectFacts, type ProjectFacts } from '../db/project-views';
 import { planNow, realClock } from '../domain/clock';
 import { uncoveredDueYear } from '../domain/work-calendar';
-import type { Target } from '../domain/plan';
+import type { ItemKind, Target } from '../domain/plan';
 import { periodUnitOf, type ClosureState, type SubmissionState } from '../domain/project';
 import type { Rag } from '../domain/rag';
 import { DISPATCH_CYCLE, type DispatchedShare } from '../domain/dispatch';
@@ -21,6 +21,8 @@ import type { ProjectView } from '../workflows/messages';
 export interface InboxItem {
   cycleId: string;
   itemId: string;
+  /** A 主要指标's report names its 数据来源 (the unit's form asks for it). */
+  kind: ItemKind;
   title: string;
   milestoneId: string;
   milestoneText: string;
@@ -69,6 +71,7 @@ export async function inbox(db: Kysely<Database>, unit: string, cycleId?: string
         items.push({
           cycleId: p.cycleId,
           itemId: p.itemId,
+          kind: p.kind,
           title: p.title,
           milestoneId: m.milestoneId,
           milestoneText: m.text,

@@ -71,6 +71,11 @@ const COMMANDS: { module: string; register: string; commands: [term: string, des
     commands: [['instruction', '领导批示：登记、查看（批示作为督办事项交办、催办、督办、审核）']],
   },
   {
+    module: './commands/indicator',
+    register: 'registerIndicatorCommands',
+    commands: [['indicator', '主要指标：基期值录入与查看']],
+  },
+  {
     module: './commands/report',
     register: 'registerReportCommands',
     commands: [['report', '督导报表：终端表格，或导出 CSV / Excel / HTML']],

@@ -37,6 +37,7 @@ export async function resolveProject(
 export interface ProjectRef {
   cycleId: string;
   itemId: string;
+  kind: ProjectView['state']['kind'];
 }
 
 export async function sendCommand(
@@ -54,7 +55,7 @@ export async function sendCommand(
   ]);
   const handle = await resolveProject(client, ref, cycleId);
   const { state } = await handle.query(projectStateQuery);
-  if (beforeSend) await beforeSend({ cycleId: state.cycleId, itemId: state.itemId });
+  if (beforeSend) await beforeSend({ cycleId: state.cycleId, itemId: state.itemId, kind: state.kind });
   if (rules.judgedAcrossShares(state.cycleId, command))
     await withDatabase(
       ({ db }) => rules.refuseAcrossShares({ db, client }, state.cycleId, command),

@@ -11,6 +11,7 @@ import type { IdentityTables } from './tables/identity';
 import type { WorkCalendarTable } from './tables/calendar';
 import type { WorkflowHealthTable } from './tables/health';
 import type { SigningKeysTable } from './tables/signing-keys';
+import type { IndicatorBaselinesTable } from './tables/indicators';
 
 export interface Database {
   events: EventsTable;
@@ -46,4 +47,5 @@ export interface Database {
   workflow_health: WorkflowHealthTable;
   evidence_uploads: IdentityTables['evidence_uploads'];
   signing_keys: SigningKeysTable;
+  indicator_baselines: IndicatorBaselinesTable;
 }

@@ -4,7 +4,7 @@ import type { ClockAnchor } from '../domain/clock';
 import type { Span } from '../domain/policy';
 import type { ClosureState, MilestonePhase } from '../domain/project';
 import type { EvidenceRef } from '../domain/events';
-import type { Target } from '../domain/plan';
+import type { ItemKind, Target } from '../domain/plan';
 import { INSTRUCTIONS_CYCLE } from '../domain/instruction';
 import { RECTIFICATIONS_CYCLE } from '../domain/rectification';
 import { DISPATCH_CYCLE } from '../domain/dispatch';
@@ -17,6 +17,8 @@ const DEFAULT_POLICY = defaultPolicy();
 export interface ProjectFacts {
   cycleId: string;
   itemId: string;
+  /** 主要指标 / 任务 / 重大项目. */
+  kind: ItemKind;
   title: string;
   section: string;
   leadUnit: string;
@@ -94,6 +96,7 @@ export async function openProjectFacts(
   const { rows } = await sql<{
     cycle_id: string;
     item_id: string;
+    kind: ItemKind;
     title: string;
     section: string;
     lead_unit: string;
@@ -108,7 +111,7 @@ export async function openProjectFacts(
     milestones: MilestoneFacts[];
     closures: ClosureState[];
   }>`
-    SELECT p.cycle_id, p.item_id, p.title, p.section, p.lead_unit, p.co_units, p.status,
+    SELECT p.cycle_id, p.item_id, p.kind, p.title, p.section, p.lead_unit, p.co_units, p.status,
            coalesce(c.clock, lc.clock, dc.clock) AS clock,
            coalesce(c.amber_within, lc.amber_within, dc.amber_within) AS amber_within,
            coalesce(c.max_returns, lc.max_returns, dc.max_returns) AS max_returns,
@@ -182,6 +185,7 @@ export async function openProjectFacts(
   return rows.map((r) => ({
     cycleId: r.cycle_id,
     itemId: r.item_id,
+    kind: r.kind,
     title: r.title,
     section: r.section,
     leadUnit: r.lead_unit,

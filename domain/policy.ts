@@ -76,6 +76,17 @@ export const CyclePolicy = z.object({
   dispatchLead: Span.optional(),
   /** Periodic progress reports; absent: none (cycles started before cadences existed, too). */
   progressCadence: ProgressCadence.optional(),
+  /**
+   * 任务 in this cycle: `light`, a yearly progress statement with no 督办 ladder; `full`, the
+   * major-project flow. Absent: `full` (cycles started before the light flow existed); new cycles
+   * get `light` unless the office asks otherwise (app/cycles.ts).
+   */
+  taskFlow: z.enum(['light', 'full']).optional(),
+  /**
+   * 主要指标: amber while a reported value falls short of its year's planned value by at most this
+   * share of it (0.05 = 5%), red beyond. Absent: `DEFAULT_INDICATOR_TOLERANCE`.
+   */
+  indicatorTolerance: z.number().min(0).max(1).optional(),
 });
 export type CyclePolicy = z.infer<typeof CyclePolicy>;
 

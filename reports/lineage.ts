@@ -98,15 +98,24 @@ async function rounds(db: Db, scope: ReportScope, filter: LineageFilter): Promis
   }));
 }
 
-export async function lineageReport(
+/** Every cycle's milestone outcomes and every 整改 round, as the lineage report reads them. */
+export async function lineageFigures(
   db: Db,
-  scope: ReportScope & { filter?: LineageFilter },
-): Promise<Report> {
-  const filter = scope.filter ?? {};
+  scope: ReportScope,
+  filter: LineageFilter = {},
+): Promise<{ outcomes: CycleOutcomeRow[]; rounds: RoundRow[] }> {
   const [outcomes, roundRows] = await Promise.all([
     cycleOutcomes(db, scope, filter),
     rounds(db, scope, filter),
   ]);
+  return { outcomes, rounds: roundRows };
+}
+
+export async function lineageReport(
+  db: Db,
+  scope: ReportScope & { filter?: LineageFilter },
+): Promise<Report> {
+  const { outcomes, rounds: roundRows } = await lineageFigures(db, scope, scope.filter ?? {});
   return buildLineageReport(outcomes, roundRows, scope);
 }
 

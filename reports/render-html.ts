@@ -72,6 +72,8 @@ function chartSvg(chart: Chart): string {
       return bars(chart.items, chart.unit);
     case 'timeline':
       return timeline(chart.points);
+    case 'trend':
+      return trend(chart.points, chart.unit, chart.target);
   }
 }
 
@@ -135,6 +137,55 @@ function timeline(points: Extract<Chart, { kind: 'timeline' }>['points']): strin
   });
   const axis = `<line x1="24" y1="${height - 30}" x2="${30 + points.length * (barW + 12)}" y2="${height - 30}" stroke="#5f6368"/>`;
   return svg(40 + points.length * (barW + 12), height, axis + cols.join(''));
+}
+
+/** The plan line (dashed) through each year's planned value; the reported values as coloured dots. */
+function trend(points: Extract<Chart, { kind: 'trend' }>['points'], unit: string, target: number): string {
+  const values = points.flatMap((p) => [p.planned, p.reported]).filter((v): v is number => v !== null);
+  if (points.length === 0 || values.length === 0) return empty();
+  const width = 420;
+  const height = 216;
+  const left = 48;
+  const right = 16;
+  const top = 16;
+  const bottom = 46;
+  const lo = Math.min(...values, target);
+  const hi = Math.max(...values, target);
+  const pad = hi === lo ? Math.max(1, Math.abs(hi) * 0.05) : (hi - lo) * 0.1;
+  const min = lo - pad;
+  const max = hi + pad;
+  const x = (i: number) =>
+    left + (points.length === 1 ? 0 : (i * (width - left - right)) / (points.length - 1));
+  const y = (v: number) => top + ((max - v) / (max - min)) * (height - top - bottom);
+  const f = (n: number) => n.toFixed(1);
+  const planned = points
+    .map((p, i) => (p.planned === null ? null : `${f(x(i))},${f(y(p.planned))}`))
+    .filter((v): v is string => v !== null);
+  const axis = `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" stroke="#5f6368"/>
+<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" stroke="#5f6368"/>
+<text x="${left - 4}" y="${f(y(max))}" font-size="10" text-anchor="end" dominant-baseline="hanging">${escape(`${Math.round(max * 10) / 10}${unit}`)}</text>
+<text x="${left - 4}" y="${height - bottom}" font-size="10" text-anchor="end">${escape(`${Math.round(min * 10) / 10}${unit}`)}</text>`;
+  const targetLine = `<line class="target" x1="${left}" y1="${f(y(target))}" x2="${width - right}" y2="${f(y(target))}" stroke="#1a73e8" stroke-dasharray="2 3"/>
+<text x="${width - right}" y="${f(y(target) - 4)}" font-size="10" text-anchor="end" fill="#1a73e8">目标 ${escape(`${target}${unit}`)}</text>`;
+  const line =
+    planned.length > 1
+      ? `<polyline class="plan" points="${planned.join(' ')}" fill="none" stroke="#5f6368" stroke-width="1.5" stroke-dasharray="6 4"/>`
+      : '';
+  const years = points
+    .map(
+      (p, i) =>
+        `<text x="${f(x(i))}" y="${height - bottom + 16}" font-size="10" text-anchor="middle">${p.year}</text>`,
+    )
+    .join('');
+  const dots = points
+    .map((p, i) =>
+      p.reported === null
+        ? ''
+        : `<g class="reported" data-rag="${p.rag ?? 'none'}"><circle cx="${f(x(i))}" cy="${f(y(p.reported))}" r="5" fill="${p.rag ? RAG_COLOUR[p.rag] : NO_COLOUR}"/><text x="${f(x(i))}" y="${f(y(p.reported) - 8)}" font-size="10" text-anchor="middle">${p.reported}</text></g>`,
+    )
+    .join('');
+  const legend = `<text x="${left}" y="${height - 2}" font-size="10" fill="#5f6368">虚线：计划进度；点线：目标；圆点：报送值</text>`;
+  return svg(width, height, axis + targetLine + line + years + dots + legend);
 }
 
 const truncate = (text: string, max: number): string =>

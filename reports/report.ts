@@ -25,7 +25,20 @@ export type Chart =
       unit: string;
       items: { label: string; value: number; max: number; note: string }[];
     }
-  | { kind: 'timeline'; title: string; points: { date: string; value: number }[] };
+  | { kind: 'timeline'; title: string; points: { date: string; value: number }[] }
+  | {
+      /** A plan line year by year against the values reported, each coloured by its verdict. */
+      kind: 'trend';
+      title: string;
+      unit: string;
+      target: number;
+      points: {
+        year: number;
+        planned: number | null;
+        reported: number | null;
+        rag: 'red' | 'amber' | 'green' | null;
+      }[];
+    };
 
 export interface Report {
   title: string;

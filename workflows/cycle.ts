@@ -41,6 +41,9 @@ import type { Activities } from '../activities';
 /** Cycles whose policy has a 定期反馈 cadence plan periods for their items; no other cycle is touched. */
 export const CADENCE_PATCH = 'progress-cadence';
 
+/** Cycles whose policy asks for the light 任务 flow run their tasks without the 督办 ladder. */
+export const TASK_FLOW_PATCH = 'light-task-flow';
+
 export type CycleWorkflowInput = {
   cycleId: string;
   name: string;
@@ -289,7 +292,7 @@ class CycleLoop {
         {
           cycleId: this.input.cycleId,
           projectId: item.itemId,
-          policy: this.policy,
+          policy: this.policyOf(item),
           clock: this.clock,
           closesAt: this.window.reviewDueAt,
           planTime: this.planTime,
@@ -307,6 +310,17 @@ class CycleLoop {
         },
       ],
     });
+  }
+
+  /**
+   * A 任务 under the light flow (`taskFlow: 'light'`) owes its yearly statement with 催办 but no
+   * 督办 ladder; every other item, and every cycle whose policy names no light flow (all cycles
+   * started before it existed), runs on the cycle's policy as before.
+   */
+  private policyOf(item: CycleItem): CyclePolicy {
+    if (item.kind !== 'task' || this.policy.taskFlow !== 'light' || !patched(TASK_FLOW_PATCH))
+      return this.policy;
+    return { ...this.policy, escalations: [] };
   }
 
   /**

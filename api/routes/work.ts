@@ -28,6 +28,8 @@ import { projectView, runCommand } from '../../app/projects';
 import { board, closureInbox, escalations, inbox, periodInbox, reviewQueue } from '../../app/views';
 import { assertCitable } from '../../app/evidence';
 import { refuseAcrossShares } from '../../app/dispatch-rules';
+import { requireDataSourceOf } from '../../app/indicators';
+import { withDataSource } from '../../domain/yearly-items';
 import type { ProjectCommand } from '../../domain/commands';
 import { ApiError } from '../../app/errors';
 
@@ -170,13 +172,16 @@ export function workRoutes(deps: ApiDeps) {
       });
     })
     .openapi(routes.submit, async (c) => {
-      const { cycleId, ref, narrative, values, evidence } = c.req.valid('json');
+      const { cycleId, ref, source, values, evidence } = c.req.valid('json');
       requireAction(c.get('principal'), 'submit');
-      await assertCitable(deps.db, c.get('principal'), { cycleId, projectId: ref.split('/')[0]! }, evidence);
+      const projectId = ref.split('/')[0]!;
+      await assertCitable(deps.db, c.get('principal'), { cycleId, projectId }, evidence);
+      const narrative = withDataSource(c.req.valid('json').narrative, source);
       // A co-unit's assignment id names its unit (…/co:<unit>); anything else is the lead's milestone.
       const command = ref.includes('/co:')
         ? { type: 'submitContribution' as const, assignmentId: ref, narrative, values, evidence }
         : { type: 'submitReport' as const, milestoneId: ref, narrative, values, evidence };
+      await requireDataSourceOf(deps.db, cycleId, projectId, command);
       return send(c, 'submit', cycleId, ref, command);
     })
     .openapi(routes.progress, async (c) => {

@@ -40,6 +40,17 @@ export function cadenceFrom(spec: string): { every: 'month' | 'quarter'; day: nu
   return { every: match[1] === 'monthly' ? 'month' : 'quarter', day };
 }
 
+const taskFlowFrom = (v: string): 'light' | 'full' => {
+  if (v === 'light' || v === 'full') return v;
+  throw new Error(`--task-flow 应为 light 或 full，而不是“${v}”`);
+};
+
+const toleranceFrom = (v: number): number => {
+  if (!Number.isFinite(v) || v < 0 || v > 100)
+    throw new Error('--indicator-tolerance 应为 0 到 100 之间的百分比，例如 5');
+  return v / 100;
+};
+
 export function registerCycleCommands(program: Command): void {
   const cycle = program.command('cycle').description('督导周期：发起、查看、延长、撤销；周期结束清单与整改');
   registerRectificationCommands(cycle);
@@ -71,6 +82,15 @@ export function registerCycleCommands(program: Command): void {
         '定期反馈：monthly:25（每月25日前）、quarterly:25（每季度末月25日前）或 none',
         cadenceFrom,
       )
+      .option(
+        '--task-flow <流程>',
+        '任务的督办流程：light（每年一次进展报告，不启动督办升级，默认）或 full（同重大项目）',
+      )
+      .option(
+        '--indicator-tolerance <百分比>',
+        '主要指标落后计划进度多少以内为黄灯（占当年计划值的百分比，默认 5）',
+        Number,
+      )
       .option('--plan <规划编号>', '规划编号（默认最近导入的规划）', Number)
       .option('--plan-version <版本>', '规划版本（默认最新）', Number)
       .option('--carry-from <周期编号>', '把该周期未销号的整改结转到新周期继续整改')
@@ -99,6 +119,10 @@ export function registerCycleCommands(program: Command): void {
           ...(opts.assessment ? { assessment: readAssessmentRules(opts.assessment) } : {}),
           ...(opts.notifyChannel ? { notifyChannel: opts.notifyChannel } : {}),
           ...(opts.cadence ? { progressCadence: opts.cadence } : {}),
+          ...(opts.taskFlow ? { taskFlow: taskFlowFrom(opts.taskFlow) } : {}),
+          ...(opts.indicatorTolerance !== undefined
+            ? { indicatorTolerance: toleranceFrom(opts.indicatorTolerance) }
+            : {}),
         },
         drill: opts.drill ? { yearSeconds: opts.drill } : null,
         planId: opts.plan,

@@ -19,6 +19,9 @@ import { instructionsReport } from '../../reports/instructions';
 import { lineageReport, type LineageFilter } from '../../reports/lineage';
 import { dispatchReport } from '../../reports/dispatch';
 import { progressReport } from '../../reports/progress';
+import { indicatorsReport } from '../../reports/indicators';
+import { loadPlanReview, planReviewReport, type ReviewStage } from '../../reports/documents/plan-review';
+import { renderPlanReviewDocx } from '../../reports/documents/render-plan-review-docx';
 import { defaultReportCycle, latestPlanTime } from '../../reports/queries';
 import type { Report } from '../../reports/report';
 import { renderCsv } from '../../reports/render-csv';
@@ -43,6 +46,8 @@ interface ReportOptions {
   /** lineage only: one plan item, one unit. */
   item?: string;
   unit?: string;
+  /** plan-review only: 中期评估 or 终期评估. */
+  stage?: string;
 }
 
 type Builder = (
@@ -50,29 +55,50 @@ type Builder = (
   scope: ReportScope & { filter?: LineageFilter },
 ) => Promise<Report>;
 
+/** A report and, for those that have one, the Word document --docx writes. */
+type Producer = (
+  db: Parameters<typeof unitsReport>[0],
+  scope: ReportScope & { filter?: LineageFilter },
+  opts: ReportOptions,
+) => Promise<{ report: Report; document?: () => Promise<Buffer> }>;
+
 export function registerReportCommands(program: Command): void {
   const report = program.command('report').description('督导报表：终端表格，或导出 CSV / Excel / HTML');
   /** `cycle`: of one cycle, named or the default one (or every cycle with --all-cycles). */
-  const define = (name: string, description: string, build: Builder, scope: Scoping = 'default-cycle') => {
+  const define = (
+    name: string,
+    description: string,
+    build: Builder | { produce: Producer },
+    scope: Scoping = 'default-cycle',
+  ) => {
+    const producer: Producer =
+      'produce' in build ? build.produce : async (db, s) => ({ report: await build(db, s) });
     const command = withOutputOptions(report.command(name).description(description));
     if (scope === 'default-cycle')
       command.option(
         '--all-cycles',
         '汇总全部督导周期（默认只统计一个周期：--cycle 指定的，或最近发起的进行中周期）',
       );
-    return command.action((opts: ReportOptions) => run(() => produce(name, build, opts, scope)));
+    return command.action((opts: ReportOptions) => run(() => produce(name, producer, opts, scope)));
   };
 
   withOutputOptions(
     report.command('cycle <id>').description('督导周期情况汇总（含红黄绿灯、按时率、目标进度、督办趋势）'),
   ).action((id: string, opts: ReportOptions) =>
-    run(() => produce(`cycle-${id}`, cycleBuilder, { ...opts, cycle: id }, 'named-cycle')),
+    run(() =>
+      produce(
+        `cycle-${id}`,
+        async (db, s) => ({ report: await cycleBuilder(db, s) }),
+        { ...opts, cycle: id },
+        'named-cycle',
+      ),
+    ),
   );
   define('units', '单位履职情况（按时报送率、退回、督办）', unitsReport);
   define('overdue', '逾期事项及督办级别', overdueReport);
   define('targets', '目标值完成进度（按项目、指标）', targetsReport);
   define('rework', '退回重办情况（理由、轮次）', reworkReport);
-  define('assessment', '单位考核排名（通报）', assessmentBuilder, 'named-cycle')
+  define('assessment', '单位考核排名（通报）', { produce: assessmentProducer }, 'named-cycle')
     .option('--docx [file]', '导出正式通报（Word 文档：文号、主送单位、正文、排名表、表扬批评、整改要求）')
     .option('--doc-number <文号>', '通报的文号，如 衢教督〔2017〕3号')
     .option('--issuer <发文机关>', '发文机关（默认取规划的发文单位）');
@@ -93,10 +119,45 @@ export function registerReportCommands(program: Command): void {
   )
     .option('--item <事项编号>', '只看某规划事项')
     .option('--unit <单位>', '只看某责任单位');
+  define(
+    'indicators',
+    '主要指标年度监测（各指标项目标、计划进度、各年度报送值、红黄绿灯及原因、趋势图）',
+    indicatorsReport,
+  );
+  define(
+    'plan-review',
+    '规划中期评估/终期评估（各主要指标及重大项目对照目标，含整改沿革）',
+    { produce: planReviewProducer },
+    'any',
+  )
+    .option('--stage <阶段>', 'mid（中期评估，默认）或 final（终期评估）', 'mid')
+    .option('--docx [file]', '导出评估报告（Word 文档，公文格式）')
+    .option('--doc-number <文号>', '文号，如 衢教督〔2018〕5号')
+    .option('--issuer <发文机关>', '发文机关（默认取规划的发文单位）');
 }
 
+const stageOf = (v: string | undefined): ReviewStage => {
+  if (v === undefined || v === 'mid' || v === 'final') return v ?? 'mid';
+  throw new Error(`--stage 应为 mid（中期评估）或 final（终期评估），而不是“${v}”`);
+};
+
 const cycleBuilder: Builder = (db, scope) => cycleReport(db, { ...scope, cycleId: scope.cycleId! });
-const assessmentBuilder: Builder = (db, scope) => assessmentReport(db, { ...scope, cycleId: scope.cycleId! });
+
+/** The ranking, and with --docx the 通报 as the office sends it. */
+const assessmentProducer: Producer = async (db, scope, opts) => ({
+  report: await assessmentReport(db, { ...scope, cycleId: scope.cycleId! }),
+  document: async () => {
+    const meta = { documentNumber: opts.docNumber, issuer: opts.issuer };
+    return renderBulletinDocx(await loadAssessmentBulletin(db, { ...scope, cycleId: scope.cycleId! }, meta));
+  },
+});
+
+/** The 中期评估/终期评估 as tables, and with --docx as the office's report. */
+const planReviewProducer: Producer = async (db, scope, opts) => {
+  const meta = { stage: stageOf(opts.stage), documentNumber: opts.docNumber, issuer: opts.issuer };
+  const review = await loadPlanReview(db, scope, meta);
+  return { report: planReviewReport(review, scope), document: () => renderPlanReviewDocx(review) };
+};
 
 function withOutputOptions(command: Command): Command {
   return command
@@ -119,7 +180,12 @@ function withOutputOptions(command: Command): Command {
  */
 type Scoping = 'named-cycle' | 'default-cycle' | 'any';
 
-async function produce(name: string, build: Builder, opts: ReportOptions, scoping: Scoping): Promise<void> {
+async function produce(
+  name: string,
+  produceIt: Producer,
+  opts: ReportOptions,
+  scoping: Scoping,
+): Promise<void> {
   if (scoping === 'named-cycle' && !opts.cycle) throw new Error('请用 --cycle <编号> 指定督导周期');
   assertSchemaName(opts.schema);
   // Live reports read as the reader role; an as-of schema is a scratch copy only the owner reads.
@@ -132,12 +198,9 @@ async function produce(name: string, build: Builder, opts: ReportOptions, scopin
         : undefined);
     const at = opts.at ? new Date(opts.at).toISOString() : await latestPlanTime(handle.db, cycleId);
     const scope = { schema: opts.schema, cycleId, at, filter: { itemId: opts.item, unit: opts.unit } };
-    await emit(name, await build(handle.db, scope), opts);
-    if (opts.docx) {
-      const meta = { documentNumber: opts.docNumber, issuer: opts.issuer };
-      const bulletin = await loadAssessmentBulletin(handle.db, { ...scope, cycleId: opts.cycle! }, meta);
-      await save(opts.docx === true ? `${name}.docx` : opts.docx, await renderBulletinDocx(bulletin));
-    }
+    const { report, document } = await produceIt(handle.db, scope, opts);
+    await emit(name, report, opts);
+    if (opts.docx && document) await save(opts.docx === true ? `${name}.docx` : opts.docx, await document());
   } finally {
     await handle.close();
   }

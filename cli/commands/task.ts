@@ -10,6 +10,8 @@ import { calendarGapText, phaseText, stuckText } from '../../domain/labels';
 import { assertKnownUnit } from '../../app/units';
 import { registerDispatchCommands } from './dispatch';
 import { dispatchReviewQueue } from '../../app/dispatch-views';
+import { requireDataSource } from '../../app/indicators';
+import { withDataSource } from '../../domain/yearly-items';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
@@ -23,7 +25,7 @@ const EVIDENCE_OPTION = [
 
 const isContribution = (id: string) => id.includes('/co:');
 type Common = { as?: string; cycle?: string };
-type SubmitOptions = Common & { narrative: string; value: string[]; evidence: string[] };
+type SubmitOptions = Common & { narrative: string; value: string[]; evidence: string[]; source?: string };
 type ExtensionOptions = Common & { until: string; reason: string };
 type ClosureOptions = Common & { narrative: string; evidence: string[] };
 
@@ -113,6 +115,7 @@ export function registerTaskCommands(program: Command): void {
       .description('报送进展：牵头单位报送节点汇总报告；配合单位报送配合材料（编号含 /co:）')
       .requiredOption('--narrative <文字>', '进展说明')
       .option('--value <序号=数值>', '目标值实际完成情况，可多次，例如 --value 1=82', collect, [])
+      .option('--source <数据来源>', '数值的数据来源（主要指标必填），例如 2017年教育事业统计年报')
       .option(...EVIDENCE_OPTION)
       .option('--cycle <周期编号>'),
   ).action(
@@ -120,7 +123,7 @@ export function registerTaskCommands(program: Command): void {
       (id, opts) => {
         const report = {
           actor: actorFrom(opts),
-          narrative: opts.narrative,
+          narrative: withDataSource(opts.narrative, opts.source),
           values: opts.value.map(valueFrom),
           evidence: opts.evidence.map(evidenceFrom),
         };
@@ -130,7 +133,10 @@ export function registerTaskCommands(program: Command): void {
       },
       (id) => `已报送 ${id}${isContribution(id) ? '' : '，等待督导处审核'}。`,
       // Local files are uploaded as the unit; any other hash must be the unit's or the project's.
-      (opts, command, project) => citeEvidence(opts.evidence, command.actor, project),
+      async (opts, command, project) => {
+        requireDataSource(project.kind, command);
+        await citeEvidence(opts.evidence, command.actor, project);
+      },
     ),
   );
 

@@ -305,6 +305,13 @@ function card(i: InboxItem, bodies: string[] = []): Html {
                   <input name="values" data-type="value" data-index="${index}" type="number" step="any"
                 /></label>`,
             )}
+            ${
+              i.kind === 'indicator' && i.role === 'lead'
+                ? html`<label
+                    >数据来源 <input name="source" required placeholder="如 2017年教育事业统计年报"
+                  /></label>`
+                : ''
+            }
             <label>进展说明 <textarea name="narrative" rows="3" required></textarea></label>
             <div class="field">
               佐证材料 ${fileInput('evidence', acceptedTypes.join(','), '选择佐证材料')}

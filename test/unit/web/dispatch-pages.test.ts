@@ -5,6 +5,7 @@ import type { DispatchedShare } from '../../../domain/dispatch';
 const lead: InboxItem = {
   cycleId: 'c1',
   itemId: '2.1.4.1',
+  kind: 'major_project',
   title: '普惠性幼儿园建设',
   milestoneId: '2.1.4.1/2017',
   milestoneText: '普惠性幼儿园覆盖面达到80%以上',
@@ -103,5 +104,25 @@ describe('the unit page’s 下发', () => {
     expect(html).toContain('data-action="/api/actions/withdraw"');
     expect(html).toContain('name="subAssignmentId" value="XF-2"');
     expect(html).toContain('name="reason"');
+  });
+});
+
+describe('the unit page’s report on a 主要指标', () => {
+  const indicator: InboxItem = {
+    ...lead,
+    itemId: '1.2',
+    kind: 'indicator',
+    milestoneId: '1.2/2017',
+    milestoneText: '2017年度指标值报送：九年义务教育巩固率',
+    assignmentId: '1.2/2017/lead',
+    targets: [{ metric: '九年义务教育巩固率', op: '>=', value: 99.7, unit: '%', year: 2017 }],
+  };
+
+  it('asks the lead unit for the 数据来源 of its values, and nothing of the kind for a major project', () => {
+    expect(page([], [], [indicator])).toMatch(/数据来源 <input name="source" required/);
+    expect(page([], [], [lead])).not.toContain('name="source"');
+    expect(page([], [], [{ ...indicator, role: 'co', assignmentId: '1.2/2017/co:督导处' }])).not.toContain(
+      'name="source"',
+    );
   });
 });
