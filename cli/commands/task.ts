@@ -131,7 +131,9 @@ export function registerTaskCommands(program: Command): void {
           ? { type: 'submitContribution', assignmentId: id, ...report }
           : { type: 'submitReport', milestoneId: id, ...report };
       },
-      (id) => `已报送 ${id}${isContribution(id) ? '' : '，等待督导处审核'}。`,
+      // A share's report (多级下发) waits for the unit that dispatched it, not 督导处.
+      (id, _opts, view) =>
+        `已报送 ${id}${isContribution(id) ? '' : `，等待${view.state.reviewUnit ?? '督导处'}审核`}。`,
       // Local files are uploaded as the unit; any other hash must be the unit's or the project's.
       async (opts, command, project) => {
         requireDataSource(project.kind, command);
