@@ -1,4 +1,5 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { RectificationRow } from '../db/projections/rectifications';
@@ -383,8 +384,18 @@ async function closeAsCarried(
   const handle = deps.client.workflow.getHandle(workflowId);
   const { status } = await handle.describe();
   if (status.name !== 'RUNNING') return;
-  await sendProjectCommand(handle, { type: 'cancel', actor, reason });
+  try {
+    await sendProjectCommand(handle, { type: 'cancel', actor, reason });
+  } catch (err) {
+    // Closed between the read model's row and now (run out as missed, its workflow still finishing).
+    if (!isRefusedAsClosed(err)) throw err;
+  }
 }
+
+const isRefusedAsClosed = (err: unknown): boolean =>
+  err instanceof WorkflowUpdateFailedError &&
+  err.cause instanceof ApplicationFailure &&
+  err.cause.type === 'closed';
 
 export type RectificationFilter = {
   originCycleId?: string;

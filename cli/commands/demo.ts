@@ -84,11 +84,14 @@ async function runDemo(
   });
   try {
     const earlier = await demoCycles(db);
-    if (earlier.drill && !again)
+    if (earlier.drill && !again) {
       console.log(
         `沿用已有的演练周期 ${earlier.drill}（dudao cycle show ${earlier.drill}）；要再演练一遍：dudao demo --again`,
       );
-    else await runDrill(stack, client, imported, inspector, yearSeconds, notices, seed);
+      const documents = path.join(dataDir(), 'demo');
+      if (fs.existsSync(path.join(documents, '通报.docx')))
+        console.log(`演练的整改通知和考核结果通报（Word）在 ${documents}`);
+    } else await runDrill(stack, client, imported, inspector, yearSeconds, notices, seed);
     if (earlier.ongoing) console.log(`沿用进行中的演示周期 ${earlier.ongoing}。`);
     else await startOngoingCycle(stack, client, imported, inspector);
   } finally {
