@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
@@ -387,8 +387,8 @@ async function closeAsCarried(
   try {
     await sendProjectCommand(handle, { type: 'cancel', actor, reason });
   } catch (err) {
-    // Closed between the read model's row and now (run out as missed, its workflow still finishing).
-    if (!isRefusedAsClosed(err)) throw err;
+    // Closed between the read model's row and now (run out as missed, its workflow finishing).
+    if (!isRefusedAsClosed(err) && !(err instanceof WorkflowNotFoundError)) throw err;
   }
 }
 

@@ -98,7 +98,8 @@ export async function closeTheDrill(
       sim,
       (view) => storeAttacher(deps, view),
     );
-    if (open === 0 || Date.now() > until) break;
+    // Each issued 整改 has its row once its workflow has recorded it; then wait for them to close.
+    if ((rows.length === issued.length && open === 0) || Date.now() > until) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   const rows = await listRectifications(db, { originCycleId: cycleId });
@@ -108,7 +109,11 @@ export async function closeTheDrill(
     { schema: LIVE_SCHEMA, cycleId, at },
     { documentNumber: `衢教督〔${year}〕2号` },
   );
-  const notice = await rectificationNotice(db, cycleId, { issuer: bulletin.issuer });
+  const notice = await rectificationNotice(db, cycleId, {
+    issuer: bulletin.issuer,
+    deadline,
+    documentNumber: `衢教督〔${year}〕1号`,
+  });
   await fs.mkdir(outDir, { recursive: true });
   const files = { notice: path.join(outDir, '整改通知.docx'), bulletin: path.join(outDir, '通报.docx') };
   await fs.writeFile(files.notice, await renderRectificationNoticeDocx(notice));
