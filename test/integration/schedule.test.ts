@@ -116,8 +116,9 @@ describe('recurring cycles as Temporal Schedules', () => {
         rounds.push(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).result());
       expect(rounds).toEqual(
         expect.arrayContaining([
-          { cycleId: `${slug}-2027`, year: 2027, alreadyStarted: false },
-          { cycleId: `${slug}-2028`, year: 2028, alreadyStarted: false },
+          // Nothing to carry over: no round before 2027, and 2027's cycle issued no 整改.
+          { cycleId: `${slug}-2027`, year: 2027, alreadyStarted: false, carried: [] },
+          { cycleId: `${slug}-2028`, year: 2028, alreadyStarted: false, carried: [] },
         ]),
       );
     } finally {
