@@ -221,7 +221,7 @@ async function runDrill(
 /** The share of the milestones of units otherwise on time that the simulation reports short of target. */
 const SHORTFALL_RATE = 0.12;
 /** Real seconds the demo's 整改 round runs: its 整改期限 is that far ahead in the drill's plan time. */
-const RECTIFICATION_ROUND_SECONDS = 4;
+const RECTIFICATION_ROUND_SECONDS = 8;
 
 /**
  * One progress line, redrawn in place on a terminal; into a log (stdout not a terminal) a new line

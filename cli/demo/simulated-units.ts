@@ -71,11 +71,15 @@ const oneDecimal = (n: number) => Math.round(n * 10) / 10;
 export function reportedValue(t: Target, key: string, short: boolean): number {
   const r = seeded(key);
   const upward = t.op !== '<' && t.op !== '<=';
-  if (short) return oneDecimal(t.value * (upward ? 0.93 - 0.2 * r : 1.07 + 0.2 * r));
-  if (!upward) return oneDecimal(t.value * (1 - 0.1 * r) - (t.op === '<' ? 0.1 : 0));
+  // A count (所, 个, 人) is reported in whole numbers; a share or a measure to a tenth.
+  const whole = Number.isInteger(t.value) && t.unit !== '%' && t.unit !== '‰';
+  const down = (v: number) => (whole ? Math.floor(v) : oneDecimal(v));
+  const up = (v: number) => (whole ? Math.ceil(v) : oneDecimal(v));
+  if (short) return upward ? down(t.value * (0.93 - 0.2 * r)) : up(t.value * (1.07 + 0.2 * r));
+  if (!upward) return down(t.value * (1 - 0.1 * r) - (t.op === '<' ? 0.1 : 0));
   const ceiling = t.unit === '%' ? Math.max(100, t.value) : t.value * 1.1;
-  const value = oneDecimal(t.value + (ceiling - t.value) * r);
-  return t.op === '>' && value <= t.value ? oneDecimal(t.value + 0.1) : value;
+  const value = up(t.value + (ceiling - t.value) * r);
+  return t.op === '>' && value <= t.value ? t.value + (whole ? 1 : 0.1) : value;
 }
 
 const valuesFor = (m: MilestoneState, short: boolean, sim: Simulation) =>

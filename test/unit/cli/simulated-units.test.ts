@@ -43,6 +43,8 @@ describe('the demo’s simulated units', () => {
         expect([t.op, met, targetMet(t, met)]).toEqual([t.op, met, true]);
         expect([t.op, short, targetMet(t, short)]).toEqual([t.op, short, false]);
         if (t.unit === '%') expect(met).toBeLessThanOrEqual(100);
+        // Counts in whole numbers: 9 所, never 9.1 所.
+        if (t.unit === '所') expect([met, short].every(Number.isInteger)).toBe(true);
       }
     // Varied, not one value per target.
     expect(new Set(keys.map((k) => reportedValue(targets[0]!, k, false))).size).toBeGreaterThan(50);
