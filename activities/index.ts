@@ -8,6 +8,9 @@ import { loadPlanVersion } from '../seeds/import';
 import { loadWorkCalendar } from '../db/work-calendar';
 import type { WorkCalendar } from '../domain/work-calendar';
 import { verifyStartProof } from '../app/start-proof';
+import { planCarryOver } from '../app/rectifications';
+import { RectificationRejected } from '../domain/rectification';
+import type { Principal } from '../domain/principal';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -53,6 +56,27 @@ export function createActivities({ db }: ActivityDeps) {
         planVersion: version,
         items: selectItems(plan.items, input.scope).map(toCycleItem),
       };
+    },
+
+    /**
+     * What a scheduled round carries over from the round before: that cycle's unrectified 整改,
+     * planned as `dudao cycle carry-over` would (the round starts them as its children). Nothing
+     * when there was no round before; retried until the round's own cycle has recorded its start.
+     */
+    async planRoundCarryOver(input: { fromCycleId: string; toCycleId: string; by: Principal }) {
+      const recorded = async (cycleId: string) =>
+        Boolean(
+          await db.selectFrom('cycles').select('cycle_id').where('cycle_id', '=', cycleId).executeTakeFirst(),
+        );
+      if (!(await recorded(input.fromCycleId))) return { at: null, rounds: [] };
+      if (!(await recorded(input.toCycleId))) throw new Error(`cycle ${input.toCycleId} not recorded yet`);
+      try {
+        return await planCarryOver(db, input.by, input.fromCycleId, input.toCycleId);
+      } catch (err) {
+        if (err instanceof RectificationRejected)
+          throw ApplicationFailure.nonRetryable(err.message, 'carry_over_refused');
+        throw err;
+      }
     },
 
     /** The office's working-day calendar for a recurring round's years, as `dudao calendar` holds it. */

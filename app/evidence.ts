@@ -5,6 +5,7 @@ import type { EvidenceRef } from '../domain/events';
 import type { Principal } from '../domain/principal';
 import {
   EvidenceRejected,
+  recordEvidenceUpload,
   evidencePath as storedPath,
   storeEvidenceFile,
   uncitableEvidence,
@@ -40,6 +41,26 @@ export async function storeEvidence(
       );
     throw err;
   }
+}
+
+/**
+ * A unit's upload: the file checked and stored, and recorded as the unit's (it may then read it
+ * back and cite it). The API's `POST /api/evidence` and the demo's simulated units both come here.
+ */
+export async function uploadEvidence(
+  deps: { db: Kysely<Database>; dataDir: string },
+  uploader: { unit: string; userId: string; ip?: string | null },
+  file: { name: string; type: string; bytes: Buffer },
+): Promise<EvidenceRef> {
+  const ref = await storeEvidence(deps.dataDir, file);
+  await recordEvidenceUpload(deps.db, {
+    sha256: ref.sha256,
+    unit: uploader.unit,
+    uploadedBy: uploader.userId,
+    name: ref.name ?? null,
+    ip: uploader.ip ?? null,
+  });
+  return ref;
 }
 
 /**

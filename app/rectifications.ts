@@ -1,4 +1,5 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { RectificationRow } from '../db/projections/rectifications';
@@ -22,7 +23,7 @@ import {
   type Shortfall,
 } from '../domain/rectification';
 import { shanghaiDate } from '../domain/shanghai';
-import { startSupervisedItem } from './supervised-item';
+import { startSupervisedItem, type SupervisedItem } from './supervised-item';
 import { latestPlanTime } from '../reports/queries';
 import {
   composeRectificationNotice,
@@ -251,8 +252,19 @@ async function startRound(
   now: string,
   nowMs: number,
 ): Promise<boolean> {
+  return startSupervisedItem(deps, roundItem(actor, plan, regime, now, nowMs));
+}
+
+/** The supervised item that runs one 整改 round, issued by `actor` under `regime`'s clock and policy. */
+function roundItem(
+  actor: Principal,
+  plan: ReturnType<typeof planRectification>,
+  regime: CycleRegime,
+  now: string,
+  nowMs: number,
+): SupervisedItem {
   const id = plan.record.rectificationId;
-  return startSupervisedItem(deps, {
+  return {
     cycleId: RECTIFICATIONS_CYCLE,
     itemId: id,
     workflowId: rectificationWorkflowId(id),
@@ -265,7 +277,78 @@ async function startRound(
       started: plan.started,
       rectification: { record: plan.record, by: actor },
     },
-  });
+  };
+}
+
+/**
+ * One round carried over: the round it continues (`from`), the new round (`to`) and the item that
+ * runs it (null when it was started before and only the close is left), and the reason the old
+ * round is closed with while it is still open (null once it has closed).
+ */
+export interface CarriedRound {
+  from: string;
+  to: string;
+  start: SupervisedItem | null;
+  close: { workflowId: string; reason: string } | null;
+}
+
+/**
+ * What carrying `fromCycleId`'s unrectified 整改 into `toCycleId` takes, judged and planned but not
+ * yet done: `carryOver` does it with the acting person's signed starts, a scheduled round
+ * (workflows/recurring.ts) as its own children. Refused (RectificationRejected) before anything.
+ */
+export async function planCarryOver(
+  db: Kysely<Database>,
+  actor: Principal,
+  fromCycleId: string,
+  toCycleId: string,
+  options: { deadline?: string; nowMs?: number } = {},
+): Promise<{ at: string; rounds: CarriedRound[] }> {
+  requireInspector(actor, '结转整改事项');
+  if (fromCycleId === toCycleId) throw new RectificationRejected('不能把整改事项结转到同一个督导周期');
+  await cycleRegime(db, fromCycleId);
+  const regime = await cycleRegime(db, toCycleId);
+  const nowMs = options.nowMs ?? Date.now();
+  const now = planNow(regime.clock ?? realClock(new Date(nowMs).toISOString()), nowMs);
+  const deadline = options.deadline ?? shanghaiDate(regime.submissionDueAt);
+  rectificationDeadline(deadline, now);
+  const rounds = await listRectifications(db, { contextCycleId: fromCycleId });
+  const continued = new Set(
+    (await listRectifications(db, {})).flatMap((r) => (r.carried_from ? [r.carried_from] : [])),
+  );
+  return {
+    at: now,
+    rounds: rounds
+      .filter((r) => isUnrectified(r.status))
+      .map((r) => {
+        const next = carriedIdOf(rectificationIdOf(r.origin_cycle_id, r.milestone_id), r.round + 1);
+        const close =
+          r.closed_at === null
+            ? { workflowId: rectificationWorkflowId(r.project_id), reason: carriedReason(toCycleId, next) }
+            : null;
+        // Carried before but still open (stopped between the two steps): only the close is left to do.
+        if (continued.has(r.project_id)) return { from: r.project_id, to: next, start: null, close };
+        const plan = planRectification(
+          {
+            rectificationId: next,
+            originCycleId: r.origin_cycle_id,
+            itemId: r.item_id,
+            milestoneId: r.milestone_id,
+            title: r.title,
+            reasons: r.reasons,
+            unit: r.unit,
+            deadlineDay: deadline,
+            round: r.round + 1,
+            carriedFrom: r.project_id,
+            contextCycleId: toCycleId,
+            documentNumber: null,
+          },
+          now,
+          regime.policy,
+        );
+        return { from: r.project_id, to: next, start: roundItem(actor, plan, regime, now, nowMs), close };
+      }),
+  };
 }
 
 /**
@@ -281,48 +364,12 @@ export async function carryOver(
   toCycleId: string,
   options: { deadline?: string; nowMs?: number } = {},
 ): Promise<{ carried: { from: string; to: string }[] }> {
-  requireInspector(actor, '结转整改事项');
-  if (fromCycleId === toCycleId) throw new RectificationRejected('不能把整改事项结转到同一个督导周期');
-  await cycleRegime(deps.db, fromCycleId);
-  const regime = await cycleRegime(deps.db, toCycleId);
-  const nowMs = options.nowMs ?? Date.now();
-  const now = planNow(regime.clock ?? realClock(new Date(nowMs).toISOString()), nowMs);
-  const deadline = options.deadline ?? shanghaiDate(regime.submissionDueAt);
-  rectificationDeadline(deadline, now);
-  const rounds = await listRectifications(deps.db, { contextCycleId: fromCycleId });
-  const continued = new Set(
-    (await listRectifications(deps.db, {})).flatMap((r) => (r.carried_from ? [r.carried_from] : [])),
-  );
+  const { rounds } = await planCarryOver(deps.db, actor, fromCycleId, toCycleId, options);
   const carried: { from: string; to: string }[] = [];
-  for (const r of rounds.filter((x) => isUnrectified(x.status))) {
-    const next = carriedIdOf(rectificationIdOf(r.origin_cycle_id, r.milestone_id), r.round + 1);
-    // Carried before but still open (stopped between the two steps): only the close is left to do.
-    if (continued.has(r.project_id)) {
-      if (r.closed_at === null)
-        await closeAsCarried(deps, actor, r.project_id, carriedReason(toCycleId, next));
-      continue;
-    }
-    const plan = planRectification(
-      {
-        rectificationId: next,
-        originCycleId: r.origin_cycle_id,
-        itemId: r.item_id,
-        milestoneId: r.milestone_id,
-        title: r.title,
-        reasons: r.reasons,
-        unit: r.unit,
-        deadlineDay: deadline,
-        round: r.round + 1,
-        carriedFrom: r.project_id,
-        contextCycleId: toCycleId,
-        documentNumber: null,
-      },
-      now,
-      regime.policy,
-    );
-    await startRound(deps, actor, plan, regime, now, nowMs);
-    if (r.closed_at === null) await closeAsCarried(deps, actor, r.project_id, carriedReason(toCycleId, next));
-    carried.push({ from: r.project_id, to: next });
+  for (const round of rounds) {
+    if (round.start) await startSupervisedItem(deps, round.start);
+    if (round.close) await closeAsCarried(deps, actor, round.close.workflowId, round.close.reason);
+    if (round.start) carried.push({ from: round.from, to: round.to });
   }
   return { carried };
 }
@@ -331,14 +378,24 @@ export async function carryOver(
 async function closeAsCarried(
   deps: RectificationDeps,
   actor: Principal,
-  id: string,
+  workflowId: string,
   reason: string,
 ): Promise<void> {
-  const handle = deps.client.workflow.getHandle(rectificationWorkflowId(id));
+  const handle = deps.client.workflow.getHandle(workflowId);
   const { status } = await handle.describe();
   if (status.name !== 'RUNNING') return;
-  await sendProjectCommand(handle, { type: 'cancel', actor, reason });
+  try {
+    await sendProjectCommand(handle, { type: 'cancel', actor, reason });
+  } catch (err) {
+    // Closed between the read model's row and now (run out as missed, its workflow finishing).
+    if (!isRefusedAsClosed(err) && !(err instanceof WorkflowNotFoundError)) throw err;
+  }
 }
+
+const isRefusedAsClosed = (err: unknown): boolean =>
+  err instanceof WorkflowUpdateFailedError &&
+  err.cause instanceof ApplicationFailure &&
+  err.cause.type === 'closed';
 
 export type RectificationFilter = {
   originCycleId?: string;
@@ -421,19 +478,31 @@ export async function carryIntoStartedCycle(
   toCycleId: string,
   options: { deadline?: string; waitMs?: number } = {},
 ): Promise<{ carried: { from: string; to: string }[] }> {
-  const until = Date.now() + (options.waitMs ?? 30_000);
+  await waitForCycleRecorded(deps.db, toCycleId, options.waitMs ?? 30_000);
+  return carryOver(deps, actor, fromCycleId, toCycleId, { deadline: options.deadline });
+}
+
+/**
+ * Waits (up to `waitMs`) for a cycle just started to record its CycleStarted (its clock and policy),
+ * which its workflow does moments after the start.
+ */
+export async function waitForCycleRecorded(
+  db: Kysely<Database>,
+  cycleId: string,
+  waitMs: number,
+): Promise<void> {
+  const until = Date.now() + waitMs;
   for (;;) {
-    const recorded = await deps.db
+    const recorded = await db
       .selectFrom('cycles')
       .select('cycle_id')
-      .where('cycle_id', '=', toCycleId)
+      .where('cycle_id', '=', cycleId)
       .executeTakeFirst();
-    if (recorded) break;
+    if (recorded) return;
     if (Date.now() > until)
       throw new RectificationRejected(
-        `督导周期 ${toCycleId} 尚未开始记录，请稍后用 dudao cycle carry-over 结转`,
+        `督导周期 ${cycleId} 尚未开始记录，请稍后用 dudao cycle carry-over 结转`,
       );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return carryOver(deps, actor, fromCycleId, toCycleId, { deadline: options.deadline });
 }

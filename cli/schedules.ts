@@ -12,6 +12,8 @@ export interface RecurringCycleSpec {
   scope: CycleScope;
   policy: CyclePolicy;
   startedBy: Principal;
+  /** Each round carries the previous round's unrectified 整改 into its cycle. */
+  carryOver: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export function recurringSchedule(spec: RecurringCycleSpec, taskQueue: string): 
           scope: spec.scope,
           policy: spec.policy,
           startedBy: spec.startedBy,
+          carryOver: spec.carryOver,
         },
       ],
     },

@@ -1,6 +1,9 @@
 import {
+  ActivityFailure,
   ParentClosePolicy,
+  WorkflowIdReusePolicy,
   executeChild,
+  getExternalWorkflowHandle,
   patched,
   proxyActivities,
   startChild,
@@ -13,9 +16,18 @@ import type { CyclePolicy } from '../domain/policy';
 import type { Principal } from '../domain/principal';
 import { cycleYears, shanghaiYear, yearWindow, type CycleSummary } from '../domain/cycle';
 import { inspectionCycleWorkflow, type CycleWorkflowInput } from './cycle';
+import { majorProjectWorkflow } from './project';
+import { cycleCancelled } from './messages';
+import { SA } from './search-attributes';
 
 const { loadCycleItems, loadOfficeCalendar } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+});
+
+const { planRoundCarryOver } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // Retried while the round's cycle has yet to record its start (moments after it was started).
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 30 },
 });
 
 export type RecurringCycleInput = {
@@ -28,16 +40,31 @@ export type RecurringCycleInput = {
   policy: CyclePolicy;
   planId?: number;
   startedBy: Principal;
+  /**
+   * Whether each round carries the previous round's unrectified 整改 into its cycle when it starts
+   * (as `cycle start --carry-from`); absent in schedules set before rounds could.
+   */
+  carryOver?: boolean;
 };
 
-/** What a round answers once it has started its cycle. */
-export type RoundStarted = { cycleId: string; year: number; alreadyStarted: boolean };
+/** What a round answers once it has started its cycle (and, carrying over, the rounds it carried). */
+export type RoundStarted = {
+  cycleId: string;
+  year: number;
+  alreadyStarted: boolean;
+  carried?: string[];
+  /** Why the carry-over was refused (the cycle itself was started). */
+  carryRefused?: string;
+};
 
 /** Rounds recorded before it waited for their whole cycle; now a round starts its cycle and ends. */
 export const ROUND_RETURNS_PATCH = 'round-starts-cycle-and-returns';
 
 /** Rounds recorded before they copied the office's working-day calendar into their cycle's policy. */
 export const ROUND_CALENDAR_PATCH = 'round-copies-office-calendar';
+
+/** Rounds recorded before a round carried the previous round's unrectified 整改 into its cycle. */
+export const ROUND_CARRIES_OVER_PATCH = 'round-carries-over';
 
 /** The instant a Schedule meant this round for (set on every workflow a Schedule starts). */
 const scheduledStart = defineSearchAttributeKey('TemporalScheduledStartTime', 'DATETIME');
@@ -62,6 +89,8 @@ export async function recurringCycleWorkflow(
   const { cycleId, child } = await round(input, year);
   try {
     await startChild(inspectionCycleWorkflow, { ...child, parentClosePolicy: ParentClosePolicy.ABANDON });
+    if (input.carryOver && patched(ROUND_CARRIES_OVER_PATCH))
+      return { cycleId, year, alreadyStarted: false, ...(await carryIntoRound(input, year, cycleId)) };
     return { cycleId, year, alreadyStarted: false };
   } catch (err) {
     // The same round fired twice (a manual trigger, a backfill over a year already run).
@@ -111,4 +140,65 @@ async function roundPolicy(input: RecurringCycleInput, year: number): Promise<Cy
   if (!patched(ROUND_CALENDAR_PATCH) || input.policy.calendar) return input.policy;
   const years = cycleYears(yearWindow(year, input.everyYears, input.policy.holidayRule));
   return { ...input.policy, calendar: await loadOfficeCalendar(years) };
+}
+
+type CarryPlan = Awaited<ReturnType<Activities['planRoundCarryOver']>>;
+
+/**
+ * Carries what the previous round's cycle left unrectified into this round's: each new 整改 round
+ * is started as this workflow's child (abandoned, like the cycle), so it is trusted as the round's
+ * cycle is, by the Schedule that started the round, with no person's signature to carry; each round
+ * it continues is closed as carried by the signal a cycle sends its projects when it is cancelled.
+ */
+async function carryIntoRound(
+  input: RecurringCycleInput,
+  year: number,
+  cycleId: string,
+): Promise<Pick<RoundStarted, 'carried' | 'carryRefused'>> {
+  let plan: CarryPlan;
+  try {
+    plan = await planRoundCarryOver({
+      fromCycleId: `${input.slug}-${year - input.everyYears}`,
+      toCycleId: cycleId,
+      by: input.startedBy,
+    });
+  } catch (err) {
+    if (err instanceof ActivityFailure)
+      return { carried: [], carryRefused: err.cause?.message ?? err.message };
+    throw err;
+  }
+  const starts = plan.rounds.flatMap((r) => (r.start ? [r.start] : []));
+  await Promise.all(
+    starts.map((item) =>
+      startChild(majorProjectWorkflow, {
+        workflowId: item.workflowId,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: SA.cycleId, value: item.cycleId },
+          { key: SA.projectId, value: item.itemId },
+          { key: SA.kind, value: 'task' },
+          { key: SA.units, value: item.units },
+          { key: SA.status, value: 'active' },
+        ],
+        args: [{ cycleId: item.cycleId, projectId: item.itemId, ...item.input }],
+      }).catch((err: unknown) => {
+        // Started before (the round ran again): that round goes on as it is.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }),
+    ),
+  );
+  await Promise.all(
+    plan.rounds.flatMap(({ close }) =>
+      close && plan.at
+        ? [
+            getExternalWorkflowHandle(close.workflowId)
+              .signal(cycleCancelled, { reason: close.reason, actor: input.startedBy, at: plan.at })
+              // A round that closed meanwhile needs no closing.
+              .catch(() => undefined),
+          ]
+        : [],
+    ),
+  );
+  return { carried: starts.map((s) => s.itemId) };
 }

@@ -15,8 +15,7 @@ import {
   Timeline,
 } from '../schemas';
 import { timeline } from '../../app/audit';
-import { evidencePath, storeEvidence, unitMayReadEvidence } from '../../app/evidence';
-import { recordEvidenceUpload } from '../../db/evidence';
+import { evidencePath, unitMayReadEvidence, uploadEvidence } from '../../app/evidence';
 import { clientIp } from '../../http/middleware';
 import { buildReport } from '../../app/reports';
 import { cycleWorkflowId, projectWorkflowId } from '../../workflows/ids';
@@ -86,19 +85,12 @@ export function recordRoutes(deps: ApiDeps) {
       const principal = c.get('principal');
       requireAction(principal, 'uploadEvidence');
       const { file } = c.req.valid('form');
-      const ref = await storeEvidence(deps.dataDir, {
-        name: file.name,
-        type: file.type,
-        bytes: Buffer.from(await file.arrayBuffer()),
-      });
       // Who uploaded what: a unit may read back, and cite, its own uploads.
-      await recordEvidenceUpload(deps.db, {
-        sha256: ref.sha256,
-        unit: principal.unit!,
-        uploadedBy: principal.userId,
-        name: ref.name ?? null,
-        ip: clientIp(c),
-      });
+      const ref = await uploadEvidence(
+        deps,
+        { unit: principal.unit!, userId: principal.userId, ip: clientIp(c) },
+        { name: file.name, type: file.type, bytes: Buffer.from(await file.arrayBuffer()) },
+      );
       return c.json(ref, 200);
     })
     .openapi(download, async (c) => {

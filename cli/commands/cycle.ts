@@ -165,7 +165,8 @@ export function registerCycleCommands(program: Command): void {
       .option('--every-years <年>', '每几年一轮', integerIn(1, 5), 1)
       .option('--first-year <年份>', '第一轮的年份（默认今年）', integerIn(2000, 2100))
       .option('--kinds <类型>', '事项类型：major_project,indicator,task', 'major_project')
-      .option('--unit <单位>', '按责任单位筛选（逗号分隔）'),
+      .option('--unit <单位>', '按责任单位筛选（逗号分隔）')
+      .option('--no-carry-over', '每轮发起时不结转上一轮未销号的整改（默认结转）'),
     '督导处:inspector',
   ).action((opts) =>
     run(async () => {
@@ -184,13 +185,16 @@ export function registerCycleCommands(program: Command): void {
               scope,
               policy: CyclePolicy.parse({}),
               startedBy: actor,
+              carryOver: opts.carryOver !== false,
             },
             taskQueue(),
           ),
         );
         const next = (await handle.describe()).info.nextActionTimes.slice(0, 3);
         console.log(
-          `已设置周期性督导 ${handle.scheduleId}：每 ${opts.everyYears} 年一轮，每轮 1 月 1 日（北京时间）发起。`,
+          `已设置周期性督导 ${handle.scheduleId}：每 ${opts.everyYears} 年一轮，每轮 1 月 1 日（北京时间）发起${
+            opts.carryOver === false ? '' : '，发起时结转上一轮未销号的整改'
+          }。`,
         );
         console.log(
           `接下来：${next.map((d) => d.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })).join('、') || '—'}`,

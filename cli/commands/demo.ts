@@ -15,7 +15,9 @@ import { cycleWorkflowId } from '../../workflows/ids';
 import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { cycleStateQuery } from '../../workflows/messages';
 import { listProjectViews, queryProject } from '../../app/projects';
-import { act, behaviourFor, nextAction } from '../demo/simulated-units';
+import { act, behaviourFor, nextAction, type Simulation } from '../demo/simulated-units';
+import { closeTheDrill, storeAttacher } from '../demo/rectification-round';
+import type { ClockAnchor } from '../../domain/clock';
 import { holdUntilSignalled, printBanner } from './up';
 import type { RunningStack } from '../../stack/stack';
 import { renderCycleSummary } from '../../reports/table';
@@ -32,6 +34,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--year-seconds <秒>', '演练日历：每个规划年用多少秒', Number, 12)
     .option('--exit', '演示结束后停止服务（默认保持运行以便查看）')
     .option('--again', '已有演示周期时仍重新演练一遍（默认沿用已有的演示周期）')
+    .option('--seed <种子>', '模拟各单位报送数值和整改的随机种子（同一种子，同样的结果）', 'dudao-demo')
     .action((opts) =>
       run(async () => {
         const notices = path.join(dataDir(), 'notifications.log');
@@ -41,7 +44,7 @@ export function registerDemoCommand(program: Command): void {
           (line) => fs.appendFileSync(notices, `${line}\n`),
         );
         try {
-          await runDemo(stack, opts.yearSeconds, notices, Boolean(opts.again));
+          await runDemo(stack, opts.yearSeconds, notices, Boolean(opts.again), String(opts.seed));
         } catch (err) {
           await stack.stop();
           throw err;
@@ -64,6 +67,7 @@ async function runDemo(
   yearSeconds: number,
   notices: string,
   again: boolean,
+  seed: string,
 ): Promise<void> {
   const { db } = stack.database;
   const parsed = parsePlanBytes(fs.readFileSync(SEED_FILE));
@@ -80,11 +84,14 @@ async function runDemo(
   });
   try {
     const earlier = await demoCycles(db);
-    if (earlier.drill && !again)
+    if (earlier.drill && !again) {
       console.log(
         `沿用已有的演练周期 ${earlier.drill}（dudao cycle show ${earlier.drill}）；要再演练一遍：dudao demo --again`,
       );
-    else await runDrill(stack, client, imported, inspector, yearSeconds, notices);
+      const documents = path.join(dataDir(), 'demo');
+      if (fs.existsSync(path.join(documents, '通报.docx')))
+        console.log(`演练的整改通知和考核结果通报（Word）在 ${documents}`);
+    } else await runDrill(stack, client, imported, inspector, yearSeconds, notices, seed);
     if (earlier.ongoing) console.log(`沿用进行中的演示周期 ${earlier.ongoing}。`);
     else await startOngoingCycle(stack, client, imported, inspector);
   } finally {
@@ -117,9 +124,12 @@ async function runDrill(
   inspector: Principal,
   yearSeconds: number,
   notices: string,
+  seed: string,
 ): Promise<void> {
   const { db } = stack.database;
   const cycleId = `demo-${stamp()}`;
+  const sim: Simulation = { seed, shortfallRate: SHORTFALL_RATE };
+  const evidence = { db, dataDir: dataDir() };
   const input = await buildCycleInput(
     {
       name: '“十三五”重大项目专项督导（演练）',
@@ -150,6 +160,7 @@ async function runDrill(
   const behaviours = new Map(input.items.map((item, i) => [item.itemId, behaviourFor(i)]));
   const progress = progressLine();
   let finished = false;
+  let clock: ClockAnchor | null = null;
   const result = cycle.result().finally(() => {
     finished = true;
   });
@@ -157,12 +168,13 @@ async function runDrill(
     const views = await listProjectViews(client, { cycleId });
     await Promise.all(
       views.map(async ({ workflowId, view }) => {
-        const command = nextAction(view, behaviours.get(view.state.projectId) ?? 'on_time');
-        if (command) await act(client, workflowId, command);
+        const command = nextAction(view, behaviours.get(view.state.projectId) ?? 'on_time', sim);
+        if (command) await act(client, workflowId, command, storeAttacher(evidence, view));
       }),
     );
     const state = await cycle.query(cycleStateQuery).catch(() => null);
     if (state) {
+      clock = state.clock;
       // Colours of the projects the cycle still counts open, so the counts add up to the total.
       const open = new Set(state.projects.filter((p) => !p.done).map((p) => p.workflowId));
       const running = views.filter(({ workflowId }) => open.has(workflowId));
@@ -189,8 +201,27 @@ async function runDrill(
   console.log(
     `\n演练完成，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒：${input.items.length + 1} 个工作流，${c.events} 个领域事件，${c.notifications} 条催办/督办通知（${notices}）。`,
   );
-  console.log(`查看：dudao cycle show ${cycleId}`);
+  if (!clock) throw new Error(`无法读取督导周期 ${cycleId} 的演练时钟`);
+  const end = await closeTheDrill(
+    { db, client, taskQueue: stack.taskQueue, dataDir: dataDir() },
+    { cycleId, clock, inspector, sim, roundSeconds: RECTIFICATION_ROUND_SECONDS },
+    path.join(dataDir(), 'demo'),
+  );
+  console.log(
+    `周期结束清单：下发整改 ${end.issued} 项；整改到位销号 ${end.struckOff} 项，逾期未整改 ${end.unrectified} 项。`,
+  );
+  console.log(`整改通知（Word）：${end.notice}`);
+  console.log(`考核结果通报（Word）：${end.bulletin}`);
+  console.log(`演练总用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒。`);
+  console.log(
+    `查看：dudao cycle show ${cycleId} ｜ dudao cycle close-out ${cycleId} ｜ dudao report lineage ｜ dudao cycle rectifications --cycle ${cycleId}`,
+  );
 }
+
+/** The share of the milestones of units otherwise on time that the simulation reports short of target. */
+const SHORTFALL_RATE = 0.12;
+/** Real seconds the demo's 整改 round runs: its 整改期限 is that far ahead in the drill's plan time. */
+const RECTIFICATION_ROUND_SECONDS = 8;
 
 /**
  * One progress line, redrawn in place on a terminal; into a log (stdout not a terminal) a new line

@@ -7,8 +7,8 @@ import { AlignmentType, Packer, Paragraph, Table, TableCell, TableRow, WidthType
 import type { RectificationNotice } from './rectification-notice';
 import { FANGSONG, HEITI, SIZE, body, heading, officialDocument, run } from './render-bulletin-docx';
 
-/** Column widths in twips over the 156 mm type area; the reasons take the rest. */
-const COLUMN_WIDTHS = [600, 1500, 1700, 1700, 1100, 2244];
+/** Column widths in twips over the 156 mm type area (序号 and 责任单位 fit unbroken); the reasons take the rest. */
+const COLUMN_WIDTHS = [760, 1640, 1700, 1600, 1200, 1944];
 
 function itemsTable(items: RectificationNotice['items']): Table {
   const cell = (text: string, column: number, header = false) =>

@@ -1,9 +1,14 @@
 import fs from 'node:fs';
-import { sendCycleCancellation } from '../../app/commands';
+import { sendCycleCancellation, sendProjectCommand } from '../../app/commands';
 import path from 'node:path';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { startWorker, uniqueId, type TestStack } from '../support/temporal';
-import { inspector } from '../support/scenario';
+import { drillCycle, inspector, preschoolPlan } from '../support/scenario';
+import { issueRectifications, listRectifications } from '../../app/rectifications';
+
+import { rectificationIdOf, rectificationWorkflowId } from '../../domain/rectification';
+import type { CycleScope } from '../../domain/events';
+import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { waitFor } from '../support/wait';
 import { parsePlanBytes } from '../../seeds/parser/parse';
 import { importPlan } from '../../seeds/import';
@@ -32,16 +37,22 @@ describe('recurring cycles as Temporal Schedules', () => {
     await t.drop();
   });
 
-  const spec = (slug: string, everyYears: number, firstYear: number) =>
+  const spec = (
+    slug: string,
+    everyYears: number,
+    firstYear: number,
+    scope: CycleScope = { kinds: ['major_project'] },
+  ) =>
     recurringSchedule(
       {
         slug,
         name: '重点帮促县专项督导',
         everyYears,
         firstYear,
-        scope: { kinds: ['major_project'] },
+        scope,
         policy: defaultPolicy(),
         startedBy: inspector,
+        carryOver: true,
       },
       stack.taskQueue,
     );
@@ -105,14 +116,95 @@ describe('recurring cycles as Temporal Schedules', () => {
         rounds.push(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).result());
       expect(rounds).toEqual(
         expect.arrayContaining([
-          { cycleId: `${slug}-2027`, year: 2027, alreadyStarted: false },
-          { cycleId: `${slug}-2028`, year: 2028, alreadyStarted: false },
+          // Nothing to carry over: no round before 2027, and 2027's cycle issued no 整改.
+          { cycleId: `${slug}-2027`, year: 2027, alreadyStarted: false, carried: [] },
+          { cycleId: `${slug}-2028`, year: 2028, alreadyStarted: false, carried: [] },
         ]),
       );
     } finally {
       await schedule.delete();
       for (const cycle of cycles)
         await sendCycleCancellation(cycle, { actor: inspector, reason: '测试结束' }).catch(() => undefined);
+    }
+  });
+
+  it('carries the previous round’s unrectified 整改 into the next round’s cycle by itself', async () => {
+    const slug = uniqueId('carry');
+    // The 2029 round's cycle, run here as a fast drill: nobody reports, so its one project closes
+    // short, and 督导处 issues the 整改 (signed, as from the CLI).
+    const previous = `${slug}-2029`;
+    const item = { ...preschoolPlan, units: ['基教处'], milestones: [preschoolPlan.milestones[1]!] };
+    await stack.client.workflow
+      .start(inspectionCycleWorkflow, {
+        taskQueue: stack.taskQueue,
+        workflowId: `cycle-${previous}`,
+        args: [{ ...drillCycle(previous, [item], 4) }],
+      })
+      .then((h) => h.result());
+    const deps = { db: t.db, client: stack.client, taskQueue: stack.taskQueue };
+    const { issued } = await issueRectifications(deps, inspector, previous, { deadline: '2040-06-30' });
+    expect(issued).toEqual([rectificationIdOf(previous, 'mp-01/2017')]);
+    const first = issued[0]!;
+    const row = async (id: string) => (await listRectifications(t.db, {})).find((r) => r.project_id === id);
+    await waitFor(async () => (await row(first))?.status === 'issued');
+
+    // The 2030 round, fired by the Schedule (a backfill, as after an outage): it starts its cycle and
+    // carries the 2029 round's open 整改 into it as a second round, with no one signing anything.
+    const itemId = (
+      await t.db
+        .selectFrom('plan_items')
+        .select('item_id')
+        .where('kind', '=', 'major_project')
+        .executeTakeFirstOrThrow()
+    ).item_id;
+    const schedule = await stack.client.schedule.create(
+      spec(slug, 1, 2030, { kinds: ['major_project'], itemIds: [itemId] }),
+    );
+    const cycle = stack.client.workflow.getHandle(`cycle-${slug}-2030`);
+    const next = `${first}-R2`;
+    try {
+      await schedule.backfill([
+        {
+          start: new Date('2029-12-31T15:59:00.000Z'),
+          end: new Date('2030-01-01T00:00:00.000Z'),
+          overlap: ScheduleOverlapPolicy.BUFFER_ALL,
+        },
+      ]);
+      await waitFor(
+        async () => (await row(next)) !== undefined && (await row(first))?.status === 'carried',
+        60_000,
+      );
+      expect(await row(next)).toMatchObject({
+        origin_cycle_id: previous,
+        context_cycle_id: `${slug}-2030`,
+        round: 2,
+        carried_from: first,
+        unit: '基教处',
+        status: 'issued',
+      });
+      // Issued in the name of whoever set the Schedule, as its cycle is started in that name.
+      const stream = await readStream(t.db, rectificationWorkflowId(next));
+      expect(stream[0]).toMatchObject({ type: 'RectificationIssued', actor: inspector });
+      const rounds: string[] = [];
+      for await (const wf of stack.client.workflow.list({
+        query: `WorkflowType = 'recurringCycleWorkflow' AND TaskQueue = '${stack.taskQueue}' AND WorkflowId STARTS_WITH 'cycle-schedule-${slug}'`,
+      }))
+        rounds.push(wf.workflowId);
+      expect(rounds).toHaveLength(1);
+      expect(await stack.client.workflow.getHandle(rounds[0]!).result()).toEqual({
+        cycleId: `${slug}-2030`,
+        year: 2030,
+        alreadyStarted: false,
+        carried: [next],
+      });
+    } finally {
+      await schedule.delete();
+      await sendCycleCancellation(cycle, { actor: inspector, reason: '测试结束' }).catch(() => undefined);
+      await sendProjectCommand(stack.client.workflow.getHandle(rectificationWorkflowId(next)), {
+        type: 'cancel',
+        actor: inspector,
+        reason: '测试结束',
+      }).catch(() => undefined);
     }
   });
 });
