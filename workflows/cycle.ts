@@ -14,7 +14,8 @@ import type { CycleScope, CycleWindow, Drill, EventBody, ProgressPeriodPlan } fr
 import { planPeriods } from '../domain/cadence';
 import type { CyclePolicy } from '../domain/policy';
 import { parsePolicy } from './schemas';
-import { SYSTEM, type Principal } from '../domain/principal';
+import type { Principal } from '../domain/principal';
+import { SYSTEM } from '../domain/system-principal';
 import { planMilestones, summarize, type CycleItem, type CycleSummary } from '../domain/cycle';
 import { commandTimeProblem, drillClock, planNow, realClock, type ClockAnchor } from '../domain/clock';
 import { DomainError } from '../domain/domain-error';

@@ -19,7 +19,8 @@ import type {
   SubAssignmentRecord,
 } from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
-import { SYSTEM, type Principal } from '../domain/principal';
+import type { Principal } from '../domain/principal';
+import { SYSTEM } from '../domain/system-principal';
 import type { ProjectCommand } from '../domain/commands';
 import { DomainError } from '../domain/domain-error';
 import {

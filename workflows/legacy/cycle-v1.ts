@@ -11,7 +11,8 @@ import {
 } from '@temporalio/workflow';
 import type { EventBody } from '../../domain/events';
 import { parsePolicy } from '../schemas';
-import { SYSTEM, type Principal } from '../../domain/principal';
+import type { Principal } from '../../domain/principal';
+import { SYSTEM } from '../../domain/system-principal';
 import { planMilestones, summarize, type CycleItem, type CycleSummary } from '../../domain/cycle';
 import { drillClock, planNow, realClock } from '../../domain/clock';
 import type { ProjectState } from '../../domain/project';

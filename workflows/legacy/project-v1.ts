@@ -9,7 +9,8 @@ import {
   ApplicationFailure,
 } from '@temporalio/workflow';
 import type { EventBody } from '../../domain/events';
-import { SYSTEM, type Principal } from '../../domain/principal';
+import type { Principal } from '../../domain/principal';
+import { SYSTEM } from '../../domain/system-principal';
 import type { ProjectCommand } from '../../domain/commands';
 import { DomainError } from '../../domain/domain-error';
 import { cancelEvents, decide, emptyProject, evolve, type ProjectState } from '../../domain/project';
