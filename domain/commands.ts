@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Principal } from './principal';
 import { EvidenceRef, Iso, ReportedValue } from './events';
+import { DomainError } from './domain-error';
+
+export { DomainError };
 
 const text = (max: number) => z.string().trim().min(1, '内容不能为空').max(max, `内容不能超过${max}字`);
 
@@ -89,18 +92,6 @@ export const ProjectCommand = z.discriminatedUnion('type', [
 ]);
 export type ProjectCommand = z.infer<typeof ProjectCommand>;
 export type ProjectCommandType = ProjectCommand['type'];
-
-/** A command the domain refuses: `code` is stable for machines, `message` is for people (Chinese). */
-export class DomainError extends Error {
-  constructor(
-    readonly code:
-      'invalid_command' | 'forbidden' | 'not_found' | 'closed' | 'wrong_state' | 'suspended' | 'conflict',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
 
 /** Parses untrusted input into a command, or a DomainError naming the first problem. */
 export function parseCommand(input: unknown): ProjectCommand {

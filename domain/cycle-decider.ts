@@ -1,6 +1,6 @@
 import type { CycleWindow, EventBody } from './events';
 import type { Principal } from './principal';
-import { DomainError } from './commands';
+import { DomainError } from './domain-error';
 
 /** What the cycle decides on: its status and its window. */
 export type CycleState = { status: 'running' | 'closing' | 'completed' | 'cancelled'; window: CycleWindow };

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { MilestonePlan, CycleWindow, CycleScope } from './events';
 import type { PlanItem } from './plan';
 import type { CyclePolicy } from './policy';
@@ -6,16 +5,15 @@ import type { ProjectState } from './project';
 import { adjustToWorkingDay, calendarGaps, endOfYear, startOfYear } from './calendar';
 
 /** An item in a cycle's scope, as the cycle workflow receives it (a slim PlanItem). */
-export const CycleItem = z.object({
-  itemId: z.string(),
-  kind: z.enum(['indicator', 'task', 'major_project']),
-  title: z.string(),
-  section: z.string(),
-  units: z.array(z.string()).min(1),
-  targets: z.array(z.any()),
-  milestones: z.array(z.object({ year: z.number().int(), text: z.string() })),
-});
-export type CycleItem = Omit<z.infer<typeof CycleItem>, 'targets'> & { targets: PlanItem['targets'] };
+export type CycleItem = {
+  itemId: string;
+  kind: PlanItem['kind'];
+  title: string;
+  section: string;
+  units: string[];
+  targets: PlanItem['targets'];
+  milestones: { year: number; text: string }[];
+};
 
 export const toCycleItem = (item: PlanItem): CycleItem => ({
   itemId: item.id,

@@ -16,7 +16,7 @@ export const Principal = z
   });
 export type Principal = z.infer<typeof Principal>;
 
-export const SYSTEM: Principal = { userId: 'dudao', role: 'system', unit: null };
+export { SYSTEM } from './system-principal';
 
 export const roleLabel: Record<Role, string> = {
   inspector: '督导处',

@@ -12,6 +12,16 @@ export const workflowInterceptorModules = (): string[] => [
   require.resolve(path.join(__dirname, '..', 'workflows', 'task-guard')),
 ];
 
+/**
+ * Evaluated once per worker and shared (frozen) by every workflow, rather than once per open
+ * workflow: the libraries of `workflows/shared-libraries.ts`, and the holiday calendar
+ * (`chinese-days`: plain data and pure functions).
+ */
+export const preloadModules = (): string[] => [
+  require.resolve(path.join(__dirname, '..', 'workflows', 'shared-libraries')),
+  'chinese-days',
+];
+
 type WebpackConfigHook = NonNullable<BundleOptions['webpackConfigHook']>;
 
 /**
@@ -29,10 +39,11 @@ export const webpackConfigHook: WebpackConfigHook = (config) => {
 
 export const bundleOptions = (): Pick<
   BundleOptions,
-  'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules'
+  'workflowsPath' | 'webpackConfigHook' | 'workflowInterceptorModules' | 'preloadModules'
 > => ({
   workflowsPath: workflowsPath(),
   workflowInterceptorModules: workflowInterceptorModules(),
+  preloadModules: preloadModules(),
   webpackConfigHook,
 });
 

@@ -12,11 +12,13 @@ import {
 } from '@temporalio/workflow';
 import type { CycleScope, CycleWindow, Drill, EventBody, ProgressPeriodPlan } from '../domain/events';
 import { planPeriods } from '../domain/cadence';
-import { CyclePolicy } from '../domain/policy';
-import { SYSTEM, type Principal } from '../domain/principal';
+import type { CyclePolicy } from '../domain/policy';
+import { parsePolicy } from './schemas';
+import type { Principal } from '../domain/principal';
+import { SYSTEM } from '../domain/system-principal';
 import { planMilestones, summarize, type CycleItem, type CycleSummary } from '../domain/cycle';
 import { commandTimeProblem, drillClock, planNow, realClock, type ClockAnchor } from '../domain/clock';
-import { DomainError } from '../domain/commands';
+import { DomainError } from '../domain/domain-error';
 import { decideCycle, evolveCycle, type CycleCommand } from '../domain/cycle-decider';
 import type { ProjectState } from '../domain/project';
 import { envelopeOf, record, type StreamContext } from './recorder';
@@ -106,7 +108,7 @@ class CycleLoop {
   constructor(private readonly input: CycleWorkflowInput) {
     const info = workflowInfo();
     this.ctx = { streamId: info.workflowId, cycleId: input.cycleId, projectId: null };
-    this.policy = CyclePolicy.parse(input.policy);
+    this.policy = parsePolicy(input.policy);
     // The run's start is in its history, so the clock is the same on every replay.
     const startedAt = info.runStartTime.toISOString();
     this.clock = input.drill

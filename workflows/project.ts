@@ -19,8 +19,10 @@ import type {
   SubAssignmentRecord,
 } from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
-import { SYSTEM, type Principal } from '../domain/principal';
-import { DomainError, parseCommand, type ProjectCommand } from '../domain/commands';
+import type { Principal } from '../domain/principal';
+import { SYSTEM } from '../domain/system-principal';
+import type { ProjectCommand } from '../domain/commands';
+import { DomainError } from '../domain/domain-error';
 import {
   cancelEvents,
   decide,
@@ -37,6 +39,7 @@ import { projectRag } from '../domain/rag';
 import { replanPeriods } from '../domain/cadence';
 import { commandTimeProblem, planNow, realDelayMs, type ClockAnchor } from '../domain/clock';
 import { describeProject } from './view';
+import { parseCommand } from './schemas';
 import { envelopeOf, record, type StreamContext } from './recorder';
 import { TaskGuard } from './task-guard';
 import { legacyProjectWorkflow } from './legacy/project-v1';

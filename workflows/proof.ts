@@ -1,5 +1,5 @@
 import { ApplicationFailure, currentUpdateInfo, workflowInfo } from '@temporalio/workflow';
-import { proofProblem } from '../domain/command-proof';
+import { proofProblem } from './schemas';
 
 /** The refusal code of a command whose principal the worker could not verify. */
 export const UNVERIFIED = 'unverified_principal';

@@ -1,7 +1,8 @@
 import type { EventBody, ReportedValue, TargetResult } from '../events';
 import type { Target } from '../plan';
 import type { Principal } from '../principal';
-import { DomainError, type ProjectCommand } from '../commands';
+import type { ProjectCommand } from '../commands';
+import { DomainError } from '../domain-error';
 import { adjustToWorkingDay } from '../calendar';
 import {
   noticeIdOf,

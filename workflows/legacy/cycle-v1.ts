@@ -10,8 +10,9 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { EventBody } from '../../domain/events';
-import { CyclePolicy } from '../../domain/policy';
-import { SYSTEM, type Principal } from '../../domain/principal';
+import { parsePolicy } from '../schemas';
+import type { Principal } from '../../domain/principal';
+import { SYSTEM } from '../../domain/system-principal';
 import { planMilestones, summarize, type CycleItem, type CycleSummary } from '../../domain/cycle';
 import { drillClock, planNow, realClock } from '../../domain/clock';
 import type { ProjectState } from '../../domain/project';
@@ -38,7 +39,7 @@ const START_BATCH = 100;
  */
 export async function legacyCycleWorkflow(input: CycleWorkflowInput): Promise<CycleSummary> {
   const streamId = workflowInfo().workflowId;
-  const policy = CyclePolicy.parse(input.policy);
+  const policy = parsePolicy(input.policy);
   const clock = input.drill
     ? drillClock(new Date().toISOString(), input.window.opensAt, input.drill.yearSeconds)
     : realClock(new Date().toISOString());

@@ -9,13 +9,16 @@ import {
   ApplicationFailure,
 } from '@temporalio/workflow';
 import type { EventBody } from '../../domain/events';
-import { SYSTEM, type Principal } from '../../domain/principal';
-import { DomainError, parseCommand, type ProjectCommand } from '../../domain/commands';
+import type { Principal } from '../../domain/principal';
+import { SYSTEM } from '../../domain/system-principal';
+import type { ProjectCommand } from '../../domain/commands';
+import { DomainError } from '../../domain/domain-error';
 import { cancelEvents, decide, emptyProject, evolve, type ProjectState } from '../../domain/project';
 import { nextWake, tick } from '../../domain/legacy/schedule-v1';
 import type { ProjectWorkflowInput } from '../project';
 import { projectRag } from '../../domain/rag';
 import { describeProject } from '../view';
+import { parseCommand } from '../schemas';
 import { planNow, realDelayMs } from '../../domain/clock';
 import { Emitter } from './emitter-v1';
 import {
