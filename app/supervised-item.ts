@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { ProjectWorkflowInput } from '../workflows/project';
-import { SA } from '../workflows/search-attributes';
+import { supervisedItemAttributes } from '../workflows/search-attributes';
 
 /**
  * 领导批示, 整改 and 下发 are supervised items the project workflow runs like a plan item: one
@@ -30,13 +30,7 @@ export async function startSupervisedItem(
       taskQueue: deps.taskQueue,
       workflowId: item.workflowId,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: SA.cycleId, value: item.cycleId },
-        { key: SA.projectId, value: item.itemId },
-        { key: SA.kind, value: 'task' },
-        { key: SA.units, value: item.units },
-        { key: SA.status, value: 'active' },
-      ],
+      typedSearchAttributes: supervisedItemAttributes(item),
       args: [args],
     });
     return true;

@@ -18,7 +18,7 @@ import { cycleYears, shanghaiYear, yearWindow, type CycleSummary } from '../doma
 import { inspectionCycleWorkflow, type CycleWorkflowInput } from './cycle';
 import { majorProjectWorkflow } from './project';
 import { cycleCancelled } from './messages';
-import { SA } from './search-attributes';
+import { supervisedItemAttributes } from './search-attributes';
 
 const { loadCycleItems, loadOfficeCalendar } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -174,13 +174,7 @@ async function carryIntoRound(
         workflowId: item.workflowId,
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [
-          { key: SA.cycleId, value: item.cycleId },
-          { key: SA.projectId, value: item.itemId },
-          { key: SA.kind, value: 'task' },
-          { key: SA.units, value: item.units },
-          { key: SA.status, value: 'active' },
-        ],
+        typedSearchAttributes: supervisedItemAttributes(item),
         args: [{ cycleId: item.cycleId, projectId: item.itemId, ...item.input }],
       }).catch((err: unknown) => {
         // Started before (the round ran again): that round goes on as it is.

@@ -20,3 +20,15 @@ export const SA = {
   rag: defineSearchAttributeKey('DudaoRag', 'KEYWORD'),
   dueAt: defineSearchAttributeKey('DudaoDueAt', 'DATETIME'),
 };
+
+/**
+ * What a supervised item (a 批示, a 整改 round, a share of 多级下发) is found by from its start, whether
+ * a person starts it through the client or a workflow starts it as a child.
+ */
+export const supervisedItemAttributes = (item: { cycleId: string; itemId: string; units: string[] }) => [
+  { key: SA.cycleId, value: item.cycleId },
+  { key: SA.projectId, value: item.itemId },
+  { key: SA.kind, value: 'task' },
+  { key: SA.units, value: item.units },
+  { key: SA.status, value: 'active' },
+];

@@ -130,22 +130,34 @@ const COLUMN_WIDTHS = [700, 1500, 800, 800, 1300, 3744];
 
 function rankingTable(ranking: AssessmentBulletin['ranking']): Table {
   const last = ranking.columns.length - 1;
-  const cell = (text: string, column: number, bold = false) =>
+  return officialTable(ranking, COLUMN_WIDTHS, (column) => column === last);
+}
+
+/**
+ * A table in the official layout: 黑体 headers repeated on every page, 仿宋 cells, rows never split
+ * across pages; headers are centred, and so are the cells of columns `leftAligned` does not name.
+ */
+export function officialTable(
+  t: { columns: string[]; rows: string[][] },
+  widths: number[],
+  leftAligned: (column: number) => boolean,
+): Table {
+  const cell = (text: string, column: number, header = false) =>
     new TableCell({
-      width: { size: COLUMN_WIDTHS[column] ?? 800, type: WidthType.DXA },
+      width: { size: widths[column] ?? 800, type: WidthType.DXA },
       children: [
         new Paragraph({
-          alignment: column === last && !bold ? AlignmentType.LEFT : AlignmentType.CENTER,
-          children: [run(text, { size: SIZE.table, bold, font: bold ? HEITI : FANGSONG })],
+          alignment: !header && leftAligned(column) ? AlignmentType.LEFT : AlignmentType.CENTER,
+          children: [run(text, { size: SIZE.table, bold: header, font: header ? HEITI : FANGSONG })],
         }),
       ],
     });
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
-    columnWidths: COLUMN_WIDTHS,
+    columnWidths: widths,
     rows: [
-      new TableRow({ tableHeader: true, children: ranking.columns.map((c, i) => cell(c, i, true)) }),
-      ...ranking.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, i)) })),
+      new TableRow({ tableHeader: true, children: t.columns.map((c, i) => cell(c, i, true)) }),
+      ...t.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, i)) })),
     ],
   });
 }
