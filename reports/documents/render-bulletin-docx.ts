@@ -44,20 +44,22 @@ export const heading = (text: string) =>
 export function bulletinDocument(b: AssessmentBulletin): Document {
   const listItems = (items: { unit: string; reason: string }[], none: string) =>
     items.length === 0 ? [body(none)] : items.map((x, i) => body(`${i + 1}. ${x.unit}（${x.reason}）。`));
-  return officialDocument(b, [
-    body(b.opening),
-    ...b.sections.flatMap((s) => [heading(s.heading), ...s.paragraphs.map(body)]),
-    rankingTable(b.ranking),
-    heading('二、表扬和批评'),
-    body('对考核等次为“好”的以下单位予以通报表扬：'),
-    ...listItems(b.praised, '本期无通报表扬单位。'),
-    body('对考核等次为“差”的以下单位予以通报批评：'),
-    ...listItems(b.criticised, '本期无通报批评单位。'),
-    heading('三、整改要求'),
-    ...b.rectification.map(body),
-    heading('附：计分办法'),
-    ...b.scoringRules.map(body),
-  ]);
+  return officialDocument(
+    b,
+    [
+      body(b.opening),
+      ...b.sections.flatMap((s) => [heading(s.heading), ...s.paragraphs.map(body)]),
+      rankingTable(b.ranking),
+      heading('二、表扬和批评'),
+      body('对考核等次为“好”的以下单位予以通报表扬：'),
+      ...listItems(b.praised, '本期无通报表扬单位。'),
+      body('对考核等次为“差”的以下单位予以通报批评：'),
+      ...listItems(b.criticised, '本期无通报批评单位。'),
+      heading('三、整改要求'),
+      ...b.rectification.map(body),
+    ],
+    { title: '计分办法', content: b.scoringRules.map(body) },
+  );
 }
 
 /** What frames every document an office sends: who sends it, its 文号, title, addressees and date. */
@@ -70,11 +72,23 @@ export interface OfficialHead {
   date: string;
 }
 
+/** An attachment (附件) of an official document: named in the body, printed after the 落款. */
+export interface Attachment {
+  title: string;
+  content: (Paragraph | Table)[];
+}
+
 /**
  * A document in the official layout around `content`: the issuing office in red, the 文号 above a
- * red rule, the title, 主送单位; after the content, the issuing office and the date at the foot.
+ * red rule, the title, 主送单位; after the content, the issuing office and the date at the foot. An
+ * attachment is named above the 落款 (附件：…) and follows on a page of its own, headed 附件 in 黑体
+ * and its title, as GB/T 9704 lays it out.
  */
-export function officialDocument(head: OfficialHead, content: (Paragraph | Table)[]): Document {
+export function officialDocument(
+  head: OfficialHead,
+  content: (Paragraph | Table)[],
+  attachment?: Attachment,
+): Document {
   return new Document({
     creator: head.issuer,
     title: head.title,
@@ -107,6 +121,7 @@ export function officialDocument(head: OfficialHead, content: (Paragraph | Table
           }),
           new Paragraph({ spacing: BODY_SPACING, children: [run(`${head.addressees.join('、')}：`)] }),
           ...content,
+          ...(attachment ? [body(`附件：${attachment.title}`)] : []),
           new Paragraph({
             spacing: { before: 1120, ...BODY_SPACING },
             alignment: AlignmentType.RIGHT,
@@ -119,6 +134,21 @@ export function officialDocument(head: OfficialHead, content: (Paragraph | Table
             indent: { right: 1280 },
             children: [run(head.date)],
           }),
+          ...(attachment
+            ? [
+                new Paragraph({
+                  pageBreakBefore: true,
+                  spacing: BODY_SPACING,
+                  children: [run('附件', { font: HEITI })],
+                }),
+                new Paragraph({
+                  alignment: AlignmentType.CENTER,
+                  spacing: { before: 400, after: 400 },
+                  children: [run(attachment.title, { font: XIAOBIAOSONG, size: SIZE.title })],
+                }),
+                ...attachment.content,
+              ]
+            : []),
         ],
       },
     ],

@@ -65,11 +65,21 @@ describe('the 通报 as a Word document', () => {
     expect(p).toContain('二、表扬和批评');
     expect(p).toContain('1. 职成处（得分100分，按时报送率100.0%；无扣分）。');
     expect(p).toContain('本期无通报批评单位。');
-    const demands = p.slice(p.indexOf('三、整改要求') + 1, p.indexOf('附：计分办法'));
+    const demands = p.slice(p.indexOf('三、整改要求') + 1, p.indexOf('附件：计分办法'));
     expect(demands[0]).toMatch(
       /^有逾期报送、逾期未报或目标值未达标事项的单位（规划处）.*15个工作日内向衢州市教育局报送整改报告/,
     );
-    expect(p.slice(-2)).toEqual(['衢州市教育局', '2017年9月1日']);
+    // The attachment is named above the 落款 and follows it, headed 附件 on a page of its own.
+    const foot = p.indexOf('2017年9月1日');
+    expect(p.slice(foot - 2, foot + 3)).toEqual([
+      '附件：计分办法',
+      '衢州市教育局',
+      '2017年9月1日',
+      '附件',
+      '计分办法',
+    ]);
+    expect(p[foot + 3]).toMatch(/^计分办法：基础分/);
+    expect(doc.xml).toMatch(/<w:pageBreakBefore\/>/);
     // A4 with the official margins, the head in red over a red rule.
     expect(doc.xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
     expect(doc.xml).toMatch(/<w:color w:val="C00000"\/>/);
@@ -95,7 +105,8 @@ describe('the 通报 as a Word document', () => {
     const p = readDocx(fs.readFileSync(out)).paragraphs.filter((x) => x !== '');
     fs.rmSync(dir, { recursive: true });
     expect(p.slice(0, 2)).toEqual(['督导室', '督〔2017〕9号']);
-    expect(p.slice(-2)).toEqual(['督导室', '2017年9月1日']);
+    const foot = p.indexOf('2017年9月1日');
+    expect(p.slice(foot - 1, foot + 2)).toEqual(['督导室', '2017年9月1日', '附件']);
   });
 
   it('names a unit graded 差 for criticism with its reasons', async () => {
