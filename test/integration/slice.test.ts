@@ -1,7 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { sendProjectCommand } from '../../app/commands';
-import { freshDatabase, type TestDatabase } from '../support/db';
-import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { uniqueId, workerPerSuite } from '../support/temporal';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
 import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { projectWorkflowId } from '../../workflows/ids';
@@ -11,16 +10,7 @@ import { waitFor } from '../support/wait';
 
 /** The foundation's thin slice: start, submit through an Update, approve through another, all recorded. */
 describe('end-to-end slice', () => {
-  let t: TestDatabase;
-  let stack: TestStack;
-  beforeAll(async () => {
-    t = await freshDatabase();
-    stack = await startWorker(t.db);
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await t.drop();
-  });
+  const suite = workerPerSuite();
 
   it('starts a project, takes a report from its lead unit, approves it, and records every step', async () => {
     const cycleId = uniqueId('slice');
@@ -30,12 +20,12 @@ describe('end-to-end slice', () => {
       [{ ...preschoolPlan, milestones: [preschoolPlan.milestones[1]!] }],
       3600,
     );
-    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
-      taskQueue: stack.taskQueue,
+    const cycle = await suite.stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: suite.stack.taskQueue,
       workflowId: `cycle-${cycleId}`,
       args: [input],
     });
-    const project = stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, 'mp-01'));
+    const project = suite.stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, 'mp-01'));
     await waitFor(
       async () => (await project.query(projectStateQuery)).state.milestones[0]?.phase === 'assigned',
     );
@@ -74,7 +64,7 @@ describe('end-to-end slice', () => {
     const summary = await cycle.result();
     expect(summary.items[0]).toMatchObject({ projectId: 'mp-01', approved: 1, met: 1, onTime: 1 });
 
-    const events = await readStream(t.db, project.workflowId);
+    const events = await readStream(suite.t.db, project.workflowId);
     expect(events.map((e) => e.type)).toEqual([
       'ProjectStarted',
       'MilestoneOpened',
@@ -88,7 +78,7 @@ describe('end-to-end slice', () => {
       'ProjectClosed',
     ]);
     expect(events.find((e) => e.type === 'ReportSubmitted')?.actor).toEqual(unit('基教处'));
-    const cycleEvents = await readStream(t.db, cycle.workflowId);
+    const cycleEvents = await readStream(suite.t.db, cycle.workflowId);
     expect(cycleEvents.map((e) => e.type)).toEqual(['CycleStarted', 'CycleClosed']);
   });
 });

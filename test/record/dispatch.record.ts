@@ -10,9 +10,8 @@ import { DISPATCH_CYCLE, dispatchWorkflowId, planSubAssignment } from '../../dom
 import { defaultPolicy } from '../../domain/policy';
 import type { ProjectWorkflowInput } from '../../workflows/project';
 import { projectStateQuery } from '../../workflows/messages';
-import { freshDatabase, type TestDatabase } from '../support/db';
 import { unit } from '../support/scenario';
-import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { uniqueId, workerPerSuite } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 const dir = path.join(__dirname, '..', 'histories', 'v4-dispatch');
@@ -20,16 +19,7 @@ const dispatcher = { ...unit('基教处'), role: 'unit_head' as const };
 const county = unit('柯城区教育局');
 
 describe('record the history of a sub-assignment', () => {
-  let t: TestDatabase;
-  let stack: TestStack;
-  beforeAll(async () => {
-    t = await freshDatabase();
-    stack = await startWorker(t.db);
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await t.drop();
-  });
+  const suite = workerPerSuite();
 
   it('dispatch-return-approve: dispatched, reported, returned and approved by the dispatching unit', async () => {
     const id = uniqueId('XF');
@@ -67,8 +57,8 @@ describe('record the history of a sub-assignment', () => {
       started: plan.started,
       subAssignment: { record: plan.record, by: dispatcher },
     };
-    const handle = await stack.client.workflow.start('majorProjectWorkflow', {
-      taskQueue: stack.taskQueue,
+    const handle = await suite.stack.client.workflow.start('majorProjectWorkflow', {
+      taskQueue: suite.stack.taskQueue,
       workflowId: dispatchWorkflowId(id),
       args: [input],
     });
@@ -93,6 +83,6 @@ describe('record the history of a sub-assignment', () => {
     await sendProjectCommand(handle, { ...report, narrative: '已补充分园数据' });
     await sendProjectCommand(handle, { type: 'approve', actor: dispatcher, milestoneId, comment: '同意' });
     await handle.result();
-    await recordHistories(stack.client, { 'dispatch-return-approve': handle.workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'dispatch-return-approve': handle.workflowId }, dir);
   });
 });

@@ -9,8 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { sendCycleCancellation, sendCycleExtension, sendProjectCommand } from '../../app/commands';
-import { freshDatabase, type TestDatabase } from '../support/db';
-import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { uniqueId, workerPerSuite } from '../support/temporal';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
 import { waitFor } from '../support/wait';
 import { recordHistories } from '../../audit/histories';
@@ -35,16 +34,7 @@ const only2017: CycleItem = {
 const M = 'mp-01/2017';
 
 describe('record the histories of the inbox-loop generation', () => {
-  let t: TestDatabase;
-  let stack: TestStack;
-  beforeAll(async () => {
-    t = await freshDatabase();
-    stack = await startWorker(t.db);
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await t.drop();
-  });
+  const suite = workerPerSuite();
 
   async function start(
     items: CycleItem[],
@@ -53,13 +43,13 @@ describe('record the histories of the inbox-loop generation', () => {
   ) {
     const input = drillCycle(uniqueId('c'), items, yearSeconds);
     tweak(input);
-    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
-      taskQueue: stack.taskQueue,
+    const cycle = await suite.stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: suite.stack.taskQueue,
       workflowId: `cycle-${input.cycleId}`,
       args: [input],
     });
     const project = (itemId = items[0]!.itemId) =>
-      stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, itemId));
+      suite.stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, itemId));
     return { cycle, project };
   }
   const opened = (h: WorkflowHandle) =>
@@ -91,7 +81,7 @@ describe('record the histories of the inbox-loop generation', () => {
     await send(project(), report(M, 82));
     await send(project(), approve(M));
     await cycle.result();
-    await recordHistories(stack.client, { 'project-rework-approve': project().workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'project-rework-approve': project().workflowId }, dir);
   });
 
   it('project-ladder-missed: nobody acts; reminders, the 督办 ladder to level 3, closed as missed', async () => {
@@ -104,7 +94,7 @@ describe('record the histories of the inbox-loop generation', () => {
     });
     const summary = await cycle.result();
     expect(summary.items[0]).toMatchObject({ missed: 1, maxEscalation: 3 });
-    await recordHistories(stack.client, { 'project-ladder-missed': project().workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'project-ladder-missed': project().workflowId }, dir);
   });
 
   it('cycle-two-projects: a cycle, two projects reported and approved, then the cycle closes', async () => {
@@ -116,7 +106,7 @@ describe('record the histories of the inbox-loop generation', () => {
     }
     await cycle.result();
     await recordHistories(
-      stack.client,
+      suite.stack.client,
       {
         'cycle-two-projects': cycle.workflowId,
         'cycle-two-projects.mp-01': project('mp-01').workflowId,
@@ -149,7 +139,7 @@ describe('record the histories of the inbox-loop generation', () => {
     await send(project(), report('mp-01/2017', 85));
     await send(project(), approve('mp-01/2017'));
     await cycle.result();
-    await recordHistories(stack.client, { 'project-continue-as-new': project().workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'project-continue-as-new': project().workflowId }, dir);
   });
 
   it('project-reassign-notices: 转办 between reminders; the new unit gets notices of its own', async () => {
@@ -175,7 +165,7 @@ describe('record the histories of the inbox-loop generation', () => {
       reason: '职能调整',
     });
     await cycle.result();
-    await recordHistories(stack.client, { 'project-reassign-notices': project().workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'project-reassign-notices': project().workflowId }, dir);
   });
 
   it('cycle-extend-cancel: the window moves for every project, then the cycle is cancelled', async () => {
@@ -196,7 +186,7 @@ describe('record the histories of the inbox-loop generation', () => {
     const summary = await cycle.result();
     expect(summary.items.map((i) => i.status)).toEqual(['cancelled', 'cancelled']);
     await recordHistories(
-      stack.client,
+      suite.stack.client,
       { 'cycle-extend-cancel': cycle.workflowId, 'cycle-extend-cancel.mp-01': project('mp-01').workflowId },
       dir,
     );
@@ -204,11 +194,11 @@ describe('record the histories of the inbox-loop generation', () => {
   it('recurring-round: a round starts its year’s cycle over the stored plan and ends', async () => {
     const parsed = parsePlanBytes(fs.readFileSync(SEED));
     if (!parsed.ok) throw new Error(parsed.error);
-    await importPlan(t.db, parsed.plan, parsed.text, 'seed.txt');
+    await importPlan(suite.t.db, parsed.plan, parsed.text, 'seed.txt');
     const itemId = parsed.plan.items.find((i) => i.kind === 'major_project')!.id;
     const slug = uniqueId('round');
-    const round = await stack.client.workflow.start(recurringCycleWorkflow, {
-      taskQueue: stack.taskQueue,
+    const round = await suite.stack.client.workflow.start(recurringCycleWorkflow, {
+      taskQueue: suite.stack.taskQueue,
       workflowId: `round-${slug}`,
       args: [
         {
@@ -223,8 +213,8 @@ describe('record the histories of the inbox-loop generation', () => {
     });
     const started = (await round.result()) as RoundStarted;
     expect(started.alreadyStarted).toBe(false);
-    const cycle = stack.client.workflow.getHandle(`cycle-${started.cycleId}`);
+    const cycle = suite.stack.client.workflow.getHandle(`cycle-${started.cycleId}`);
     await sendCycleCancellation(cycle, { actor: inspector, reason: '记录结束' });
-    await recordHistories(stack.client, { 'recurring-round': round.workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'recurring-round': round.workflowId }, dir);
   });
 });

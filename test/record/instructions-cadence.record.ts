@@ -13,30 +13,20 @@ import { ProgressCadence } from '../../domain/policy';
 import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { projectWorkflowId } from '../../workflows/ids';
 import { projectStateQuery } from '../../workflows/messages';
-import { freshDatabase, type TestDatabase } from '../support/db';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
-import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { uniqueId, workerPerSuite } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 const dir = path.join(__dirname, '..', 'histories', 'v3-instructions-cadence');
 const lead = unit('基教处');
 
 describe('record the histories of instructions and cadences', () => {
-  let t: TestDatabase;
-  let stack: TestStack;
-  beforeAll(async () => {
-    t = await freshDatabase();
-    stack = await startWorker(t.db);
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await t.drop();
-  });
+  const suite = workerPerSuite();
 
   it('instruction-reply-approve: a 批示 recorded, acknowledged, answered and approved', async () => {
     const id = uniqueId('PS');
     const { milestoneId } = await addInstruction(
-      { db: t.db, client: stack.client, taskQueue: stack.taskQueue },
+      { db: suite.t.db, client: suite.stack.client, taskQueue: suite.stack.taskQueue },
       inspector,
       {
         instructionId: id,
@@ -48,7 +38,7 @@ describe('record the histories of instructions and cadences', () => {
       },
       { clock: { realOrigin: new Date().toISOString(), planOrigin: '2026-03-02T02:00:00.000Z', scale: 1 } },
     );
-    const handle = stack.client.workflow.getHandle(instructionWorkflowId(id));
+    const handle = suite.stack.client.workflow.getHandle(instructionWorkflowId(id));
     await waitFor(async () =>
       (await handle.query(projectStateQuery)).state.milestones.some((m) => m.phase === 'assigned'),
     );
@@ -67,7 +57,7 @@ describe('record the histories of instructions and cadences', () => {
     });
     await sendProjectCommand(handle, { type: 'approve', actor: inspector, milestoneId, comment: '同意' });
     await handle.result();
-    await recordHistories(stack.client, { 'instruction-reply-approve': handle.workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'instruction-reply-approve': handle.workflowId }, dir);
   });
 
   it('cycle-cadence: monthly 定期反馈, January reported, February and March missed', async () => {
@@ -79,12 +69,12 @@ describe('record the histories of instructions and cadences', () => {
       submissionDueAt: '2017-03-31T15:59:59.000Z',
       reviewDueAt: '2017-04-30T15:59:59.000Z',
     };
-    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
-      taskQueue: stack.taskQueue,
+    const cycle = await suite.stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: suite.stack.taskQueue,
       workflowId: `cycle-${input.cycleId}`,
       args: [input],
     });
-    const project = stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, 'mp-01'));
+    const project = suite.stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, 'mp-01'));
     await waitFor(async () => ((await project.query(projectStateQuery)).state.periods?.length ?? 0) > 0);
     await sendProjectCommand(project, {
       type: 'submitProgress',
@@ -98,7 +88,7 @@ describe('record the histories of instructions and cadences', () => {
     const final = (await project.query(projectStateQuery)).state;
     expect(final.periods!.map((p) => p.status)).toEqual(['reported', 'missed', 'missed']);
     await recordHistories(
-      stack.client,
+      suite.stack.client,
       { 'cycle-cadence': cycle.workflowId, 'cycle-cadence.mp-01': project.workflowId },
       dir,
     );

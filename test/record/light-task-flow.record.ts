@@ -11,9 +11,8 @@ import type { CycleItem } from '../../domain/cycle';
 import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { projectWorkflowId } from '../../workflows/ids';
 import { readStream } from '../../db/event-store';
-import { freshDatabase, type TestDatabase } from '../support/db';
 import { drillCycle, preschoolPlan } from '../support/scenario';
-import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { uniqueId, workerPerSuite } from '../support/temporal';
 
 const dir = path.join(__dirname, '..', 'histories', 'v6-light-task-flow');
 
@@ -34,33 +33,24 @@ const project: CycleItem = {
 };
 
 describe('record the histories of the light task flow', () => {
-  let t: TestDatabase;
-  let stack: TestStack;
-  beforeAll(async () => {
-    t = await freshDatabase();
-    stack = await startWorker(t.db);
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await t.drop();
-  });
+  const suite = workerPerSuite();
 
   it('cycle-light-task: the task is reminded, never escalated; the project climbs the ladder', async () => {
     const input = drillCycle(uniqueId('light'), [task, project], 12, { taskFlow: 'light' });
-    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
-      taskQueue: stack.taskQueue,
+    const cycle = await suite.stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: suite.stack.taskQueue,
       workflowId: `cycle-${input.cycleId}`,
       args: [input],
     });
     await cycle.result();
     const taskId = projectWorkflowId(cycle.workflowId, task.itemId);
     const projectId = projectWorkflowId(cycle.workflowId, project.itemId);
-    const types = async (id: string) => (await readStream(t.db, id)).map((e) => e.type);
+    const types = async (id: string) => (await readStream(suite.t.db, id)).map((e) => e.type);
     expect(await types(taskId)).toContain('ReminderSent');
     expect(await types(taskId)).not.toContain('EscalationRaised');
     expect(await types(projectId)).toContain('EscalationRaised');
     await recordHistories(
-      stack.client,
+      suite.stack.client,
       {
         'cycle-light-task': cycle.workflowId,
         'cycle-light-task.task-01': taskId,

@@ -12,9 +12,8 @@ import type { CycleItem } from '../../domain/cycle';
 import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { projectWorkflowId } from '../../workflows/ids';
 import { projectStateQuery } from '../../workflows/messages';
-import { freshDatabase, type TestDatabase } from '../support/db';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
-import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { uniqueId, workerPerSuite } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 const dir = path.join(__dirname, '..', 'histories', 'v5-periods-follow-window');
@@ -22,26 +21,17 @@ const lead = unit('基教处');
 const item: CycleItem = { ...preschoolPlan, units: ['基教处'], milestones: [preschoolPlan.milestones[1]!] };
 
 describe('record the histories of periods that follow a cycle extension', () => {
-  let t: TestDatabase;
-  let stack: TestStack;
-  beforeAll(async () => {
-    t = await freshDatabase();
-    stack = await startWorker(t.db);
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await t.drop();
-  });
+  const suite = workerPerSuite();
 
   async function start(tweak: (i: ReturnType<typeof drillCycle>) => void) {
     const input = drillCycle(uniqueId('c'), [item], 3600);
     tweak(input);
-    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
-      taskQueue: stack.taskQueue,
+    const cycle = await suite.stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: suite.stack.taskQueue,
       workflowId: `cycle-${input.cycleId}`,
       args: [input],
     });
-    const project = stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, item.itemId));
+    const project = suite.stack.client.workflow.getHandle(projectWorkflowId(cycle.workflowId, item.itemId));
     await waitFor(async () => (await project.query(projectStateQuery)).state.milestones.length > 0, 60_000);
     return { cycle, project };
   }
@@ -88,6 +78,6 @@ describe('record the histories of periods that follow a cycle extension', () => 
     });
     // Its only project 销号, the cycle ends.
     await cycle.result();
-    await recordHistories(stack.client, { 'project-periods-extended-closed': project.workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'project-periods-extended-closed': project.workflowId }, dir);
   });
 });

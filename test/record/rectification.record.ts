@@ -12,45 +12,35 @@ import { rectificationMilestoneId, rectificationWorkflowId } from '../../domain/
 import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId } from '../../workflows/ids';
 import { projectStateQuery } from '../../workflows/messages';
-import { freshDatabase, type TestDatabase } from '../support/db';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
-import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { uniqueId, workerPerSuite } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 const dir = path.join(__dirname, '..', 'histories', 'v4-rectification');
 const lead = unit('基教处');
 
 describe('record the history of a 整改', () => {
-  let t: TestDatabase;
-  let stack: TestStack;
-  beforeAll(async () => {
-    t = await freshDatabase();
-    stack = await startWorker(t.db);
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await t.drop();
-  });
+  const suite = workerPerSuite();
 
   it('rectification-return-strike-off: issued at close-out, returned once, then struck off', async () => {
     const cycleId = uniqueId('zg');
     const item = { ...preschoolPlan, units: ['基教处'], milestones: [preschoolPlan.milestones[1]!] };
     // Nobody reports in a 4-second plan year: the milestone closes missed and becomes a 整改.
-    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
-      taskQueue: stack.taskQueue,
+    const cycle = await suite.stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: suite.stack.taskQueue,
       workflowId: cycleWorkflowId(cycleId),
       args: [drillCycle(cycleId, [item], 4)],
     });
     await cycle.result();
     const { issued } = await issueRectifications(
-      { db: t.db, client: stack.client, taskQueue: stack.taskQueue },
+      { db: suite.t.db, client: suite.stack.client, taskQueue: suite.stack.taskQueue },
       inspector,
       cycleId,
       { deadline: '2040-06-30' },
     );
     const id = issued[0]!;
     const milestoneId = rectificationMilestoneId(id);
-    const handle = stack.client.workflow.getHandle(rectificationWorkflowId(id));
+    const handle = suite.stack.client.workflow.getHandle(rectificationWorkflowId(id));
     await waitFor(async () =>
       (await handle.query(projectStateQuery)).state.milestones.some((m) => m.phase === 'assigned'),
     );
@@ -68,6 +58,6 @@ describe('record the history of a 整改', () => {
     await submit('已补报并附材料');
     await sendProjectCommand(handle, { type: 'approve', actor: inspector, milestoneId, comment: '予以销号' });
     await handle.result();
-    await recordHistories(stack.client, { 'rectification-return-strike-off': handle.workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'rectification-return-strike-off': handle.workflowId }, dir);
   }, 120_000);
 });

@@ -17,49 +17,40 @@ import { rectificationWorkflowId } from '../../domain/rectification';
 import { importPlan } from '../../seeds/import';
 import { parsePlanBytes } from '../../seeds/parser/parse';
 import { inspectionCycleWorkflow } from '../../workflows/cycle';
-import { freshDatabase, type TestDatabase } from '../support/db';
 import { drillCycle, inspector, preschoolPlan } from '../support/scenario';
-import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { uniqueId, workerPerSuite } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 const dir = path.join(__dirname, '..', 'histories', 'v6-round-carry-over');
 const SEED = path.join(__dirname, '..', '..', 'seeds', 'quzhou-education-13th-fyp-task-division.txt');
 
 describe('record the history of a scheduled round that carries 整改 over', () => {
-  let t: TestDatabase;
-  let stack: TestStack;
-  beforeAll(async () => {
-    t = await freshDatabase();
-    stack = await startWorker(t.db);
+  const suite = workerPerSuite(async (t) => {
     const parsed = parsePlanBytes(fs.readFileSync(SEED));
     if (!parsed.ok) throw new Error(parsed.error);
     await importPlan(t.db, parsed.plan, parsed.text, 'seed.txt');
-  });
-  afterAll(async () => {
-    await stack.stop();
-    await t.drop();
   });
 
   it('recurring-round-carry-over: the 2031 round takes over the 2030 round’s open 整改', async () => {
     const slug = uniqueId('carry');
     const previous = `${slug}-2030`;
     const item = { ...preschoolPlan, units: ['基教处'], milestones: [preschoolPlan.milestones[1]!] };
-    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
-      taskQueue: stack.taskQueue,
+    const cycle = await suite.stack.client.workflow.start(inspectionCycleWorkflow, {
+      taskQueue: suite.stack.taskQueue,
       workflowId: `cycle-${previous}`,
       args: [drillCycle(previous, [item], 4)],
     });
     await cycle.result();
-    const deps = { db: t.db, client: stack.client, taskQueue: stack.taskQueue };
+    const deps = { db: suite.t.db, client: suite.stack.client, taskQueue: suite.stack.taskQueue };
     const [first] = (await issueRectifications(deps, inspector, previous, { deadline: '2040-06-30' })).issued;
     const itemId = (
-      await t.db
+      await suite.t.db
         .selectFrom('plan_items')
         .select('item_id')
         .where('kind', '=', 'major_project')
         .executeTakeFirstOrThrow()
     ).item_id;
-    const schedule = await stack.client.schedule.create(
+    const schedule = await suite.stack.client.schedule.create(
       recurringSchedule(
         {
           slug,
@@ -71,7 +62,7 @@ describe('record the history of a scheduled round that carries 整改 over', () 
           startedBy: inspector,
           carryOver: true,
         },
-        stack.taskQueue,
+        suite.stack.taskQueue,
       ),
     );
     await schedule.backfill([
@@ -81,21 +72,21 @@ describe('record the history of a scheduled round that carries 整改 over', () 
         overlap: ScheduleOverlapPolicy.BUFFER_ALL,
       },
     ]);
-    const next = stack.client.workflow.getHandle(rectificationWorkflowId(`${first}-R2`));
+    const next = suite.stack.client.workflow.getHandle(rectificationWorkflowId(`${first}-R2`));
     await waitFor(async () => (await next.describe().catch(() => null)) !== null, 60_000);
     const rounds: string[] = [];
-    for await (const wf of stack.client.workflow.list({
-      query: `WorkflowType = 'recurringCycleWorkflow' AND TaskQueue = '${stack.taskQueue}'`,
+    for await (const wf of suite.stack.client.workflow.list({
+      query: `WorkflowType = 'recurringCycleWorkflow' AND TaskQueue = '${suite.stack.taskQueue}'`,
     }))
       rounds.push(wf.workflowId);
-    const round = stack.client.workflow.getHandle(rounds[0]!);
+    const round = suite.stack.client.workflow.getHandle(rounds[0]!);
     await round.result();
     await schedule.delete();
-    await sendCycleCancellation(stack.client.workflow.getHandle(`cycle-${slug}-2031`), {
+    await sendCycleCancellation(suite.stack.client.workflow.getHandle(`cycle-${slug}-2031`), {
       actor: inspector,
       reason: '记录结束',
     });
     await sendProjectCommand(next, { type: 'cancel', actor: inspector, reason: '记录结束' });
-    await recordHistories(stack.client, { 'recurring-round-carry-over': round.workflowId }, dir);
+    await recordHistories(suite.stack.client, { 'recurring-round-carry-over': round.workflowId }, dir);
   }, 120_000);
 });

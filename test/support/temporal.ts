@@ -15,6 +15,7 @@ import { createWorker } from '../../worker/worker';
 import { bundleOptions } from '../../worker/bundle';
 import { ensureKey } from '../../app/keys';
 import { signingClientOptions, type Signer } from '../../app/signing';
+import { freshDatabase, type TestDatabase } from './db';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -103,4 +104,26 @@ export const uniqueId = (prefix: string): string =>
 export async function connectClient(signer: Signer): Promise<{ client: Client; close(): Promise<void> }> {
   const connection = await Connection.connect({ address: testTemporalAddress() });
   return { client: signedClient(connection, signer), close: () => connection.close() };
+}
+
+/**
+ * A fresh database and a worker on it for one describe block: created before its tests (then
+ * `prepare`, if given, e.g. importing a plan), stopped and dropped after them. Read `t` and `stack`
+ * inside tests and hooks: they are set once the suite's `beforeAll` has run.
+ */
+export function workerPerSuite(prepare?: (t: TestDatabase) => Promise<void>): {
+  readonly t: TestDatabase;
+  readonly stack: TestStack;
+} {
+  const suite = {} as { t: TestDatabase; stack: TestStack };
+  beforeAll(async () => {
+    suite.t = await freshDatabase();
+    suite.stack = await startWorker(suite.t.db);
+    await prepare?.(suite.t);
+  });
+  afterAll(async () => {
+    await suite.stack?.stop();
+    await suite.t?.drop();
+  });
+  return suite;
 }
