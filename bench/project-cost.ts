@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { sql } from 'kysely';
-import { ensureTemporal } from '../stack/temporal';
+import { ensureTemporal, type TemporalEndpoint } from '../stack/temporal';
 import { bundleOptions } from '../worker/bundle';
 import { withBenchDatabase } from './bench-db';
 import { itemsFor } from './seed-items';
@@ -51,8 +51,8 @@ export async function benchProjectCost(): Promise<void> {
       const signer = await ensureKey(db, path.join(dir, 'keys', 'service.json'), 'service', '基准');
       const signed = new Client({ connection, ...signingClientOptions(signer) });
       for (const size of sizes) {
-        const dudao = await runDudao(signed, server.address, url, bundles.dudao, size);
-        const bare = await runBare(client, server.address, url, bundles.bare, size, dudao.updatesPerProject);
+        const dudao = await runDudao(signed, server, url, bundles.dudao, size);
+        const bare = await runBare(client, server, url, bundles.bare, size, dudao.updatesPerProject);
         console.log(`\n项目成本：${size} 个项目并发办理，共 ${dudao.updates} 次人工操作（Update）`);
         console.table({
           dudao: row(dudao),
@@ -68,23 +68,26 @@ export async function benchProjectCost(): Promise<void> {
             `p99 延迟 ${dudao.p99.toFixed(0)} 毫秒（目标 < 2000），失败 ${dudao.failed} 次（目标 0）`,
           );
       }
-      const dudaoIdle = await idleMemory(signed, server.address, url, bundles.dudao, idle, 'dudao');
-      console.log(
-        `dudao：${idle} 个项目在办，worker 内存 ${dudaoIdle.rssMb.toFixed(0)} MB，启动用时 ${dudaoIdle.startSeconds.toFixed(1)} 秒`,
-      );
-      const bareIdle = await idleMemory(client, server.address, url, bundles.bare, idle, 'bare');
-      console.log(`\n${idle} 个项目在办（空闲）时 worker 的内存与启动时间`);
-      console.table({
-        dudao: { 'RSS MB': dudaoIdle.rssMb.toFixed(0), 'start s': dudaoIdle.startSeconds.toFixed(1) },
-        'bare Temporal (baseline)': {
-          'RSS MB': bareIdle.rssMb.toFixed(0),
-          'start s': bareIdle.startSeconds.toFixed(1),
-        },
-        'dudao ÷ baseline': {
-          'RSS MB': `${(dudaoIdle.rssMb / bareIdle.rssMb).toFixed(2)}× (目标 ≤ 1.50×)`,
-          'start s': `${(dudaoIdle.startSeconds / bareIdle.startSeconds).toFixed(2)}× (dudao 目标 < 30 秒)`,
-        },
-      });
+      // BENCH_COST_IDLE=0 measures only the Updates.
+      if (idle > 0) {
+        const dudaoIdle = await idleMemory(signed, server.address, url, bundles.dudao, idle, 'dudao');
+        console.log(
+          `dudao：${idle} 个项目在办，worker 内存 ${dudaoIdle.rssMb.toFixed(0)} MB，启动用时 ${dudaoIdle.startSeconds.toFixed(1)} 秒`,
+        );
+        const bareIdle = await idleMemory(client, server.address, url, bundles.bare, idle, 'bare');
+        console.log(`\n${idle} 个项目在办（空闲）时 worker 的内存与启动时间`);
+        console.table({
+          dudao: { 'RSS MB': dudaoIdle.rssMb.toFixed(0), 'start s': dudaoIdle.startSeconds.toFixed(1) },
+          'bare Temporal (baseline)': {
+            'RSS MB': bareIdle.rssMb.toFixed(0),
+            'start s': bareIdle.startSeconds.toFixed(1),
+          },
+          'dudao ÷ baseline': {
+            'RSS MB': `${(dudaoIdle.rssMb / bareIdle.rssMb).toFixed(2)}× (目标 ≤ 1.50×)`,
+            'start s': `${(dudaoIdle.startSeconds / bareIdle.startSeconds).toFixed(2)}× (dudao 目标 < 30 秒)`,
+          },
+        });
+      }
     });
   } finally {
     await connection.close();
@@ -95,6 +98,8 @@ export async function benchProjectCost(): Promise<void> {
 
 interface Run {
   updates: number;
+  /** CPU milliseconds per Update in each process while the Updates ran. */
+  cpu: CpuPerUpdate;
   updatesPerProject: number[];
   seconds: number;
   p50: number;
@@ -109,7 +114,32 @@ const row = (r: Run) => ({
   'p99 ms': r.p99.toFixed(0),
   failed: r.failed,
   'start s': r.startSeconds.toFixed(1),
+  'worker CPU ms/update': r.cpu.worker.toFixed(1),
+  'server CPU ms/update': r.cpu.server.toFixed(1),
+  'client CPU ms/update': r.cpu.client.toFixed(1),
 });
+
+type CpuPerUpdate = { worker: number; server: number; client: number };
+
+/** User plus system CPU milliseconds a process has used (Linux /proc; clock ticks of 10 ms). */
+const cpuMs = (pid: number): number => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
+/** Starts a CPU meter over the worker, the Temporal server and this (client) process. */
+function cpuMeter(workerPid: number, serverPid: number | undefined): (updates: number) => CpuPerUpdate {
+  const clientMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const at = { worker: cpuMs(workerPid), server: serverPid ? cpuMs(serverPid) : 0, client: clientMs() };
+  return (updates) => ({
+    worker: (cpuMs(workerPid) - at.worker) / updates,
+    server: serverPid ? (cpuMs(serverPid) - at.server) / updates : 0,
+    client: (clientMs() - at.client) / updates,
+  });
+}
 
 async function writeBundles(dir: string): Promise<{ dudao: string; bare: string }> {
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
@@ -201,13 +231,13 @@ async function startCycle(
 
 async function runDudao(
   client: Client,
-  address: string,
+  server: TemporalEndpoint,
   url: string,
   bundle: string,
   size: number,
 ): Promise<Run> {
   const taskQueue = `cost-dudao-${size}`;
-  const worker = await workerProcess('dudao', address, taskQueue, url, bundle);
+  const worker = await workerProcess('dudao', server.address, taskQueue, url, bundle);
   try {
     const { cycle, seconds: startSeconds } = await startCycle(client, taskQueue, size);
     const projects = cycleInput('x', size).items.map((item) =>
@@ -218,6 +248,7 @@ async function runDudao(
     );
     const latencies: number[] = [];
     let failed = 0;
+    const meter = cpuMeter(worker.pid!, server.pid);
     const t0 = performance.now();
     await Promise.all(
       plans.map(async ({ handle, commands }) => {
@@ -233,9 +264,11 @@ async function runDudao(
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = meter(latencies.length);
     await cycle.terminate('bench over').catch(() => undefined);
     return {
       updates: latencies.length,
+      cpu,
       updatesPerProject: plans.map((p) => p.commands.length),
       seconds,
       p50: percentile(latencies, 50),
@@ -283,14 +316,14 @@ async function commandsFor(handle: WorkflowHandle): Promise<ProjectCommand[]> {
 
 async function runBare(
   client: Client,
-  address: string,
+  server: TemporalEndpoint,
   url: string,
   bundle: string,
   size: number,
   perProject: number[],
 ): Promise<Run> {
   const taskQueue = `cost-bare-${size}`;
-  const worker = await workerProcess('bare', address, taskQueue, url, bundle);
+  const worker = await workerProcess('bare', server.address, taskQueue, url, bundle);
   try {
     const t0 = performance.now();
     const parent = await client.workflow.start(bareCycle, {
@@ -305,6 +338,7 @@ async function runBare(
     const startSeconds = (performance.now() - t0) / 1000;
     const latencies: number[] = [];
     let failed = 0;
+    const meter = cpuMeter(worker.pid!, server.pid);
     const t1 = performance.now();
     await Promise.all(
       children.map(async (child, i) => {
@@ -322,10 +356,12 @@ async function runBare(
       }),
     );
     const seconds = (performance.now() - t1) / 1000;
+    const cpu = meter(latencies.length);
     // A child whose last Update failed never ends: end the parent as dudao's bench ends its cycle.
     await parent.terminate('bench over').catch(() => undefined);
     return {
       updates: latencies.length,
+      cpu,
       updatesPerProject: perProject,
       seconds,
       p50: percentile(latencies, 50),
