@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   isCancellation,
   condition,
@@ -7,6 +8,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -98,6 +100,13 @@ const { verifyStart } = proxyActivities<Activities>({
 /** Runs recorded before the inbox loop replay through the legacy code. */
 export const INBOX_LOOP_PATCH = 'inbox-loop';
 
+/**
+ * The loop keeps one timer per wake time: an arrival that leaves the next wake where it was no
+ * longer cancels the timer and starts an identical one (two history events and a server timer
+ * task per command saved). Runs before it restarted the timer after every arrival.
+ */
+export const STEADY_TIMER_PATCH = 'steady-wake-timer';
+
 /** Past this many history events a run hands over to a fresh one, whatever the milestones. */
 const HISTORY_LIMIT = 5_000;
 
@@ -136,6 +145,8 @@ class ProjectLoop {
   private published = '';
   /** The append awaiting its activity: what the record will show once it lands. */
   private inFlight: { events: EventBody[]; planTime: string };
+  /** The timer the loop sleeps on until `wake` (STEADY_TIMER_PATCH); `fired` once it has. */
+  private sleeper: { wake: string; fired: boolean; scope: CancellationScope } | null = null;
 
   constructor(private readonly input: ProjectWorkflowInput) {
     const streamId = workflowInfo().workflowId;
@@ -185,8 +196,9 @@ class ProjectLoop {
         }
         continue;
       }
-      const arrived =
-        wake === null
+      const arrived = patched(STEADY_TIMER_PATCH)
+        ? await this.arrivalOrWake(wake)
+        : wake === null
           ? await this.condition(() => this.arrivals.length > 0)
           : await this.condition(
               () => this.arrivals.length > 0,
@@ -469,6 +481,33 @@ class ProjectLoop {
     return (
       this.openMilestones() < openAtStart || info.historyLength > HISTORY_LIMIT || info.continueAsNewSuggested
     );
+  }
+
+  /**
+   * Waits for an arrival or for plan time `wake` (none: an arrival only), on a timer kept for as
+   * long as the wake stays the same. An arrival comes first when both are there; the fired timer
+   * is then acted on at the next turn of the loop, if its wake still stands.
+   */
+  private async arrivalOrWake(wake: string | null): Promise<boolean> {
+    if (this.sleeper && this.sleeper.wake !== wake) {
+      this.sleeper.scope.cancel();
+      this.sleeper = null;
+    }
+    if (wake !== null && !this.sleeper) {
+      const sleeper = { wake, fired: false, scope: new CancellationScope() };
+      const delay = Math.max(1, realDelayMs(this.input.clock, wake, Date.now()));
+      sleeper.scope
+        .run(() => sleep(delay))
+        .then(
+          () => void (sleeper.fired = true),
+          () => undefined, // cancelled: the wake moved
+        );
+      this.sleeper = sleeper;
+    }
+    await this.condition(() => this.arrivals.length > 0 || this.sleeper?.fired === true);
+    if (this.arrivals.length > 0) return true;
+    this.sleeper = null;
+    return false;
   }
 
   /** Every wait of the loop: when it resumes, it may issue commands in the current task. */
