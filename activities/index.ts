@@ -2,9 +2,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { appendEvents, EventConflictError } from '../db/event-store';
-import type { CycleScope, DomainEvent } from '../domain/events';
-import { selectItems, toCycleItem, type CycleItem } from '../domain/cycle';
-import { loadPlanVersion } from '../seeds/import';
+import type { CycleScope, CycleWindow, DomainEvent } from '../domain/events';
+import type { CycleItem } from '../domain/cycle';
+import type { CyclePolicy } from '../domain/policy';
+import { cycleItems } from '../app/cycle-items';
 import { loadWorkCalendar } from '../db/work-calendar';
 import type { WorkCalendar } from '../domain/work-calendar';
 import { verifyStartProof } from '../app/start-proof';
@@ -45,17 +46,20 @@ export function createActivities({ db }: ActivityDeps) {
       return verifyStartProof(db, input);
     },
 
-    /** The items a recurring cycle's scope selects from the stored plan, when the schedule fires. */
+    /**
+     * The items of a scheduled round's cycle, when the Schedule fires: those its scope selects from
+     * the stored plan, asked of the units as `dudao cycle start` asks them (app/cycle-items.ts).
+     * The result is recorded in the round's history, so rounds run before items were shaped by plan
+     * year replay unchanged.
+     */
     async loadCycleItems(input: {
       scope: CycleScope;
       planId?: number;
+      window: CycleWindow;
+      taskFlow: CyclePolicy['taskFlow'];
     }): Promise<{ planId: string; planVersion: number; items: CycleItem[] }> {
-      const { planId, version, plan } = await loadPlanVersion(db, input.planId);
-      return {
-        planId: String(planId),
-        planVersion: version,
-        items: selectItems(plan.items, input.scope).map(toCycleItem),
-      };
+      const { planId, version, items } = await cycleItems(db, input);
+      return { planId: String(planId), planVersion: version, items };
     },
 
     /**

@@ -7,11 +7,8 @@ import { CyclePolicy } from '../domain/policy';
 import type { Principal } from '../domain/principal';
 import { planNow } from '../domain/clock';
 import { cycleWorkflowId } from '../workflows/ids';
-import { selectItems, shanghaiYear, toCycleItem, yearWindow } from '../domain/cycle';
-import { planSpan } from '../domain/indicator-trajectory';
-import { yearlyCycleItem } from '../domain/yearly-items';
-import { baselineLookup } from './indicators';
-import { loadPlanVersion } from '../seeds/import';
+import { yearWindow } from '../domain/cycle';
+import { cycleItems } from './cycle-items';
 import { inspectionCycleWorkflow, type CycleWorkflowInput } from '../workflows/cycle';
 import { cycleStateQuery, type CycleView } from '../workflows/messages';
 import { sendCycleCancellation, sendCycleExtension } from './commands';
@@ -72,7 +69,6 @@ export async function buildCycleInput(
   startedBy: CycleWorkflowInput['startedBy'],
   db: Kysely<Database>,
 ): Promise<CycleWorkflowInput> {
-  const { planId, version, plan } = await loadPlanVersion(db, o.planId, o.planVersion);
   // The office's published holiday calendar for the window's years (calendarWarning names the others).
   // New cycles run 任务 on the light flow unless the office asks for the full one.
   const policy = await withOfficeCalendar(
@@ -80,13 +76,13 @@ export async function buildCycleInput(
     { ...o.policy, taskFlow: o.policy.taskFlow ?? 'light' },
     o.window,
   );
-  const baselineOf = await baselineLookup(db, planId);
-  const planLastYear = planSpan(plan.items)?.lastYear ?? shanghaiYear(o.window.submissionDueAt);
-  const items = selectItems(plan.items, o.scope)
-    .map(toCycleItem)
-    .map((item) =>
-      yearlyCycleItem(item, { window: o.window, planLastYear, baselineOf, taskFlow: policy.taskFlow }),
-    );
+  const { planId, version, items } = await cycleItems(db, {
+    scope: o.scope,
+    window: o.window,
+    taskFlow: policy.taskFlow,
+    planId: o.planId,
+    planVersion: o.planVersion,
+  });
   if (items.length === 0)
     throw new Error('所选范围内没有带责任单位的事项，请调整 --kinds/--section/--unit/--items');
   return {

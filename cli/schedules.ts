@@ -1,5 +1,5 @@
 import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
-import type { CycleScope } from '../domain/events';
+import type { CycleScope, Drill } from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
 import type { Principal } from '../domain/principal';
 import { recurringCycleWorkflow } from '../workflows/recurring';
@@ -14,6 +14,8 @@ export interface RecurringCycleSpec {
   startedBy: Principal;
   /** Each round carries the previous round's unrectified 整改 into its cycle. */
   carryOver: boolean;
+  /** For drills and demos: each round's cycle runs on the drill calendar. */
+  drill?: Drill;
 }
 
 /**
@@ -49,9 +51,11 @@ export function recurringSchedule(spec: RecurringCycleSpec, taskQueue: string): 
           slug: spec.slug,
           everyYears: spec.everyYears,
           scope: spec.scope,
-          policy: spec.policy,
+          // As `dudao cycle start`: 任务 run on the light flow unless the office asks for the full one.
+          policy: { ...spec.policy, taskFlow: spec.policy.taskFlow ?? 'light' },
           startedBy: spec.startedBy,
           carryOver: spec.carryOver,
+          ...(spec.drill ? { drill: spec.drill } : {}),
         },
       ],
     },

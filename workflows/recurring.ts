@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, defineSearchAttributeKey } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { CycleScope } from '../domain/events';
+import type { CycleScope, Drill } from '../domain/events';
 import type { CyclePolicy } from '../domain/policy';
 import type { Principal } from '../domain/principal';
 import { cycleYears, shanghaiYear, yearWindow, type CycleSummary } from '../domain/cycle';
@@ -45,6 +45,12 @@ export type RecurringCycleInput = {
    * (as `cycle start --carry-from`); absent in schedules set before rounds could.
    */
   carryOver?: boolean;
+  /**
+   * For drills and demos: each round's cycle runs on the drill calendar (one plan year per
+   * `yearSeconds` real seconds from its window's opening). A pure addition: absent in every
+   * recorded history, where it means what rounds did then, a cycle on real time, so no patch.
+   */
+  drill?: Drill | null;
 };
 
 /** What a round answers once it has started its cycle (and, carrying over, the rounds it carried). */
@@ -106,6 +112,11 @@ async function round(
   const { planId, planVersion, items } = await loadCycleItems({
     scope: input.scope,
     ...(input.planId ? { planId: input.planId } : {}),
+    // The items are shaped by the years the window spans (one milestone per plan year), which the
+    // office's calendar, loaded after this (the order recorded histories keep), could change only
+    // for a next_workday rule meeting a 31 December holiday.
+    window: yearWindow(year, input.everyYears, input.policy.holidayRule, input.policy.calendar),
+    taskFlow: input.policy.taskFlow,
   });
   const policy = await roundPolicy(input, year);
   const cycleId = `${input.slug}-${year}`;
@@ -123,7 +134,7 @@ async function round(
           scope: input.scope,
           window: yearWindow(year, input.everyYears, policy.holidayRule, policy.calendar),
           policy,
-          drill: null,
+          drill: input.drill ?? null,
           items,
           startedBy: input.startedBy,
         },

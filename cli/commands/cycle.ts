@@ -166,7 +166,8 @@ export function registerCycleCommands(program: Command): void {
       .option('--first-year <年份>', '第一轮的年份（默认今年）', integerIn(2000, 2100))
       .option('--kinds <类型>', '事项类型：major_project,indicator,task', 'major_project')
       .option('--unit <单位>', '按责任单位筛选（逗号分隔）')
-      .option('--no-carry-over', '每轮发起时不结转上一轮未销号的整改（默认结转）'),
+      .option('--no-carry-over', '每轮发起时不结转上一轮未销号的整改（默认结转）')
+      .option('--drill <秒>', '仅供演练、演示：各轮周期按演练日历运行，每个规划年压缩为多少秒', Number),
     '督导处:inspector',
   ).action((opts) =>
     run(async () => {
@@ -186,6 +187,7 @@ export function registerCycleCommands(program: Command): void {
               policy: CyclePolicy.parse({}),
               startedBy: actor,
               carryOver: opts.carryOver !== false,
+              ...(opts.drill ? { drill: { yearSeconds: opts.drill } } : {}),
             },
             taskQueue(),
           ),

@@ -1,20 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildCycleInput } from '../../app/cycles';
+import { ScheduleOverlapPolicy, type ScheduleHandle } from '@temporalio/client';
 import { listProjectViews } from '../../app/projects';
 import {
-  carryOver,
   closeOut,
   issueRectifications,
   listRectifications,
   rectificationNotice,
 } from '../../app/rectifications';
+import { recurringSchedule } from '../../cli/schedules';
 import { actOnRectifications, rectifies } from '../../cli/demo/rectification-round';
 import { act, behaviourFor, nextAction, type Simulation } from '../../cli/demo/simulated-units';
+import { readStream } from '../../db/event-store';
 import { LIVE_SCHEMA } from '../../db/projections/read-model';
 import { planNow, type ClockAnchor } from '../../domain/clock';
 import { yearWindow } from '../../domain/cycle';
 import { defaultPolicy } from '../../domain/policy';
+import {
+  carriedIdOf,
+  isUnrectified,
+  rectificationIdOf,
+  rectificationWorkflowId,
+} from '../../domain/rectification';
 import { shanghaiDate } from '../../domain/shanghai';
 import { loadAssessmentBulletin } from '../../reports/documents/assessment-bulletin';
 import { renderBulletinDocx } from '../../reports/documents/render-bulletin-docx';
@@ -22,12 +29,13 @@ import { renderRectificationNoticeDocx } from '../../reports/documents/render-re
 import { lineageReport } from '../../reports/lineage';
 import { importPlan } from '../../seeds/import';
 import { parsePlanBytes } from '../../seeds/parser/parse';
-import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { cycleStateQuery } from '../../workflows/messages';
+import type { RoundStarted } from '../../workflows/recurring';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { readDocx } from '../support/docx';
 import { inspector } from '../support/scenario';
 import { startWorker, uniqueId, type TestStack } from '../support/temporal';
+import { waitFor } from '../support/wait';
 
 const SEED = path.join(__dirname, '..', '..', 'seeds', 'quzhou-education-13th-fyp-task-division.txt');
 const YEARS = [2016, 2017, 2018, 2019, 2020] as const;
@@ -41,16 +49,19 @@ const SIM: Simulation = { seed: 'five-year-drill', shortfallRate: 0.2 };
 
 /**
  * Issue 15's five-year drill: one cycle per plan year 2016–2020 over the seed's 16 major projects,
- * on the drill calendar with the windows a yearly scheduled round gets (yearWindow), the units
- * simulated as in the demo. Each cycle closes with a close-out issuing 整改 for its shortfalls; the
- * units rectify some at once (销号) and leave the others, which the next cycle's start carries on as
- * the next round (-R2, -R3 …). One unit never rectifies, so its first 整改 goes round after round
+ * each started by a round of one Temporal Schedule (yearly from 2016, carrying over, its cycles on
+ * the drill calendar), the units simulated as in the demo. Each year's round is fired by a backfill
+ * over that year's 1 January once the year before has closed and been closed out, as after an
+ * outage. Each close-out issues 整改 for the cycle's shortfalls; the units rectify some at once
+ * (销号) and leave the others, which the next round carries by itself into its cycle as the next
+ * round of 整改 (-R2, -R3 …). One unit never rectifies, so its first 整改 goes round after round
  * to the last cycle. At the end `report lineage` tells each project's five cycles and every round,
  * and the last cycle's 整改通知 and 通报 are read back from their Word files.
  */
 describe('the five-year drill: 整改 carried from each year into the next', () => {
   let t: TestDatabase;
   let stack: TestStack;
+  let schedule: ScheduleHandle;
   const prefix = uniqueId('fy');
   const cycleOf = (year: number) => `${prefix}-${year}`;
   const nameOf = (year: number) => `${year}年度重大项目专项督导（五年演练）`;
@@ -60,6 +71,8 @@ describe('the five-year drill: 整改 carried from each year into the next', () 
   let finalAt = '';
   /** Each year's 整改期限 as issued at its close-out. */
   const deadlines = new Map<number, string>();
+  /** The 整改 each year's round said it carried into its cycle. */
+  const carriedBy = new Map<number, string[]>();
 
   beforeAll(async () => {
     t = await freshDatabase();
@@ -67,8 +80,25 @@ describe('the five-year drill: 整改 carried from each year into the next', () 
     if (!parsed.ok) throw new Error(parsed.error);
     await importPlan(t.db, parsed.plan, parsed.text, 'seed.txt');
     stack = await startWorker(t.db);
+    schedule = await stack.client.schedule.create(
+      recurringSchedule(
+        {
+          slug: prefix,
+          name: '重大项目专项督导（五年演练）',
+          everyYears: 1,
+          firstYear: YEARS[0],
+          scope: { kinds: ['major_project'] },
+          policy: defaultPolicy(),
+          startedBy: inspector,
+          carryOver: true,
+          drill: { yearSeconds: YEAR_SECONDS },
+        },
+        stack.taskQueue,
+      ),
+    );
   });
   afterAll(async () => {
+    await schedule?.delete();
     await stack?.stop();
     await t?.drop();
   });
@@ -77,36 +107,85 @@ describe('the five-year drill: 整改 carried from each year into the next', () 
   const rectifying = (r: { project_id: string; item_id: string }) =>
     r.item_id !== stubborn && rectifies(SIM, r.project_id);
 
-  /** Runs one year's cycle to its close, acting for the units on its projects and on the 整改 it took over. */
+  /**
+   * Fires the Schedule's round of `year` (a backfill over its 1 January, Beijing time, long past)
+   * and returns what the round answered once it has started the year's cycle and carried over.
+   */
+  async function fireRound(year: number): Promise<RoundStarted> {
+    const newYear = Date.UTC(year - 1, 11, 31, 16);
+    await schedule.backfill([
+      {
+        start: new Date(newYear - 60_000),
+        end: new Date(newYear + 60_000),
+        overlap: ScheduleOverlapPolicy.BUFFER_ALL,
+      },
+    ]);
+    let answer: RoundStarted | undefined;
+    await waitFor(async () => {
+      for await (const wf of stack.client.workflow.list({
+        query: `WorkflowType = 'recurringCycleWorkflow' AND TaskQueue = '${stack.taskQueue}' AND WorkflowId STARTS_WITH 'cycle-schedule-${prefix}'`,
+      })) {
+        const result = (await stack.client.workflow
+          .getHandle(wf.workflowId, wf.runId)
+          .result()) as RoundStarted;
+        if (result.year === year) answer = result;
+      }
+      return answer !== undefined;
+    }, 120_000);
+    return answer!;
+  }
+
+  /**
+   * Runs one year's cycle, started by the Schedule's round, to its close, acting for the units on
+   * its projects and on the 整改 the round carried into it.
+   */
   async function runYear(year: number): Promise<ClockAnchor> {
     const cycleId = cycleOf(year);
-    const policy = defaultPolicy();
-    const input = await buildCycleInput(
-      {
-        name: nameOf(year),
-        cycleId,
-        window: yearWindow(year, 1, policy.holidayRule),
-        scope: { kinds: ['major_project'] },
-        policy,
-        drill: { yearSeconds: YEAR_SECONDS },
-      },
-      inspector,
-      t.db,
+    // What the year before left unrectified: the round must carry each into its cycle.
+    const left =
+      year > YEARS[0]
+        ? (await listRectifications(t.db, { contextCycleId: cycleOf(year - 1) })).filter((r) =>
+            isUnrectified(r.status),
+          )
+        : [];
+    const firedAt = Date.now();
+    const round = await fireRound(year);
+    const carried = left.map((r) =>
+      carriedIdOf(rectificationIdOf(r.origin_cycle_id, r.milestone_id), r.round + 1),
     );
-    expect(input.items).toHaveLength(16);
-    itemIds = input.items.map((i) => i.itemId);
-    stubborn = input.items.find((_, i) => behaviourFor(i) === 'misses_target')!.itemId;
-    const behaviours = new Map(input.items.map((item, i) => [item.itemId, behaviourFor(i)]));
-    const cycle = await stack.client.workflow.start(inspectionCycleWorkflow, {
-      taskQueue: stack.taskQueue,
-      workflowId: `cycle-${cycleId}`,
-      args: [input],
+    expect({ ...round, carried: [...(round.carried ?? [])].sort() }).toEqual({
+      cycleId,
+      year,
+      alreadyStarted: false,
+      carried: carried.sort(),
     });
-    if (year > YEARS[0]) {
-      // What the previous year left unrectified goes on in this one (as `cycle start --carry-from`).
-      await waitForCycleRecorded(cycleId);
-      await carryOver(deps(), inspector, cycleOf(year - 1), cycleId);
+    if (year > YEARS[0]) expect(carried.length).toBeGreaterThan(0);
+    carriedBy.set(year, carried);
+    // Each carried round is issued in the name of whoever set the Schedule, as its cycle is started.
+    for (const id of carried) {
+      const stream = () => readStream(t.db, rectificationWorkflowId(id));
+      await waitFor(async () => (await stream()).length > 0, 30_000);
+      expect((await stream())[0]).toMatchObject({ type: 'RectificationIssued', actor: inspector });
     }
+
+    const cycle = stack.client.workflow.getHandle(`cycle-${cycleId}`);
+    let started: { itemIds: string[] } | undefined;
+    await waitFor(async () => {
+      const [first] = await readStream(t.db, cycle.workflowId);
+      if (first?.type === 'CycleStarted') started = first.data as { itemIds: string[] };
+      return started !== undefined;
+    }, 30_000);
+    expect(started!.itemIds).toHaveLength(16);
+    itemIds = started!.itemIds;
+    stubborn = itemIds.find((_, i) => behaviourFor(i) === 'misses_target')!;
+    const behaviours = new Map(itemIds.map((id, i) => [id, behaviourFor(i)]));
+    // The round's cycle runs its year on the drill calendar from the moment it was started, however
+    // long ago that year's 1 January is in real time.
+    const clock = (await cycle.query(cycleStateQuery)).clock;
+    expect(clock.planOrigin).toBe(yearWindow(year, 1, defaultPolicy().holidayRule).opensAt);
+    expect(Date.parse(clock.realOrigin)).toBeGreaterThanOrEqual(firedAt);
+    expect(Date.parse(clock.realOrigin)).toBeLessThanOrEqual(Date.now());
+
     let done = false;
     const finished = cycle.result().finally(() => (done = true));
     while (!done) {
@@ -117,10 +196,10 @@ describe('the five-year drill: 整改 carried from each year into the next', () 
           return command ? act(stack.client, workflowId, command) : false;
         }),
       );
-      const carried = await listRectifications(t.db, { contextCycleId: cycleId });
+      const taken = await listRectifications(t.db, { contextCycleId: cycleId });
       await actOnRectifications(
         stack.client,
-        carried.filter((r) => r.round > 1),
+        taken.filter((r) => r.round > 1),
         rectifying,
         SIM,
       );
@@ -128,17 +207,7 @@ describe('the five-year drill: 整改 carried from each year into the next', () 
     }
     const summary = await finished;
     expect(summary.items).toHaveLength(16);
-    return (await cycle.query(cycleStateQuery)).clock;
-  }
-
-  async function waitForCycleRecorded(cycleId: string): Promise<void> {
-    const until = Date.now() + 30_000;
-    while (
-      !(await t.db.selectFrom('cycles').select('cycle_id').where('cycle_id', '=', cycleId).executeTakeFirst())
-    ) {
-      if (Date.now() > until) throw new Error(`cycle ${cycleId} was never recorded`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    return clock;
   }
 
   /**
@@ -183,10 +252,13 @@ describe('the five-year drill: 整改 carried from each year into the next', () 
       expect(issued.length).toBeGreaterThan(1);
       expect(issued.some((id) => id.includes(`-${stubborn}-`))).toBe(true);
     }
-    // Rounds carried: each year from 2017 took over what the year before left.
+    // Rounds carried: each year from 2017 took over what the year before left, the rounds its
+    // Schedule's round said it carried.
     for (const year of YEARS.slice(1)) {
       const taken = await listRectifications(t.db, { contextCycleId: cycleOf(year) });
-      expect(taken.filter((r) => r.round > 1).length).toBeGreaterThan(0);
+      const ids = taken.filter((r) => r.round > 1).map((r) => r.project_id);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.sort()).toEqual(carriedBy.get(year));
     }
     const rounds = await listRectifications(t.db, {});
     expect(rounds.filter((r) => r.status === 'struck_off').length).toBeGreaterThan(0);

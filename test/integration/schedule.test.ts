@@ -15,10 +15,15 @@ import { importPlan } from '../../seeds/import';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { recurringSchedule } from '../../cli/schedules';
 import { defaultPolicy, type CyclePolicy } from '../../domain/policy';
+import type { ClockAnchor } from '../../domain/clock';
 import { importWorkCalendar } from '../../db/work-calendar';
 import { shanghaiYear } from '../../domain/cycle';
 import { cycleStateQuery } from '../../workflows/messages';
 import { readStream } from '../../db/event-store';
+import { setBaseline } from '../../app/indicators';
+import { projectWorkflowId } from '../../workflows/ids';
+import type { MilestonePlan } from '../../domain/events';
+import type { Target } from '../../domain/plan';
 
 /** Recurring cycles (yearly, or 以2年为一轮) run as Temporal Schedules over the stored plan. */
 describe('recurring cycles as Temporal Schedules', () => {
@@ -42,6 +47,7 @@ describe('recurring cycles as Temporal Schedules', () => {
     everyYears: number,
     firstYear: number,
     scope: CycleScope = { kinds: ['major_project'] },
+    drill?: { yearSeconds: number },
   ) =>
     recurringSchedule(
       {
@@ -53,9 +59,20 @@ describe('recurring cycles as Temporal Schedules', () => {
         policy: defaultPolicy(),
         startedBy: inspector,
         carryOver: true,
+        ...(drill ? { drill } : {}),
       },
       stack.taskQueue,
     );
+
+  /** The Schedule's rounds run on this test's task queue, with what each answered. */
+  async function roundsOf(slug: string): Promise<unknown[]> {
+    const answers: unknown[] = [];
+    for await (const wf of stack.client.workflow.list({
+      query: `WorkflowType = 'recurringCycleWorkflow' AND TaskQueue = '${stack.taskQueue}' AND WorkflowId STARTS_WITH 'cycle-schedule-${slug}'`,
+    }))
+      answers.push(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).result());
+    return answers;
+  }
 
   it('fires on 1 January (Beijing time) every two years, buffering rounds rather than skipping them', async () => {
     // Years ahead of whenever the test runs: the next fire times never depend on today's date.
@@ -109,12 +126,7 @@ describe('recurring cycles as Temporal Schedules', () => {
         expect(Object.keys(policy.calendar!.years)).toEqual(year === 2027 ? ['2027'] : []);
       }
       // Each round ended as soon as its cycle was started; the cycles go on without it.
-      const rounds: unknown[] = [];
-      for await (const wf of stack.client.workflow.list({
-        query: `WorkflowType = 'recurringCycleWorkflow' AND TaskQueue = '${stack.taskQueue}'`,
-      }))
-        rounds.push(await stack.client.workflow.getHandle(wf.workflowId, wf.runId).result());
-      expect(rounds).toEqual(
+      expect(await roundsOf(slug)).toEqual(
         expect.arrayContaining([
           // Nothing to carry over: no round before 2027, and 2027's cycle issued no 整改.
           { cycleId: `${slug}-2027`, year: 2027, alreadyStarted: false, carried: [] },
@@ -125,6 +137,61 @@ describe('recurring cycles as Temporal Schedules', () => {
       await schedule.delete();
       for (const cycle of cycles)
         await sendCycleCancellation(cycle, { actor: inspector, reason: '测试结束' }).catch(() => undefined);
+    }
+  });
+
+  it('asks indicators for each plan year’s value on their plan line and runs tasks on the light flow, as cycle start does', async () => {
+    const slug = uniqueId('items');
+    // 九年义务教育巩固率 starts at 99.5 in 2015; its plan line then gives 99.6 for 2016, 99.7 for 2017.
+    await setBaseline(t.db, { itemId: '1.2', metric: '九年义务教育巩固率', value: 99.5 }, '督导处');
+    // Rounds of two plan years, on a drill calendar slow enough that nothing falls due meanwhile.
+    const schedule = await stack.client.schedule.create(
+      spec(slug, 2, 2016, { kinds: ['indicator', 'task'], itemIds: ['1.2', '2.1.1'] }, { yearSeconds: 3600 }),
+    );
+    const cycle = stack.client.workflow.getHandle(`cycle-${slug}-2016`);
+    try {
+      const firedAt = Date.now();
+      // The 2016—2017 round, long past: a backfill over 1 January 2016, Beijing time.
+      await schedule.backfill([
+        {
+          start: new Date('2015-12-31T15:59:00.000Z'),
+          end: new Date('2015-12-31T16:01:00.000Z'),
+          overlap: ScheduleOverlapPolicy.BUFFER_ALL,
+        },
+      ]);
+      await waitFor(async () => (await roundsOf(slug)).length === 1, 60_000);
+      expect(await roundsOf(slug)).toEqual([
+        { cycleId: `${slug}-2016`, year: 2016, alreadyStarted: false, carried: [] },
+      ]);
+      const started = async (itemId: string) => {
+        const id = projectWorkflowId(cycle.workflowId, itemId);
+        await waitFor(async () => (await readStream(t.db, id)).length > 0, 30_000);
+        return (await readStream(t.db, id))[0]!.data as { milestones: MilestonePlan[]; targets: Target[] };
+      };
+      const indicator = await started('1.2');
+      expect(indicator.milestones.map((m) => m.milestoneId)).toEqual(['1.2/2016', '1.2/2017']);
+      expect(indicator.targets.map((x) => [x.metric, x.year, x.value])).toEqual([
+        ['九年义务教育巩固率', 2016, 99.6],
+        ['九年义务教育巩固率', 2017, 99.7],
+      ]);
+      const task = await started('2.1.1');
+      expect(task.milestones.map((m) => [m.milestoneId, m.text])).toEqual([
+        ['2.1.1/2016', '2016年度工作进展情况'],
+        ['2.1.1/2017', '2017年度工作进展情况'],
+      ]);
+      const first = (await readStream(t.db, cycle.workflowId))[0]!;
+      expect(first.type).toBe('CycleStarted');
+      const data = first.data as { name: string; policy: CyclePolicy; drill: unknown; clock: ClockAnchor };
+      expect(data.name).toBe('2016—2017年度重点帮促县专项督导');
+      expect(data.policy.taskFlow).toBe('light');
+      // The drill calendar starts the round's plan years at their opening, when the round started them.
+      expect(data.drill).toEqual({ yearSeconds: 3600 });
+      expect(data.clock.planOrigin).toBe('2015-12-31T16:00:00.000Z');
+      expect(Date.parse(data.clock.realOrigin)).toBeGreaterThanOrEqual(firedAt);
+      expect(Date.parse(data.clock.realOrigin)).toBeLessThanOrEqual(Date.now());
+    } finally {
+      await schedule.delete();
+      await sendCycleCancellation(cycle, { actor: inspector, reason: '测试结束' }).catch(() => undefined);
     }
   });
 
