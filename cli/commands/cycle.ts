@@ -167,7 +167,11 @@ export function registerCycleCommands(program: Command): void {
       .option('--kinds <类型>', '事项类型：major_project,indicator,task', 'major_project')
       .option('--unit <单位>', '按责任单位筛选（逗号分隔）')
       .option('--no-carry-over', '每轮发起时不结转上一轮未销号的整改（默认结转）')
-      .option('--drill <秒>', '仅供演练、演示：各轮周期按演练日历运行，每个规划年压缩为多少秒', Number),
+      .option(
+        '--drill <秒>',
+        '仅供演练、演示：各轮周期按演练日历运行，每个规划年压缩为多少秒',
+        integerIn(1, 86_400),
+      ),
     '督导处:inspector',
   ).action((opts) =>
     run(async () => {
