@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Principal } from './principal';
-import { EvidenceRef, Iso, ReportedValue } from './events';
+import { EvidenceRef, Iso, ReportedValue } from './report-shapes';
 import { DomainError } from './domain-error';
 
 export { DomainError };

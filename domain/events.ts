@@ -4,9 +4,9 @@ import { Principal } from './principal';
 import { CyclePolicy } from './policy';
 import { ItemKind, Target } from './plan';
 import { EscalationTarget } from './policy';
+import { EvidenceRef, Iso, ReportedValue } from './report-shapes';
 
-/** ISO-8601 instant; every time in an event is plan time (see clock.ts), never a `Date`. */
-export const Iso = z.iso.datetime({ offset: true });
+export { EvidenceRef, Iso, ReportedValue };
 
 export const CycleWindow = z.object({
   opensAt: Iso,
@@ -26,16 +26,6 @@ export type CycleScope = z.infer<typeof CycleScope>;
 /** Drill calendar: plan time runs `yearSeconds` real seconds per plan year, from the cycle's opening. */
 export const Drill = z.object({ yearSeconds: z.number().positive() });
 export type Drill = z.infer<typeof Drill>;
-
-export const EvidenceRef = z.object({
-  ref: z.string().min(1).max(2000),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, '佐证材料哈希须为64位十六进制 SHA-256'),
-  name: z.string().max(200).optional(),
-});
-export type EvidenceRef = z.infer<typeof EvidenceRef>;
-
-export const ReportedValue = z.object({ targetIndex: z.number().int().min(0), value: z.number() });
-export type ReportedValue = z.infer<typeof ReportedValue>;
 
 export const MilestonePlan = z.object({
   milestoneId: z.string(),
