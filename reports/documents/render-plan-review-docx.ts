@@ -10,10 +10,11 @@ import { body, heading, officialDocument, officialTable } from './render-bulleti
 
 /**
  * Column widths in twips over the 156 mm type area (both tables have seven columns): 序号 on one
- * line, the names of indicators and projects as wide as the rest allows.
+ * line, a lead unit of four characters unbroken, the names of indicators and projects and the
+ * projects' targets as wide as the rest allows.
  */
 export const INDICATOR_WIDTHS = [700, 2300, 1300, 1000, 1000, 1000, 1544];
-export const PROJECT_WIDTHS = [700, 1900, 1000, 1900, 1400, 700, 1244];
+export const PROJECT_WIDTHS = [700, 1700, 1200, 2000, 1300, 700, 1244];
 /** 序号 is centred; every other column reads from the left. */
 const notFirst = (column: number) => column !== 0;
 
