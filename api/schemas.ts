@@ -353,11 +353,18 @@ export const reportNames = [
   'lineage',
   'dispatch',
   'indicators',
+  'plan-review',
 ] as const;
 export const ReportParams = z.object({ name: z.enum(reportNames) });
 export const ReportQuery = z.object({
   cycle: z.string().max(100).optional(),
-  format: z.enum(['csv', 'xlsx', 'html']).default('csv'),
+  /** docx: the official document (Word) of assessment (the 通报) and plan-review. */
+  format: z.enum(['csv', 'xlsx', 'html', 'docx']).default('csv'),
+  /** plan-review only: 中期评估 (mid, the default) or 终期评估 (final). */
+  stage: z.enum(['mid', 'final']).optional(),
+  /** docx only: the document's 文号 and 发文机关 (by default 督〔年〕1号 and the plan's issuer). */
+  docNumber: z.string().max(50).optional(),
+  issuer: z.string().max(50).optional(),
   /** lineage only: one plan item, one unit. */
   item: z.string().max(100).optional(),
   unit: z.string().max(50).optional(),

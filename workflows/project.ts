@@ -34,6 +34,7 @@ import {
   isFinished,
   nextWake,
   periodUnitOf,
+  type DecideOptions,
   type ProjectState,
   type TimedEvent,
 } from '../domain/project';
@@ -96,6 +97,12 @@ const { verifyStart } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 });
+
+/**
+ * A return past `maxReturns` on a policy with no 督办 ladder (a light-flow 任务) raises no 督办; runs
+ * before it raised one at the ladder's missing first level.
+ */
+export const LADDERLESS_RETURNS_PATCH = 'ladderless-returns';
 
 /** Runs recorded before the inbox loop replay through the legacy code. */
 export const INBOX_LOOP_PATCH = 'inbox-loop';
@@ -331,9 +338,10 @@ class ProjectLoop {
         const { command } = arrival;
         const at = this.commandTime(command, this.planTime);
         const due = this.dueBy(this.state, this.planTime, at);
+        const options = this.decideOptions(command);
         let caused: EventBody[];
         try {
-          caused = decide(fold(this.state, due), command, at);
+          caused = decide(fold(this.state, due), command, at, options);
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           arrival.outcome = { ok: false, code: err.code, message: err.message };
@@ -393,6 +401,12 @@ class ProjectLoop {
         return;
       }
     }
+  }
+
+  /** Only a return on a policy without a ladder decides differently across generations. */
+  private decideOptions(command: ProjectCommand): DecideOptions {
+    if (command.type !== 'return' || this.state.policy.escalations.length > 0) return {};
+    return { escalateReturnsWithoutLadder: !patched(LADDERLESS_RETURNS_PATCH) };
   }
 
   /** Does whatever time has caused by plan time `to`, each at its own instant, and moves there. */

@@ -59,7 +59,7 @@ const projectTimeline = createRoute({
 const report = createRoute({
   method: 'get',
   path: '/api/reports/{name}',
-  summary: '下载报表（CSV、Excel 或 HTML）',
+  summary: '下载报表（CSV、Excel 或 HTML）；考核通报和规划中期/终期评估另有 Word 公文（docx）',
   security,
   request: { params: ReportParams, query: ReportQuery },
   responses: {
@@ -71,6 +71,9 @@ const report = createRoute({
           schema: z.string().openapi({ format: 'binary' }),
         },
         'text/html': { schema: z.string() },
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+          schema: z.string().openapi({ format: 'binary' }),
+        },
       },
     },
     ...errors,
@@ -126,10 +129,17 @@ export function recordRoutes(deps: ApiDeps) {
     .openapi(report, async (c) => {
       requireAction(c.get('principal'), 'downloadReport');
       const { name } = c.req.valid('param');
-      const { cycle, format, item, unit } = c.req.valid('query');
+      const { cycle, format, item, unit, stage, docNumber, issuer } = c.req.valid('query');
       if ((name === 'cycle' || name === 'assessment') && !cycle)
         throw new ApiError(400, 'invalid_command', '该报表需要指定督导周期（cycle）');
-      const file = await buildReport(deps.db, name, cycle, format, { itemId: item, unit });
+      const file = await buildReport(
+        deps.db,
+        name,
+        cycle,
+        format,
+        { itemId: item, unit },
+        { stage, documentNumber: docNumber, issuer },
+      );
       return c.body(new Uint8Array(file.content), 200, {
         'content-type': file.contentType,
         'content-disposition': attachment(file.fileName),

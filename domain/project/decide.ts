@@ -89,11 +89,25 @@ export function judge(m: MilestoneState): { verdict: 'met' | 'missed'; results: 
   return { verdict: results.every((r) => r.met) ? 'met' : 'missed', results };
 }
 
+/** What a run decides as the generation of workflow code that began its history did (set by patches). */
+export interface DecideOptions {
+  /**
+   * Runs recorded before `patched('ladderless-returns')` raised a 督办 on too many returns even when
+   * the policy has no ladder (a light-flow 任务); later runs raise none without a ladder.
+   */
+  escalateReturnsWithoutLadder?: boolean;
+}
+
 /**
  * Turns a command into the events it causes at plan time `now`, or throws a DomainError and
- * changes nothing. Pure: the same state, command and time always give the same events.
+ * changes nothing. Pure: the same state, command, time and options always give the same events.
  */
-export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBody[] {
+export function decide(
+  s: ProjectState,
+  c: ProjectCommand,
+  now: string,
+  options: DecideOptions = {},
+): EventBody[] {
   const after = (iso: string) => Date.parse(now) > Date.parse(iso);
   switch (c.type) {
     case 'acknowledge': {
@@ -221,7 +235,10 @@ export function decide(s: ProjectState, c: ProjectCommand, now: string): EventBo
       const events: EventBody[] = [
         { type: 'ReportReturned', data: { milestoneId: m.milestoneId, round: m.rounds, comment: c.comment } },
       ];
-      if (m.returns + 1 >= s.policy.maxReturns && !m.escalatedForReturns) {
+      // Too many returns climb the policy's ladder; a policy without one (the light 任务 flow) has
+      // nobody to escalate to, and the RAG rule still turns the milestone red.
+      const ladder = s.policy.escalations.length > 0 || options.escalateReturnsWithoutLadder === true;
+      if (ladder && m.returns + 1 >= s.policy.maxReturns && !m.escalatedForReturns) {
         const lead = m.assignments.find((a) => a.role === 'lead')!;
         const level = Math.max(1, lead.escalationLevel + 1);
         const step = s.policy.escalations.find((e) => e.level === level) ?? s.policy.escalations.at(-1);

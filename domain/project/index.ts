@@ -4,5 +4,5 @@
  */
 export * from './state';
 export { evolve } from './evolve';
-export { cancelEvents, decide, judge, targetMet } from './decide';
+export { cancelEvents, decide, judge, targetMet, type DecideOptions } from './decide';
 export { advance, dueActions, nextWake, tick, type DueAction, type TimedEvent } from './schedule';

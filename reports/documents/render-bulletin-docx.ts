@@ -15,9 +15,11 @@ import {
   TableRow,
   TextRun,
   WidthType,
+  type IParagraphOptions,
   type IRunOptions,
 } from 'docx';
 import type { AssessmentBulletin } from './assessment-bulletin';
+import { titleLines } from './title-lines';
 
 const RED = 'C00000';
 /** Half-points: 二号 22pt, 三号 16pt, 四号 14pt, 小四 12pt. */
@@ -33,6 +35,8 @@ const XIAOBIAOSONG = font('方正小标宋简体');
 /** 28 points between lines, 2 characters of first-line indent at 三号. */
 const BODY_SPACING = { line: 560, lineRule: 'exact' as const };
 const INDENT = { firstLine: 640 };
+/** Table text (小四) on exact lines of 16 points: rows as compact as the text, the same everywhere. */
+const TABLE_SPACING = { line: 320, lineRule: 'exact' as const };
 
 export const run = (text: string, options: IRunOptions = {}) =>
   new TextRun({ text, font: FANGSONG, size: SIZE.body, ...options });
@@ -84,6 +88,22 @@ export interface Attachment {
  * attachment is named above the 落款 (附件：…) and follows on a page of its own, headed 附件 in 黑体
  * and its title, as GB/T 9704 lays it out.
  */
+/** A4 with the margins GB/T 9704 sets: a type area of 156 mm × 225 mm (in twips). */
+const PAGE = { width: 11906, height: 16838 };
+const MARGIN = { top: 2098, bottom: 1984, left: 1588, right: 1474 };
+/** Full-width characters of the title (小标宋 二号) on one line of the type area. */
+const TITLE_CHARS = Math.floor((PAGE.width - MARGIN.left - MARGIN.right) / (SIZE.title * 10));
+
+/** A title in 小标宋 二号, centred, broken into balanced lines where its sense allows. */
+const titleParagraph = (title: string, spacing: IParagraphOptions['spacing']) =>
+  new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing,
+    children: titleLines(title, TITLE_CHARS).map((line, i) =>
+      run(line, { font: XIAOBIAOSONG, size: SIZE.title, ...(i > 0 ? { break: 1 } : {}) }),
+    ),
+  });
+
 export function officialDocument(
   head: OfficialHead,
   content: (Paragraph | Table)[],
@@ -97,10 +117,7 @@ export function officialDocument(
     sections: [
       {
         properties: {
-          page: {
-            size: { width: 11906, height: 16838 },
-            margin: { top: 2098, bottom: 1984, left: 1588, right: 1474 },
-          },
+          page: { size: PAGE, margin: MARGIN },
         },
         children: [
           new Paragraph({
@@ -114,11 +131,7 @@ export function officialDocument(
             spacing: { after: 600 },
             children: [run(head.documentNumber)],
           }),
-          new Paragraph({
-            alignment: AlignmentType.CENTER,
-            spacing: { after: 560, line: 700, lineRule: 'exact' },
-            children: [run(head.title, { font: XIAOBIAOSONG, size: SIZE.title })],
-          }),
+          titleParagraph(head.title, { after: 560, line: 700, lineRule: 'exact' }),
           new Paragraph({ spacing: BODY_SPACING, children: [run(`${head.addressees.join('、')}：`)] }),
           ...content,
           ...(attachment ? [body(`附件：${attachment.title}`)] : []),
@@ -141,11 +154,7 @@ export function officialDocument(
                   spacing: BODY_SPACING,
                   children: [run('附件', { font: HEITI })],
                 }),
-                new Paragraph({
-                  alignment: AlignmentType.CENTER,
-                  spacing: { before: 400, after: 400 },
-                  children: [run(attachment.title, { font: XIAOBIAOSONG, size: SIZE.title })],
-                }),
+                titleParagraph(attachment.title, { before: 400, after: 400 }),
                 ...attachment.content,
               ]
             : []),
@@ -155,17 +164,35 @@ export function officialDocument(
   });
 }
 
-/** Column widths in twips over the 156 mm type area; the last column (the deductions) takes the rest. */
-const COLUMN_WIDTHS = [700, 1500, 800, 800, 1300, 3744];
+/**
+ * Column widths in twips over the 156 mm type area: every header on one line (five characters of 小四
+ * and the cell margins need 1416), a unit's name of eight characters (衢州职业技术学院) unbroken, the
+ * last column (the deductions) takes the rest.
+ */
+export const COLUMN_WIDTHS = [700, 2140, 700, 700, 1500, 3104];
 
 function rankingTable(ranking: AssessmentBulletin['ranking']): Table {
   const last = ranking.columns.length - 1;
   return officialTable(ranking, COLUMN_WIDTHS, (column) => column === last);
 }
 
+/** The width of the type area in twips (156 mm): what a table's column widths add up to. */
+export const TYPE_AREA = PAGE.width - MARGIN.left - MARGIN.right;
+/** A cell's left and right margins together (Word's default 0.19 cm each side). */
+const CELL_MARGINS = 216;
+/**
+ * The lines of a header cell: broken between words where the column is too narrow for it (当年 /
+ * 计划值, not 当年计 / 划值). Body cells wrap as the reader's word processor wraps them.
+ */
+function headerLines(text: string, width: number): string[] {
+  const chars = Math.floor((width - CELL_MARGINS) / (SIZE.table * 10));
+  return chars < 2 ? [text] : titleLines(text, chars);
+}
+
 /**
  * A table in the official layout: 黑体 headers repeated on every page, 仿宋 cells, rows never split
  * across pages; headers are centred, and so are the cells of columns `leftAligned` does not name.
+ * `widths` (twips) add up to the type area, so that no column is narrower than it was planned.
  */
 export function officialTable(
   t: { columns: string[]; rows: string[][] },
@@ -178,7 +205,17 @@ export function officialTable(
       children: [
         new Paragraph({
           alignment: !header && leftAligned(column) ? AlignmentType.LEFT : AlignmentType.CENTER,
-          children: [run(text, { size: SIZE.table, bold: header, font: header ? HEITI : FANGSONG })],
+          spacing: TABLE_SPACING,
+          // The paragraph mark at the table's size too: at the body's 三号 it makes every line taller.
+          run: { size: SIZE.table },
+          children: (header ? headerLines(text, widths[column] ?? 800) : [text]).map((line, i) =>
+            run(line, {
+              size: SIZE.table,
+              bold: header,
+              font: header ? HEITI : FANGSONG,
+              ...(i > 0 ? { break: 1 } : {}),
+            }),
+          ),
         }),
       ],
     });

@@ -8,9 +8,13 @@ import { Packer } from 'docx';
 import type { PlanReview } from './plan-review';
 import { body, heading, officialDocument, officialTable } from './render-bulletin-docx';
 
-/** Column widths in twips over the 156 mm type area (both tables have seven columns). */
-const INDICATOR_WIDTHS = [500, 1900, 1300, 1100, 1100, 1000, 2344];
-const PROJECT_WIDTHS = [500, 2000, 900, 2200, 1300, 700, 1644];
+/**
+ * Column widths in twips over the 156 mm type area (both tables have seven columns): 序号 on one
+ * line, a lead unit of four characters unbroken, the names of indicators and projects and the
+ * projects' targets as wide as the rest allows.
+ */
+export const INDICATOR_WIDTHS = [700, 2300, 1300, 1000, 1000, 1000, 1544];
+export const PROJECT_WIDTHS = [700, 1700, 1200, 2000, 1300, 700, 1244];
 /** 序号 is centred; every other column reads from the left. */
 const notFirst = (column: number) => column !== 0;
 

@@ -7,8 +7,11 @@ import { Packer } from 'docx';
 import type { RectificationNotice } from './rectification-notice';
 import { body, heading, officialDocument, officialTable } from './render-bulletin-docx';
 
-/** Column widths in twips over the 156 mm type area (序号 and 责任单位 fit unbroken); the reasons take the rest. */
-const COLUMN_WIDTHS = [760, 1640, 1700, 1600, 1200, 1944];
+/**
+ * Column widths in twips over the 156 mm type area: 序号 and 责任单位 fit unbroken; the milestone's
+ * text and the reasons, the longest, share the rest.
+ */
+export const COLUMN_WIDTHS = [700, 1640, 1600, 1750, 1180, 1974];
 
 export const renderRectificationNoticeDocx = (n: RectificationNotice): Promise<Buffer> =>
   Packer.toBuffer(

@@ -10,6 +10,7 @@ import { createApiToken, revokeApiToken } from '../../app/identity/tokens';
 import { cycleWorkflowId, projectWorkflowId } from '../../workflows/ids';
 import type { InboxItem } from '../../app/views';
 import type { PlanItem } from '../../domain/plan';
+import { readDocx } from '../support/docx';
 
 const cli = path.join(__dirname, '..', '..', 'bin', 'dudao.js');
 
@@ -620,6 +621,43 @@ describe('HTTP API', () => {
       expect(await page.text()).toContain('<html');
       await expectError(await as.auditor.get('/api/reports/assessment'), 400, 'invalid_command');
       await expectError(await as.lead.get(`/api/reports/units?cycle=${cycleId}`), 403, 'forbidden');
+    });
+
+    it('downloads the 通报 and the plan review (中期/终期) as Word documents', async () => {
+      const word = async (url: string) => {
+        const res = await as.inspector.get(url);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe(
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        );
+        return {
+          disposition: res.headers.get('content-disposition'),
+          doc: readDocx(Buffer.from(await res.arrayBuffer())),
+        };
+      };
+      const mid = await word('/api/reports/plan-review?format=docx&stage=mid&docNumber=衢教督〔2018〕5号');
+      expect(mid.disposition).toContain(encodeURIComponent('中期评估.docx'));
+      expect(mid.doc.paragraphs).toEqual(
+        expect.arrayContaining(['衢教督〔2018〕5号', '一、主要指标完成情况', '二、重大项目推进情况']),
+      );
+      expect(mid.doc.paragraphs.find((x) => x.startsWith('关于《'))).toMatch(/实施情况中期评估的报告$/);
+      const final = await word('/api/reports/plan-review?format=docx&stage=final&issuer=衢州市教育局');
+      expect(final.disposition).toContain(encodeURIComponent('终期评估.docx'));
+      expect(final.doc.paragraphs[0]).toBe('衢州市教育局');
+      expect(final.doc.paragraphs.find((x) => x.startsWith('关于《'))).toMatch(/实施情况终期评估的报告$/);
+      // The same review as a table, for the auditor too.
+      const csv = await as.auditor.get('/api/reports/plan-review?format=csv&stage=final');
+      expect(await csv.text()).toContain('重大项目推进情况');
+      const bulletin = await word(`/api/reports/assessment?cycle=${cycleId}&format=docx`);
+      expect(bulletin.disposition).toContain(encodeURIComponent(`考核结果通报-${cycleId}.docx`));
+      expect(bulletin.doc.paragraphs.find((x) => x.startsWith('关于'))).toMatch(/考核结果的通报$/);
+      await expectError(
+        await as.auditor.get(`/api/reports/units?cycle=${cycleId}&format=docx`),
+        400,
+        'invalid_command',
+      );
+      await expectError(await as.auditor.get('/api/reports/plan-review?stage=half'), 400, 'invalid_command');
+      await expectError(await as.lead.get('/api/reports/plan-review?format=docx'), 403, 'forbidden');
     });
 
     it('refuses cancelling a cycle to a unit, then lets 督导处 cancel it', async () => {

@@ -143,6 +143,10 @@ describe('web workspace in Chromium', () => {
     const download = auditor.waitForEvent('download');
     await auditor.locator('#reports a', { hasText: 'CSV' }).first().click();
     expect((await download).suggestedFilename()).toMatch(/\.csv$/);
+    // The plan review in Word, at the stage picked.
+    const planReview = auditor.waitForEvent('download');
+    await auditor.locator('#reports a', { hasText: '终期评估（Word）' }).click();
+    expect((await planReview).suggestedFilename()).toBe('终期评估.docx');
     // The whole cycle checked from the page: progress, then the verdict.
     await auditor.locator('[data-audit-check]').click();
     await expect(auditor.locator('[data-cycle-verdict]').textContent({ timeout: 60_000 })).resolves.toContain(

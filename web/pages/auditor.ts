@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../db/event-store';
 import type { CycleListRow } from '../../app/cycles';
 import type { CycleCheck, Verdict } from '../../app/audit';
-import { reportTitles, type ReportName } from '../../app/reports';
+import { hasDocument, reportTitles, type ReportName } from '../../app/reports';
 import { html, type Html } from '../html';
 import { cyclePicker } from './inspector';
 import { eventTable } from '../event-table';
@@ -12,6 +12,18 @@ export interface AuditorPage {
   projects: { projectId: string; done: boolean }[];
   itemId: string | null;
   timeline: { title: string; events: RecordedEvent[]; verdict: Verdict | null } | null;
+}
+
+/** The official documents (Word) of a report: the 通报, and the plan review at either stage. */
+function documentLinks(name: ReportName, url: (query: string) => string): Html | string {
+  if (!hasDocument(name)) return '';
+  if (name !== 'plan-review')
+    return html`<a href="${url('format=docx')}" download data-docx="${name}">Word 公文</a>`;
+  return html`<a href="${url('format=docx&stage=mid')}" download data-docx="plan-review-mid"
+      >中期评估（Word）</a
+    >
+    ·
+    <a href="${url('format=docx&stage=final')}" download data-docx="plan-review-final">终期评估（Word）</a>`;
 }
 
 export function auditorBody(p: AuditorPage): Html {
@@ -27,22 +39,20 @@ export function auditorBody(p: AuditorPage): Html {
               <h2>报表下载</h2>
               <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可横向滚动）">
                 <table>
-                  ${(Object.keys(reportTitles) as ReportName[]).map(
-                    (name) =>
-                      html`<tr>
-                        <td>${reportTitles[name]}</td>
-                        ${(['csv', 'xlsx', 'html'] as const).map(
-                          (f) =>
-                            html`<td>
-                              <a
-                                href="/api/reports/${name}?cycle=${encodeURIComponent(p.cycleId!)}&format=${f}"
-                                download
-                                >${f.toUpperCase()}</a
-                              >
-                            </td>`,
-                        )}
-                      </tr>`,
-                  )}
+                  ${(Object.keys(reportTitles) as ReportName[]).map((name) => {
+                    // The plan review covers the plan over every cycle; the other reports the chosen one.
+                    const url = (query: string) =>
+                      name === 'plan-review'
+                        ? `/api/reports/${name}?${query}`
+                        : `/api/reports/${name}?cycle=${encodeURIComponent(p.cycleId!)}&${query}`;
+                    return html`<tr>
+                      <td>${reportTitles[name]}${name === 'plan-review' ? '（全部督导周期）' : ''}</td>
+                      ${(['csv', 'xlsx', 'html'] as const).map(
+                        (f) => html`<td><a href="${url(`format=${f}`)}" download>${f.toUpperCase()}</a></td>`,
+                      )}
+                      <td>${documentLinks(name, url)}</td>
+                    </tr>`;
+                  })}
                 </table>
               </div>
             </section>

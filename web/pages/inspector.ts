@@ -417,7 +417,16 @@ function escalationSection(p: InspectorPage): Html {
 export function inspectorBody(p: InspectorPage): Html {
   const running = p.cycles.find((c) => c.cycleId === p.cycleId)?.status === 'RUNNING';
   return html`${cyclePicker(p.cycles, p.cycleId, p.readOnly ? '/board' : '/inspector')}
-    ${p.readOnly ? '' : html`<p class="no-print"><a href="/instructions">领导批示办理情况</a></p>`}
+    ${
+      p.readOnly
+        ? ''
+        : html`<p class="no-print">
+            <a href="/instructions">领导批示办理情况</a> ·
+            <a href="/auditor${p.cycleId ? `?cycle=${encodeURIComponent(p.cycleId)}` : ''}#reports"
+              >报表与公文下载（考核结果通报、规划中期/终期评估）</a
+            >
+          </p>`
+    }
     ${p.cycleId && !running ? html`<p class="hint">该周期已结束，以下为结束时的状态，仅供查阅。</p>` : ''}
     ${p.readOnly ? html`<p class="hint">管理员只读查看，不能办理。</p>` : ''} ${tiles(p)}
     <section id="board-section">

@@ -13,7 +13,14 @@ import type { Principal } from '../../domain/principal';
 import { SYSTEM } from '../../domain/system-principal';
 import type { ProjectCommand } from '../../domain/commands';
 import { DomainError } from '../../domain/domain-error';
-import { cancelEvents, decide, emptyProject, evolve, type ProjectState } from '../../domain/project';
+import {
+  cancelEvents,
+  decide,
+  emptyProject,
+  evolve,
+  type DecideOptions,
+  type ProjectState,
+} from '../../domain/project';
 import { nextWake, tick } from '../../domain/legacy/schedule-v1';
 import type { ProjectWorkflowInput } from '../project';
 import { projectRag } from '../../domain/rag';
@@ -34,6 +41,9 @@ import { refuseUnproven } from '../proof';
 
 /** Past this many history events a run hands over to a fresh one, whatever the milestones. */
 const HISTORY_LIMIT = 5_000;
+
+/** This generation decided as the decider did before any later patch changed it. */
+const LEGACY_DECISIONS: DecideOptions = { escalateReturnsWithoutLadder: true };
 
 /**
  * FROZEN: the project workflow as it ran before the inbox loop (`../project.ts`). Runs started by
@@ -70,7 +80,7 @@ export async function legacyProjectWorkflow(input: ProjectWorkflowInput): Promis
       projectUpdates[type],
       async (raw: ProjectCommand) => {
         const command = parseCommand(raw);
-        await commit(decide(state, command, now()), command.actor, `update:${type}`);
+        await commit(decide(state, command, now(), LEGACY_DECISIONS), command.actor, `update:${type}`);
         return view();
       },
       {
@@ -82,7 +92,7 @@ export async function legacyProjectWorkflow(input: ProjectWorkflowInput): Promis
             const command = parseCommand(raw);
             if (command.type !== type)
               throw new DomainError('invalid_command', `命令类型 ${command.type} 与操作 ${type} 不符`);
-            decide(state, command, now());
+            decide(state, command, now(), LEGACY_DECISIONS);
           } catch (err) {
             if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.code);
             throw err;

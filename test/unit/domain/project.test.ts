@@ -289,6 +289,36 @@ describe('red/amber/green', () => {
   });
 });
 
+describe('too many returns', () => {
+  const back: ProjectCommand = { type: 'return', actor: inspector, milestoneId: M, comment: '重报' };
+  /** Reported and returned until the next return reaches maxReturns (2 by default). */
+  const returnedOnce = (s: ProjectState) => run(run(run(s, report(70)), back), report(75));
+  const ladderless = (): ProjectState => ({ ...opened(), policy: { ...policy, escalations: [] } });
+  const types = (events: EventBody[]) => events.map((e) => e.type);
+  const now = '2017-06-01T00:00:00.000Z';
+
+  it('climb the ladder when the policy has one', () => {
+    const events = decide(returnedOnce(opened()), back, now);
+    expect(types(events)).toEqual(['ReportReturned', 'EscalationRaised']);
+    expect(events[1]!.data).toMatchObject({ level: 1, reason: 'too_many_returns', target: 'unit_head' });
+  });
+
+  it('raise no 督办 without a ladder (the light 任务 flow), and the milestone still turns red', () => {
+    const s = returnedOnce(ladderless());
+    const events = decide(s, back, now);
+    expect(types(events)).toEqual(['ReportReturned']);
+    expect(
+      milestoneRag(fold(s, events).milestones[0]!, policy.maxReturns, policy.amberWithin, now),
+    ).toMatchObject({ rag: 'red', rule: 'too_many_returns' });
+  });
+
+  it('still raise one without a ladder for runs recorded before the patch', () => {
+    const events = decide(returnedOnce(ladderless()), back, now, { escalateReturnsWithoutLadder: true });
+    expect(types(events)).toEqual(['ReportReturned', 'EscalationRaised']);
+    expect(events[1]!.data).toMatchObject({ level: 1, reason: 'too_many_returns', target: 'unit_head' });
+  });
+});
+
 describe('cycle decider', () => {
   const window = {
     opensAt: '2016-12-31T16:00:00.000Z',
