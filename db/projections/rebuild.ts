@@ -220,19 +220,19 @@ async function replay(
       .orderBy('position')
       .limit(batchSize)
       .execute();
-  const bulk = total >= BULK_EVENTS;
-  const indexes = bulk ? await dropSecondaryIndexes(trx, schema, models) : [];
+  const indexes = total >= BULK_EVENTS ? await dropSecondaryIndexes(trx, schema, models) : [];
   // Finished cycles not yet written, and the writes under way (one at a time, in order).
   let ready: ScopeStates = new Map();
   let readyEvents = 0;
   let writing: Promise<void> = Promise.resolve();
+  let failed: unknown;
   const write = () => {
     const rows = ready;
     ready = new Map();
     readyEvents = 0;
     writing = writing.then(() => writeRows(trx, schema, models, rows));
-    // Awaited below; until then a failure must not count as unhandled.
-    writing.catch(() => undefined);
+    // Awaited at the end; a failure before that is what the next page's failure reports.
+    writing.catch((err: unknown) => (failed ??= err));
   };
   let states: ScopeStates = new Map();
   let cycle: string | null = null;
@@ -242,7 +242,9 @@ async function replay(
   // The next page is on its way while this one folds.
   let next = page(null);
   for (;;) {
-    const rows = (await next) as EventRow[];
+    const rows = (await next.catch((err: unknown) => {
+      throw failed ?? err;
+    })) as EventRow[];
     if (rows.length === 0) break;
     next = page(rows[rows.length - 1]!);
     for (let from = 0; from < rows.length;) {
