@@ -11,6 +11,11 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE milestones ADD COLUMN ordinal integer NOT NULL DEFAULT 0`.execute(db);
+  await createAppendFunction(db);
+}
+
+/** This migration's `dudao_append`, also what migration 0100 goes back to. */
+export async function createAppendFunction(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE FUNCTION dudao_append(p_locks text[], p_calls jsonb, p_outbox jsonb, p_writes jsonb, p_models jsonb)
     RETURNS jsonb LANGUAGE plpgsql

@@ -215,10 +215,12 @@ function applyDomainFacts(state: ProjectStatusState, event: DomainEvent): Projec
   const row = state.milestones?.[key];
   if (!row) return state;
   const [after] = evolveProject(viewOf([asDomain(row)]), event, event.eventId).milestones;
-  const next = { ...row, ...domainFacts(after!) };
-  return Object.entries(next).every(([k, v]) => row[k as keyof MilestoneRow] === v)
-    ? state
-    : { ...state, milestones: { ...state.milestones, [key]: next } };
+  const facts = domainFacts(after!);
+  // Only the facts can differ from the row (most events change none): compare those alone.
+  for (const k in facts)
+    if (row[k as keyof typeof facts] !== facts[k as keyof typeof facts])
+      return { ...state, milestones: { ...state.milestones, [key]: { ...row, ...facts } } };
+  return state;
 }
 
 function recolour(state: ProjectStatusState, event: DomainEvent, policy: RagPolicy): ProjectStatusState {

@@ -107,7 +107,9 @@ export function foldEvent(
  * Folds a page of the log with the same result as `foldEvent` over it in order, for a rebuild:
  * cycle-scoped models first, in order, noting the context each event sees; then each project's
  * events together, so a project's rows are replaced while they are still young (over a whole log
- * the garbage collector then does a fraction of the work).
+ * the garbage collector then does a fraction of the work). A scope's states are looked up once
+ * per page, not once per event and model: over millions of events, building and hashing those
+ * keys costs as much as some models' evolve.
  */
 export function foldPage(
   models: readonly ReadModel[],
@@ -118,17 +120,41 @@ export function foldPage(
   const owned = models.filter((m) => m.scope === 'projectId');
   const contexts: TablesState[] = [];
   const byProject = new Map<string, number[]>();
-  events.forEach((event, i) => {
-    foldEvent(shared, states, event);
-    contexts.push(states.get(contextId(event)) ?? NO_CYCLE);
-    if (event.projectId === null) return;
+  const cycles = new Map<string, TablesState[]>();
+  const contextAt = shared.findIndex((m) => m.name === CONTEXT_MODEL);
+  // The context model's state of the event's cycle as it stands (a page may fold others only).
+  const contextIn = (event: DomainEvent, cycle: TablesState[]): TablesState =>
+    contextAt >= 0 ? cycle[contextAt]! : (states.get(contextId(event)) ?? NO_CYCLE);
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    let cycle = cycles.get(event.cycleId);
+    if (!cycle)
+      cycles.set(event.cycleId, (cycle = shared.map((m) => states.get(stateId(m, event.cycleId)) ?? {})));
+    // The context model is the first of the cycle-scoped ones, so each later one sees its state
+    // after the event, as foldEvent gives it.
+    for (let k = 0; k < shared.length; k++) {
+      const model = shared[k]!;
+      const context = model.contextOf ? contextOf(model, contextIn(event, cycle)) : undefined;
+      cycle[k] = model.evolve(cycle[k]!, event, context);
+    }
+    contexts.push(contextIn(event, cycle));
+    if (event.projectId === null) continue;
     const scope = `${event.cycleId}${SCOPE_SEP}${event.projectId}`;
     const list = byProject.get(scope);
     if (list) list.push(i);
     else byProject.set(scope, [i]);
-  });
-  for (const list of byProject.values())
-    for (const i of list) foldEvent(owned, states, events[i]!, contexts[i]);
+  }
+  for (const [cycleId, cycle] of cycles) shared.forEach((m, k) => states.set(stateId(m, cycleId), cycle[k]!));
+  for (const [scope, list] of byProject) {
+    const project = owned.map((m) => states.get(stateId(m, scope)) ?? {});
+    for (const i of list)
+      for (let k = 0; k < owned.length; k++) {
+        const model = owned[k]!;
+        const context = model.contextOf ? contextOf(model, contexts[i]!) : undefined;
+        project[k] = model.evolve(project[k]!, events[i]!, context);
+      }
+    owned.forEach((m, k) => states.set(stateId(m, scope), project[k]!));
+  }
 }
 
 /** Places loaded rows into their scopes' states (a scope with no rows gets an empty state). */

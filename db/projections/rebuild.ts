@@ -46,9 +46,8 @@ export interface ModelComparison {
 }
 
 const DEFAULT_BATCH = 20_000;
-const INSERT_CHUNK = 5000;
-/** From this many rows a table is loaded without its secondary indexes, which are built after. */
-const BULK_ROWS = 10_000;
+/** From this many events the tables are loaded without their secondary indexes, built after. */
+const BULK_EVENTS = 20_000;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const selected = (only?: readonly string[]): readonly ReadModel[] =>
@@ -189,13 +188,15 @@ async function replay(
     ).n,
   );
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  // Every model folds in memory over the whole range (with the model it takes context from), and
-  // its final rows are written once, in bulk: no row is read back or written twice.
+  // Every model folds in memory (with the model it takes context from), and its final rows are
+  // written once, in bulk: no row is read back or written twice. An event reads and changes only
+  // rows of its own cycle, so the log is read cycle by cycle (each in log order, which gives the
+  // same rows as the whole log in order) and a cycle's rows are written as soon as it is folded:
+  // PostgreSQL writes one cycle while the next one folds here, and memory holds one cycle's rows.
   const folded = readModels.filter(
     (m) => models.includes(m) || (m.name === CONTEXT_MODEL && models.some((x) => x.contextOf)),
   );
-  const states: ScopeStates = new Map();
-  const page = (after: string) =>
+  const page = (after: EventRow | null) =>
     inRange()
       .select([
         'position',
@@ -212,76 +213,119 @@ async function replay(
         'milestone_id',
         'causation_id',
       ])
-      .where('position', '>', after)
+      .$if(after !== null, (q) =>
+        q.where(sql<boolean>`(cycle_id, position) > (${after!.cycle_id}, ${after!.position})`),
+      )
+      .orderBy('cycle_id')
       .orderBy('position')
       .limit(batchSize)
       .execute();
-  let last = '0';
+  const indexes = total >= BULK_EVENTS ? await dropSecondaryIndexes(trx, schema, models) : [];
+  // Finished cycles not yet written, and the writes under way (one at a time, in order).
+  let ready: ScopeStates = new Map();
+  let readyEvents = 0;
+  let writing: Promise<void> = Promise.resolve();
+  let failed: unknown;
+  const write = () => {
+    const rows = ready;
+    ready = new Map();
+    readyEvents = 0;
+    writing = writing.then(() => writeRows(trx, schema, models, rows));
+    // Awaited at the end; a failure before that is what the next page's failure reports.
+    writing.catch((err: unknown) => (failed ??= err));
+  };
+  let states: ScopeStates = new Map();
+  let cycle: string | null = null;
+  let top = 0n;
   let done = 0;
   options.onProgress?.(0, total);
   // The next page is on its way while this one folds.
-  let next = page(last);
+  let next = page(null);
   for (;;) {
-    const rows = await next;
+    const rows = (await next.catch((err: unknown) => {
+      throw failed ?? err;
+    })) as EventRow[];
     if (rows.length === 0) break;
-    last = rows[rows.length - 1]!.position;
-    next = page(last);
-    foldPage(
-      folded,
-      states,
-      rows.map((row) => rowToEvent(row as EventRow)),
-    );
-    done += rows.length;
+    next = page(rows[rows.length - 1]!);
+    for (let from = 0; from < rows.length;) {
+      const id = rows[from]!.cycle_id;
+      let to = from;
+      while (to < rows.length && rows[to]!.cycle_id === id) to++;
+      if (id !== cycle) {
+        for (const [k, v] of states) ready.set(k, v);
+        states = new Map();
+        cycle = id;
+        if (readyEvents >= batchSize) write();
+      }
+      const events = rows.slice(from, to).map(rowToEvent);
+      foldPage(folded, states, events);
+      // Positions rise within a cycle: the run's last is its highest.
+      const position = BigInt(rows[to - 1]!.position);
+      if (position > top) top = position;
+      readyEvents += to - from;
+      done += to - from;
+      from = to;
+    }
     options.onProgress?.(done, total);
   }
-  await writeRows(trx, schema, models, states);
+  for (const [k, v] of states) ready.set(k, v);
+  write();
+  await writing;
+  await restoreIndexes(trx, indexes);
   if (done > 0)
     await trx
       .withSchema(schema)
       .insertInto('projection_checkpoints')
-      .values(models.map((m) => ({ name: m.name, version: m.version, position: last })))
+      .values(models.map((m) => ({ name: m.name, version: m.version, position: String(top) })))
       .execute();
   return done;
 }
 
-/** The folded rows of `models`, table by table, as multi-row INSERTs of a few thousand rows each. */
+/**
+ * The folded rows of `models` in one statement (a data-modifying WITH per table): one round trip,
+ * whatever the number of tables, so a write under way never waits on the fold for its next part.
+ */
 async function writeRows(trx: Db, schema: string, models: readonly ReadModel[], states: ScopeStates) {
+  const inserts = [];
   for (const model of models) {
     const prefix = `${model.name}${SCOPE_SEP}`;
     for (const table of Object.keys(model.tables) as ModelTable[]) {
       const rows: Row[] = [];
       for (const [id, state] of states)
-        if (id.startsWith(prefix)) rows.push(...Object.values(state[table] ?? {}));
-      const load = async () => {
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          await sql`
-            INSERT INTO ${sql.table(`${schema}.${table}`)}
-            SELECT * FROM jsonb_populate_recordset(NULL::${sql.table(`${schema}.${table}`)}, ${JSON.stringify(
-              rows.slice(i, i + INSERT_CHUNK),
-            )}::jsonb)`.execute(trx);
-        }
-      };
-      if (rows.length >= BULK_ROWS) await withoutSecondaryIndexes(trx, schema, table, load);
-      else await load();
+        if (id.startsWith(prefix)) for (const row of Object.values(state[table] ?? {})) rows.push(row);
+      if (rows.length === 0) continue;
+      const target = sql.table(`${schema}.${table}`);
+      inserts.push(
+        sql`${sql.id(`w${inserts.length}`)} AS (
+          INSERT INTO ${target} SELECT * FROM jsonb_populate_recordset(NULL::${target}, ${JSON.stringify(rows)}::jsonb))`,
+      );
     }
   }
+  if (inserts.length > 0) await sql`WITH ${sql.join(inserts)} SELECT 1`.execute(trx);
 }
 
 /**
- * Loads a big table with its secondary indexes (not its key's) dropped, and builds them after: one
- * sort per index instead of a million inserts into it. The table is already locked exclusively
- * (truncated in this transaction), so no reader sees it without them.
+ * A big log's rows are loaded with the tables' secondary indexes (not their keys') dropped, and
+ * those are built after: one sort per index instead of a million inserts into it. The tables are
+ * already locked exclusively (truncated in this transaction), so no reader sees them without.
  */
-async function withoutSecondaryIndexes(trx: Db, schema: string, table: string, load: () => Promise<void>) {
+async function dropSecondaryIndexes(
+  trx: Db,
+  schema: string,
+  models: readonly ReadModel[],
+): Promise<string[]> {
   const { rows: indexes } = await sql<{ name: string; definition: string }>`
     SELECT i.indexname AS name, i.indexdef AS definition
     FROM pg_indexes i
-    WHERE i.schemaname = ${schema} AND i.tablename = ${table}
+    WHERE i.schemaname = ${schema} AND i.tablename = ANY(${tablesOf(models)}::text[])
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c
                       WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`.execute(trx);
   for (const index of indexes) await sql`DROP INDEX ${sql.id(schema, index.name)}`.execute(trx);
-  await load();
-  for (const index of indexes) await sql.raw(index.definition).execute(trx);
+  return indexes.map((i) => i.definition);
+}
+
+async function restoreIndexes(trx: Db, definitions: readonly string[]): Promise<void> {
+  for (const definition of definitions) await sql.raw(definition).execute(trx);
 }
 
 async function checksums(
