@@ -1,6 +1,6 @@
 /**
  * A worker in a process of its own for the project-cost bench, so its memory can be read apart
- * from the driver's: `node dist/bench/cost-worker.js <dudao|bare> <address> <taskQueue> <databaseUrl> <bundle>`.
+ * from the driver's: `node dist/bench/cost-worker.js <dudao|bare> <address> <taskQueue> <databaseUrl> <bundle> <threads>`.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
@@ -9,13 +9,15 @@ import { createWorker } from '../worker/worker';
 import { bareActivities } from './bare/activities';
 
 async function main(): Promise<void> {
-  const [kind, address, taskQueue, databaseUrl, bundle] = process.argv.slice(2) as [
+  const [kind, address, taskQueue, databaseUrl, bundle, threads] = process.argv.slice(2) as [
+    string,
     string,
     string,
     string,
     string,
     string,
   ];
+  const workflowThreads = Number(threads);
   const database = connectDatabase(databaseUrl, 10);
   const { worker, connection } =
     kind === 'dudao'
@@ -25,8 +27,9 @@ async function main(): Promise<void> {
           taskQueue,
           db: database.db,
           workflowBundle: { codePath: bundle },
+          workflowThreads,
         })
-      : await bareWorker(address, taskQueue, database.db as Kysely<unknown>, bundle);
+      : await bareWorker(address, taskQueue, database.db as Kysely<unknown>, bundle, workflowThreads);
   process.once('SIGTERM', () => worker.shutdown());
   process.send?.('ready');
   await worker.run();
@@ -34,7 +37,13 @@ async function main(): Promise<void> {
   await database.close();
 }
 
-async function bareWorker(address: string, taskQueue: string, db: Kysely<unknown>, bundle: string) {
+async function bareWorker(
+  address: string,
+  taskQueue: string,
+  db: Kysely<unknown>,
+  bundle: string,
+  workflowThreadPoolSize: number,
+) {
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection,
@@ -42,6 +51,7 @@ async function bareWorker(address: string, taskQueue: string, db: Kysely<unknown
     taskQueue,
     activities: bareActivities(db),
     workflowBundle: { codePath: bundle },
+    workflowThreadPoolSize,
   });
   return { worker, connection };
 }

@@ -25,7 +25,8 @@ import { signingClientOptions } from '../app/signing';
  * the same shape (a parent starting children a hundred at a time; each Update runs one activity
  * that inserts one row), on the same server, with the same number of Updates, in the same run.
  * Each worker runs in a process of its own so its memory is its own.
- * Sizes: BENCH_COST_PROJECTS (default "100,300"), BENCH_COST_IDLE (default 1000).
+ * Sizes: BENCH_COST_PROJECTS (default "100,300"), BENCH_COST_IDLE (default 1000); both workers
+ * run workflow code on BENCH_COST_WORKFLOW_THREADS threads (default 1, the SDK's default).
  */
 export async function benchProjectCost(): Promise<void> {
   const sizes = (process.env.BENCH_COST_PROJECTS ?? '100,300')
@@ -53,7 +54,9 @@ export async function benchProjectCost(): Promise<void> {
       for (const size of sizes) {
         const dudao = await runDudao(signed, server, url, bundles.dudao, size);
         const bare = await runBare(client, server, url, bundles.bare, size, dudao.updatesPerProject);
-        console.log(`\n项目成本：${size} 个项目并发办理，共 ${dudao.updates} 次人工操作（Update）`);
+        console.log(
+          `\n项目成本：${size} 个项目并发办理，共 ${dudao.updates} 次人工操作（Update），工作流线程 ${WORKFLOW_THREADS} 个`,
+        );
         console.table({
           dudao: row(dudao),
           'bare Temporal (baseline)': row(bare),
@@ -107,6 +110,9 @@ interface Run {
   failed: number;
   startSeconds: number;
 }
+
+/** Threads running workflow code, in dudao's worker and the baseline's alike. */
+const WORKFLOW_THREADS = Number(process.env.BENCH_COST_WORKFLOW_THREADS ?? 1);
 
 const row = (r: Run) => ({
   'updates/s': (r.updates / r.seconds).toFixed(1),
@@ -162,9 +168,13 @@ async function workerProcess(
   url: string,
   bundle: string,
 ) {
-  const child = fork(path.join(__dirname, 'cost-worker.js'), [kind, address, taskQueue, url, bundle], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    path.join(__dirname, 'cost-worker.js'),
+    [kind, address, taskQueue, url, bundle, String(WORKFLOW_THREADS)],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`${kind} worker exited ${code}`)));

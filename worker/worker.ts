@@ -24,6 +24,13 @@ export interface WorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Cache size; 0 makes every workflow task replay the whole history (tests, the chaos suite). */
   maxCachedWorkflows?: number;
+  /**
+   * Threads running workflow code (the SDK's `workflowThreadPoolSize`; its default is 1 with the
+   * reusable context). Each thread keeps a sandbox of its own: a second one lets workflow tasks use
+   * a second core (300 busy projects on 2 cores: 39–51 Updates/s in three runs against 37 in two
+   * with one thread) for about 90 MB more at 1,000 open projects (786 against 698 MB).
+   */
+  workflowThreads?: number;
 }
 
 /** A worker running dudao's workflows and activities, its activities bound to `db`. */
@@ -45,6 +52,7 @@ export async function createWorker(
     // Commands' signatures are verified here, outside the sandbox, before a validator sees them.
     dataConverter: { payloadCodecs: [new PrincipalCodec(new SigningKeyCache(deps.db))] },
     ...(deps.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
+    ...(deps.workflowThreads !== undefined ? { workflowThreadPoolSize: deps.workflowThreads } : {}),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : {

@@ -4,6 +4,7 @@ import { openDatabaseAs } from '../../stack/database';
 import { createWorker, DEFAULT_TASK_QUEUE } from '../../worker/worker';
 import { notifierConfig, startNotifier } from '../../worker/notifier';
 import { run } from '../run';
+import { integerIn } from '../chinese';
 import { Client, Connection } from '@temporalio/client';
 import { startHealthSweep } from '../../app/health';
 
@@ -17,6 +18,11 @@ export function registerWorkerCommand(program: Command): void {
       '--workflow-bundle <文件>',
       '使用预先打包的工作流代码（npm run bundle 生成 dist/workflow-bundle.js），省去启动时打包',
     )
+    .option(
+      '--workflow-threads <数量>',
+      '运行工作流代码的线程数（默认 1；2 可多用一个 CPU 核心，办理吞吐更高，内存约多 90 MB/千个在办项目）',
+      integerIn(1, 16),
+    )
     .action((opts) =>
       run(async () => {
         const endpoint = clientEndpoint();
@@ -28,6 +34,7 @@ export function registerWorkerCommand(program: Command): void {
           taskQueue,
           db: database.db,
           ...(opts.workflowBundle ? { workflowBundle: { codePath: opts.workflowBundle as string } } : {}),
+          ...(opts.workflowThreads ? { workflowThreads: opts.workflowThreads as number } : {}),
         });
         const notifier = opts.notifier ? startNotifier(database.db, notifierConfig()) : null;
         const clientConnection = opts.health ? await Connection.connect(endpoint.connectionOptions) : null;
