@@ -11,9 +11,9 @@ import { inspectionCycleWorkflow } from '../../workflows/cycle';
 import { projectWorkflowId } from '../../workflows/ids';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
-import { startWorker, testTemporalAddress, uniqueId, type TestStack } from '../support/temporal';
+import { startWorker, uniqueId, type TestStack } from '../support/temporal';
 import { waitFor } from '../support/wait';
-import { operatorDataDir, runCli } from '../support/cli';
+import { operatorDataDir, cliAgainst } from '../support/cli';
 
 const lead = unit('基教处');
 
@@ -222,16 +222,7 @@ describe('periodic progress reports (定期反馈)', () => {
     expect((await verifyModels(t.db)).filter((m) => !m.equal)).toEqual([]);
   }, 90_000);
 
-  const dudao = (...args: string[]) =>
-    runCli(
-      {
-        TEMPORAL_ADDRESS: testTemporalAddress(),
-        DATABASE_URL: t.url,
-        DUDAO_TASK_QUEUE: stack.taskQueue,
-        DUDAO_DATA_DIR: dataDir,
-      },
-      ...args,
-    );
+  const dudao = cliAgainst(() => ({ url: t.url, taskQueue: stack.taskQueue, dataDir }));
 
   it('lists a unit’s open period in task list and takes its report from task progress', async () => {
     const bad = await dudao('cycle', 'start', '--name', '演练', '--year', '2017', '--cadence', 'weekly:3');

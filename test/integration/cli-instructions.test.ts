@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { freshDatabase, type TestDatabase } from '../support/db';
-import { startWorker, testTemporalAddress, type TestStack } from '../support/temporal';
+import { startWorker, type TestStack } from '../support/temporal';
 import { waitFor } from '../support/wait';
-import { operatorDataDir, runCli } from '../support/cli';
+import { operatorDataDir, cliAgainst } from '../support/cli';
 import { findInstruction } from '../../app/instructions';
 import { parsePlanBytes } from '../../seeds/parser/parse';
 import { importPlan } from '../../seeds/import';
@@ -22,16 +22,7 @@ describe('the CLI’s 领导批示', () => {
   let dataDir: string;
   const day = (offset: number) => shanghaiDate(new Date(Date.now() + offset * 86_400_000).toISOString());
 
-  const dudao = (...args: string[]) =>
-    runCli(
-      {
-        TEMPORAL_ADDRESS: testTemporalAddress(),
-        DATABASE_URL: t.url,
-        DUDAO_TASK_QUEUE: stack.taskQueue,
-        DUDAO_DATA_DIR: dataDir,
-      },
-      ...args,
-    );
+  const dudao = cliAgainst(() => ({ url: t.url, taskQueue: stack.taskQueue, dataDir }));
 
   beforeAll(async () => {
     t = await freshDatabase();

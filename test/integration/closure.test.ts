@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { addUser, Session, startApiStack, type ApiStack } from '../support/api';
-import { operatorDataDir, runCli } from '../support/cli';
-import { testTemporalAddress } from '../support/temporal';
+import { operatorDataDir, cliAgainst } from '../support/cli';
 import { drillCycle, preschoolPlan } from '../support/scenario';
 import { waitFor } from '../support/wait';
 import { readStream } from '../../db/event-store';
@@ -41,16 +40,7 @@ describe('申请办结 and 销号', () => {
   const events = () => readStream(s.t.db, workflowId);
   const state = async () =>
     (await s.stack.client.workflow.getHandle(workflowId).query(projectStateQuery)).state;
-  const cli = (...args: string[]) =>
-    runCli(
-      {
-        TEMPORAL_ADDRESS: testTemporalAddress(),
-        DATABASE_URL: s.t.url,
-        DUDAO_TASK_QUEUE: s.stack.taskQueue,
-        DUDAO_DATA_DIR: dataDir,
-      },
-      ...args,
-    );
+  const cli = cliAgainst(() => ({ url: s.t.url, taskQueue: s.stack.taskQueue, dataDir }));
   const expectError = async (res: Response, status: number, code: string) => {
     const body = (await res.json()) as { code: string; message: string };
     expect({ status: res.status, code: body.code }).toEqual({ status, code });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { addUser, Session, startApiStack, type ApiStack } from '../support/api';
-import { operatorDataDir, runCli } from '../support/cli';
-import { testTemporalAddress } from '../support/temporal';
+import { operatorDataDir, cliAgainst } from '../support/cli';
 import { drillCycle, preschoolPlan } from '../support/scenario';
 import { waitFor } from '../support/wait';
 import { importBodies } from '../../app/units';
@@ -48,16 +47,7 @@ describe('多级下发', () => {
   ];
   const milestoneId = `${item.itemId}/2017`;
   const stream = (id: string) => readStream(s.t.db, dispatchWorkflowId(id));
-  const cli = (...args: string[]) =>
-    runCli(
-      {
-        TEMPORAL_ADDRESS: testTemporalAddress(),
-        DATABASE_URL: s.t.url,
-        DUDAO_TASK_QUEUE: s.stack.taskQueue,
-        DUDAO_DATA_DIR: dataDir,
-      },
-      ...args,
-    );
+  const cli = cliAgainst(() => ({ url: s.t.url, taskQueue: s.stack.taskQueue, dataDir }));
   const refusal = async (res: Response, status: number) => {
     const body = (await res.json()) as { message: string };
     expect({ status: res.status, chinese: /[\u4e00-\u9fff]/.test(body.message) }).toEqual({

@@ -20,9 +20,9 @@ import { cycleWorkflowId, projectWorkflowId } from '../../workflows/ids';
 import { projectStateQuery } from '../../workflows/messages';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { readDocx } from '../support/docx';
-import { operatorDataDir, runCli } from '../support/cli';
+import { operatorDataDir, cliAgainst } from '../support/cli';
 import { inspector, unit } from '../support/scenario';
-import { startWorker, testTemporalAddress, type TestStack } from '../support/temporal';
+import { startWorker, type TestStack } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 const SEED = path.join(__dirname, '..', '..', 'seeds', 'quzhou-education-13th-fyp-task-division.txt');
@@ -44,16 +44,7 @@ describe('主要指标: yearly values against the plan line, the light task flow
   const cycleWf = cycleWorkflowId(cycleId);
   const project = (itemId: string) => stack.client.workflow.getHandle(projectWorkflowId(cycleWf, itemId));
 
-  const dudao = (...args: string[]) =>
-    runCli(
-      {
-        TEMPORAL_ADDRESS: testTemporalAddress(),
-        DATABASE_URL: t.url,
-        DUDAO_TASK_QUEUE: stack.taskQueue,
-        DUDAO_DATA_DIR: dataDir,
-      },
-      ...args,
-    );
+  const dudao = cliAgainst(() => ({ url: t.url, taskQueue: stack.taskQueue, dataDir }));
 
   const report = async (itemId: string, milestoneId: string, values: number[], source: string) => {
     const lead = (await project(itemId).query(projectStateQuery)).state.leadUnit;

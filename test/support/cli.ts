@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database';
 import { generateKey } from '../../app/keys';
+import { testTemporalAddress } from './temporal';
 
 const cli = path.join(__dirname, '..', '..', 'bin', 'dudao.js');
 
@@ -30,6 +31,25 @@ export const runCli = (env: Record<string, string>, ...args: string[]): Promise<
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('exit', (status) => resolve({ status, stdout, stderr }));
   });
+
+/**
+ * The CLI against a test's own database, task queue and data directory, read when it runs (they are
+ * set up in the test's beforeAll), on the tests' dev server.
+ */
+export const cliAgainst =
+  (target: () => { url: string; taskQueue: string; dataDir: string }) =>
+  (...args: string[]): Promise<CliRun> => {
+    const { url, taskQueue, dataDir } = target();
+    return runCli(
+      {
+        TEMPORAL_ADDRESS: testTemporalAddress(),
+        DATABASE_URL: url,
+        DUDAO_TASK_QUEUE: taskQueue,
+        DUDAO_DATA_DIR: dataDir,
+      },
+      ...args,
+    );
+  };
 
 /** A scratch data directory with the operator key `dudao keys generate` makes: `--as` needs it. */
 export async function operatorDataDir(db: Kysely<Database>, prefix: string): Promise<string> {
