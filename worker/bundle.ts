@@ -14,11 +14,13 @@ export const workflowInterceptorModules = (): string[] => [
 
 /**
  * Evaluated once per worker and shared (frozen) by every workflow, rather than once per open
- * workflow: the libraries of `workflows/shared-libraries.ts`, and the holiday calendar
- * (`chinese-days`: plain data and pure functions).
+ * workflow: the libraries of `workflows/shared-libraries.ts`, dudao's schemas
+ * (`workflows/shared-schemas.ts`), and the holiday calendar (`chinese-days`: plain data and pure
+ * functions).
  */
 export const preloadModules = (): string[] => [
   require.resolve(path.join(__dirname, '..', 'workflows', 'shared-libraries')),
+  require.resolve(path.join(__dirname, '..', 'workflows', 'shared-schemas')),
   'chinese-days',
 ];
 

@@ -3,12 +3,11 @@ import type * as Proof from '../domain/command-proof';
 import type * as Policy from '../domain/policy';
 
 /*
- * The zod schemas a workflow parses with, loaded the first time it parses rather than when it
- * starts. The reusable V8 context gives each workflow a module cache of its own, so a schema module
- * a workflow imports is evaluated once per open workflow: the command and event schemas (with the
- * plan and policy schemas they build on) cost about 0.8 MB and several milliseconds each. A project
- * parses (and checks a command's proof) only when a person sends it a command, and a cycle only
- * when it starts, so an idle project never loads them. The parse itself is the domain's, unchanged.
+ * The zod schemas a workflow parses with. The worker evaluates them once and shares them with every
+ * workflow (`workflows/shared-schemas.ts`, preloaded by worker/bundle.ts); they are still required
+ * here on first use, so that a bundle built without that preload evaluates them only in a workflow
+ * that parses (a person's command, a cycle's start), never in every open one. The parse itself is
+ * the domain's, unchanged.
  */
 
 /** Parses untrusted input into a command, or a DomainError naming the first problem. */

@@ -1,5 +1,9 @@
 import vm from 'node:vm';
 import type * as Schemas from '../../workflows/schemas';
+import { parseCommand } from '../../domain/commands';
+import { CyclePolicy } from '../../domain/policy';
+import { proofProblem } from '../../domain/command-proof';
+import { projectCommandTypes } from '../../workflows/messages';
 import { bundle } from './support';
 
 /**
@@ -54,7 +58,55 @@ function deepFreeze(value: unknown, seen = new WeakSet<object>()): void {
   Object.freeze(value);
 }
 
-const schemaModule = /\/zod\/|domain\/(events|commands|policy|plan|assessment-rules)\.[jt]s$/;
+const schemaModule = /\/zod\/|domain\/(events|commands|command-proof|policy|plan|assessment-rules)\.[jt]s$/;
+
+const actor = { userId: 'u', role: 'unit_staff', unit: '基教处' };
+const at = '2017-03-01T08:00:00.000+08:00';
+const evidence = [{ ref: 'oss://a', sha256: 'a'.repeat(64), name: '佐证' }];
+const values = [{ targetIndex: 0, value: 80 }];
+
+/** One command of each type with every optional part present (each nested schema parses). */
+const fullCommands: Record<string, unknown>[] = projectCommandTypes.map((type) => ({
+  type,
+  actor,
+  requestedAt: at,
+  assignmentId: 'a1',
+  milestoneId: 'm1',
+  periodId: 'p1',
+  requestId: 'r1',
+  narrative: ' 进展 ',
+  comment: '意见',
+  reason: '理由',
+  toUnit: '计财处',
+  grant: true,
+  confirm: true,
+  newDueAt: at,
+  requestedDueAt: at,
+  values,
+  evidence,
+}));
+
+/** Inputs each command schema must refuse, in the nested parts too. */
+const badCommands: unknown[] = [
+  null,
+  'approve',
+  { type: 'nope', actor },
+  ...fullCommands.flatMap((c) => [
+    { ...c, actor: { ...actor, role: 'nobody' } },
+    { ...c, requestedAt: 'yesterday' },
+    { ...c, narrative: '   ', reason: '', comment: 'x'.repeat(6_000), toUnit: '' },
+    { ...c, values: [{ targetIndex: -1, value: 'a' }], evidence: [{ ref: '', sha256: 'xyz' }] },
+    { ...c, requestedDueAt: 1, newDueAt: 'soon', grant: 'yes', confirm: null },
+  ]),
+];
+
+const outcome = (parse: () => unknown): unknown => {
+  try {
+    return { ok: parse() };
+  } catch (err) {
+    return { refused: (err as Error).message, type: (err as Error).constructor.name };
+  }
+};
 
 describe('the workflow bundle', () => {
   let box: ReturnType<typeof sandbox>;
@@ -66,6 +118,27 @@ describe('the workflow bundle', () => {
     expect(box.shared.some((m) => /\/zod\//.test(m))).toBe(true);
     const perWorkflow = [...box.openWorkflow().keys()];
     expect(perWorkflow.filter((m) => schemaModule.test(m))).toEqual([]);
+  });
+
+  test("dudao's schemas are evaluated once per worker, and shared", () => {
+    for (const module of ['commands', 'command-proof', 'policy'])
+      expect(box.shared.some((m) => new RegExp(`domain/${module}\\.[jt]s$`).test(m))).toBe(true);
+  });
+
+  test('frozen and shared, the schemas parse and refuse exactly as the domain does', () => {
+    const schemas = [...box.openWorkflow()].find(([m]) => /workflows\/schemas\.[jt]s$/.test(m))![1]
+      .exports as typeof Schemas;
+    // Twice over: the first parse of a schema is where zod would write to it.
+    for (let round = 0; round < 2; round++) {
+      for (const input of [...fullCommands, ...badCommands])
+        expect(outcome(() => schemas.parseCommand(input))).toEqual(outcome(() => parseCommand(input)));
+      for (const input of [{}, { maxReturns: 0 }, { reminders: [{ amount: 1, unit: 'weeks' }] }])
+        expect(outcome(() => schemas.parsePolicy(input))).toEqual(outcome(() => CyclePolicy.parse(input)));
+      const where = { workflowId: 'w', update: 'approve', updateId: 'u1' };
+      for (const proof of [undefined, {}, { keyId: 'k', principal: actor, expiresAt: at, nonce: 'n' }])
+        expect(schemas.proofProblem({ actor, proof }, where)).toBe(proofProblem({ actor, proof }, where));
+    }
+    expect(fullCommands.every((c) => 'ok' in (outcome(() => parseCommand(c)) as object))).toBe(true);
   });
 
   test('a workflow parses commands and policies with the domain schemas, zod frozen', () => {
