@@ -4,7 +4,7 @@ import type * as Policy from '../domain/policy';
 
 /*
  * The zod schemas a workflow parses with. The worker evaluates them once and shares them with every
- * workflow (`workflows/shared-schemas.ts`, preloaded by worker/bundle.ts); they are still required
+ * workflow (`workflows/shared-domain.ts`, preloaded by worker/bundle.ts); they are still required
  * here on first use, so that a bundle built without that preload evaluates them only in a workflow
  * that parses (a person's command, a cycle's start), never in every open one. The parse itself is
  * the domain's, unchanged.

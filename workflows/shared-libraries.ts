@@ -4,7 +4,7 @@
  * gives each workflow a module cache of its own, so every library a workflow imports is otherwise
  * evaluated again for each of them (zod alone: about 1 MB of code, 0.85 MB of heap and tens of
  * milliseconds per workflow). The schemas dudao builds from zod are shared the same way
- * (`workflows/shared-schemas.ts`).
+ * (`workflows/shared-domain.ts`).
  *
  * The worker deep-freezes shared modules once they are loaded. zod sets some of its module-level
  * state up on first use (the default locale and memoizer in its global config, whether `new

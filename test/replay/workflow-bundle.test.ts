@@ -120,9 +120,10 @@ describe('the workflow bundle', () => {
     expect(perWorkflow.filter((m) => schemaModule.test(m))).toEqual([]);
   });
 
-  test("dudao's schemas are evaluated once per worker, and shared", () => {
-    for (const module of ['commands', 'command-proof', 'policy'])
+  test("dudao's domain is evaluated once per worker, and shared: no domain module per workflow", () => {
+    for (const module of ['commands', 'command-proof', 'policy', 'project/decide', 'rag'])
       expect(box.shared.some((m) => new RegExp(`domain/${module}\\.[jt]s$`).test(m))).toBe(true);
+    expect([...box.openWorkflow().keys()].filter((m) => /\/domain\//.test(m))).toEqual([]);
   });
 
   test('frozen and shared, the schemas parse and refuse exactly as the domain does', () => {
