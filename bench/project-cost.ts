@@ -123,9 +123,10 @@ const row = (r: Run) => ({
   'worker CPU ms/update': r.cpu.worker.toFixed(1),
   'server CPU ms/update': r.cpu.server.toFixed(1),
   'client CPU ms/update': r.cpu.client.toFixed(1),
+  'PostgreSQL CPU ms/update': r.cpu.database.toFixed(1),
 });
 
-type CpuPerUpdate = { worker: number; server: number; client: number };
+type CpuPerUpdate = { worker: number; server: number; client: number; database: number };
 
 /** User plus system CPU milliseconds a process has used (Linux /proc; clock ticks of 10 ms). */
 const cpuMs = (pid: number): number => {
@@ -133,18 +134,43 @@ const cpuMs = (pid: number): number => {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
 
-/** Starts a CPU meter over the worker, the Temporal server and this (client) process. */
+/**
+ * CPU milliseconds of every PostgreSQL process on this host, by pid: the server the bench writes to
+ * runs here (on a shared host this counts other users' queries too).
+ */
+function postgresCpu(): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        byPid.set(Number(entry), cpuMs(Number(entry)));
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return byPid;
+}
+
+/** Starts a CPU meter over the worker, the Temporal server, this (client) process and PostgreSQL. */
 function cpuMeter(workerPid: number, serverPid: number | undefined): (updates: number) => CpuPerUpdate {
   const clientMs = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
   const at = { worker: cpuMs(workerPid), server: serverPid ? cpuMs(serverPid) : 0, client: clientMs() };
-  return (updates) => ({
-    worker: (cpuMs(workerPid) - at.worker) / updates,
-    server: serverPid ? (cpuMs(serverPid) - at.server) / updates : 0,
-    client: (clientMs() - at.client) / updates,
-  });
+  const database = postgresCpu();
+  return (updates) => {
+    // A backend started since counts whole; one that ended since is lost (the pools keep theirs).
+    let databaseMs = 0;
+    for (const [pid, ms] of postgresCpu()) databaseMs += ms - (database.get(pid) ?? 0);
+    return {
+      worker: (cpuMs(workerPid) - at.worker) / updates,
+      server: serverPid ? (cpuMs(serverPid) - at.server) / updates : 0,
+      client: (clientMs() - at.client) / updates,
+      database: databaseMs / updates,
+    };
+  };
 }
 
 async function writeBundles(dir: string): Promise<{ dudao: string; bare: string }> {
