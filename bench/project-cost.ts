@@ -458,10 +458,13 @@ async function idleMemory(
 }
 
 /** Children of one batch start concurrently: the last one started says nothing of the others. */
-const allStarted = (children: WorkflowHandle[]) =>
-  Promise.all(
-    children.map((child) => until(async () => (await child.describe().catch(() => null)) !== null)),
-  );
+/**
+ * Waits until every child exists, one describe in flight at a time (children start in order): a
+ * poll per child every 200 ms, a thousand at once, would load the server the start is timed on.
+ */
+async function allStarted(children: WorkflowHandle[]): Promise<void> {
+  for (const child of children) await until(async () => (await child.describe().catch(() => null)) !== null);
+}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 900_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

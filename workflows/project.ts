@@ -114,6 +114,13 @@ export const INBOX_LOOP_PATCH = 'inbox-loop';
  */
 export const STEADY_TIMER_PATCH = 'steady-wake-timer';
 
+/**
+ * A project's start records, in the same append as ProjectStarted, whatever is due at its start
+ * (milestones opened and assigned): one activity and one workflow task per project instead of two
+ * each. Runs before it recorded that work in a second append, at the loop's first turn.
+ */
+export const START_WITH_DUE_WORK_PATCH = 'start-with-due-work';
+
 /** Past this many history events a run hands over to a fresh one, whatever the milestones. */
 const HISTORY_LIMIT = 5_000;
 
@@ -172,11 +179,22 @@ class ProjectLoop {
     if (!this.input.carried) {
       await this.refuseUnprovenInstruction();
       const started: EventBody = { type: 'ProjectStarted', data: this.input.started };
-      const recorded = this.openingRecord();
-      await this.commit(
-        [...recorded, { timed: [{ at: this.planTime, body: started }], actor: SYSTEM, causationId: null }],
-        this.planTime,
-      );
+      const opening = [
+        ...this.openingRecord(),
+        { timed: [{ at: this.planTime, body: started }], actor: SYSTEM, causationId: null },
+      ];
+      if (patched(START_WITH_DUE_WORK_PATCH)) {
+        const begun = fold(
+          this.state,
+          opening.flatMap((step) => step.timed),
+        );
+        opening.push({
+          timed: this.dueBy(begun, this.planTime, this.planTime),
+          actor: SYSTEM,
+          causationId: 'timer',
+        });
+      }
+      await this.commit(opening, this.planTime);
     }
     const openAtStart = this.openMilestones();
     while (this.arrivals.length > 0 || !isFinished(this.state)) {

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { sendProjectCommand } from '../../app/commands';
 import { recordHistories } from '../../audit/histories';
 import type { CycleItem } from '../../domain/cycle';
@@ -54,8 +55,12 @@ describe('record the histories of the steady wake timer', () => {
 
   const timerEvents = async (h: WorkflowHandle) => {
     const history = await h.fetchHistory();
-    const count = (type: string) => history.events!.filter((e) => String(e.eventType).includes(type)).length;
-    return { started: count('TIMER_STARTED'), cancelled: count('TIMER_CANCELED') };
+    const { EventType } = temporal.api.enums.v1;
+    const count = (type: number) => history.events!.filter((e) => e.eventType === type).length;
+    return {
+      started: count(EventType.EVENT_TYPE_TIMER_STARTED),
+      cancelled: count(EventType.EVENT_TYPE_TIMER_CANCELED),
+    };
   };
 
   it('project-steady-rework-approve: contribution, sign, report, return, report, approve on a slow drill', async () => {
