@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PartitionFold, type FoldPlan, type TableRows } from './rebuild-fold';
+import { PartitionFold, type FoldPlan, type LogPage, type TableRows } from './rebuild-fold';
 
 /** A thread folding one share of a rebuild (see rebuild.ts): one reply per message, in order. */
-export type FoldRequest = { kind: 'page'; json: string } | { kind: 'end' };
+export type FoldRequest = { kind: 'page'; page: LogPage } | { kind: 'end' };
 export type FoldReply = { ok: true; rows: TableRows[] | null } | { ok: false; message: string };
 
 if (parentPort) {
@@ -11,7 +11,7 @@ if (parentPort) {
   port.on('message', (request: FoldRequest) => {
     let reply: FoldReply;
     try {
-      reply = { ok: true, rows: request.kind === 'page' ? fold.page(request.json) : fold.end() };
+      reply = { ok: true, rows: request.kind === 'page' ? fold.page(request.page) : fold.end() };
     } catch (err) {
       reply = { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
