@@ -115,6 +115,8 @@ export function foldPage(
   models: readonly ReadModel[],
   states: ScopeStates,
   events: readonly DomainEvent[],
+  /** The project scopes to fold (all when absent); the cycle-scoped models fold every event. */
+  owns?: (projectScope: string) => boolean,
 ): void {
   const shared = models.filter((m) => m.scope === 'cycleId');
   const owned = models.filter((m) => m.scope === 'projectId');
@@ -140,6 +142,7 @@ export function foldPage(
     contexts.push(contextIn(event, cycle));
     if (event.projectId === null) continue;
     const scope = `${event.cycleId}${SCOPE_SEP}${event.projectId}`;
+    if (owns && !owns(scope)) continue;
     const list = byProject.get(scope);
     if (list) list.push(i);
     else byProject.set(scope, [i]);

@@ -1,0 +1,220 @@
+import type { Selectable } from 'kysely';
+import { rowToEvent } from '../event-store';
+import type { EventsTable } from '../tables/events';
+import { readModelNamed } from './models';
+import {
+  foldPage,
+  SCOPE_SEP,
+  type ModelTable,
+  type ReadModel,
+  type Row,
+  type ScopeStates,
+} from './read-model';
+
+/**
+ * What one fold of a rebuild folds and writes: the models to write, the models to fold (those and
+ * the model they take context from), and which share of the projects it owns.
+ */
+export interface FoldPlan {
+  write: readonly string[];
+  fold: readonly string[];
+  /** This fold's share: projects whose ordinal in their cycle is `part` modulo `parts`. */
+  part: number;
+  parts: number;
+  /** Finished cycles are handed over for writing once they hold this many events. */
+  batchSize: number;
+}
+
+/** Rows of one table as a JSON array, as jsonb_populate_recordset takes them. */
+export interface TableRows {
+  table: ModelTable;
+  json: string;
+}
+
+/**
+ * A page of the log by column, as it crosses to a fold's thread: flat arrays and two JSON texts
+ * (the payloads and actors as PostgreSQL printed them, parsed once on the fold's side), which
+ * copy between threads far more cheaply than rows of nested objects.
+ */
+export interface LogPage {
+  position: string[];
+  event_id: string[];
+  stream_id: string[];
+  seq: number[];
+  schema_version: number[];
+  type: string[];
+  /** JSON arrays of the payloads and actors, in page order. */
+  payloads: string;
+  actors: string;
+  /** Plan times in epoch milliseconds (the driver's Date, as the log's rows always gave it). */
+  occurred_at: number[];
+  cycle_id: string[];
+  project_id: (string | null)[];
+  milestone_id: (string | null)[];
+  causation_id: (string | null)[];
+}
+
+type EventRow = Selectable<EventsTable>;
+/** A log row as the driver gives it with the payload and actor left as text. */
+export type TextRow = Omit<EventRow, 'payload' | 'actor' | 'hash' | 'prev_hash' | 'recorded_at'> & {
+  payload: string;
+  actor: string;
+};
+
+/** The page of `rows`, by column. */
+export function logPage(rows: readonly TextRow[]): LogPage {
+  const n = rows.length;
+  const page: LogPage = {
+    position: new Array<string>(n),
+    event_id: new Array<string>(n),
+    stream_id: new Array<string>(n),
+    seq: new Array<number>(n),
+    schema_version: new Array<number>(n),
+    type: new Array<string>(n),
+    payloads: '',
+    actors: '',
+    occurred_at: new Array<number>(n),
+    cycle_id: new Array<string>(n),
+    project_id: new Array<string | null>(n),
+    milestone_id: new Array<string | null>(n),
+    causation_id: new Array<string | null>(n),
+  };
+  const payloads = new Array<string>(n);
+  const actors = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    page.position[i] = String(r.position);
+    page.event_id[i] = r.event_id;
+    page.stream_id[i] = r.stream_id;
+    page.seq[i] = r.seq;
+    page.schema_version[i] = r.schema_version;
+    page.type[i] = r.type;
+    payloads[i] = r.payload;
+    actors[i] = r.actor;
+    page.occurred_at[i] = r.occurred_at.getTime();
+    page.cycle_id[i] = r.cycle_id;
+    page.project_id[i] = r.project_id;
+    page.milestone_id[i] = r.milestone_id;
+    page.causation_id[i] = r.causation_id;
+  }
+  page.payloads = `[${payloads.join(',')}]`;
+  page.actors = `[${actors.join(',')}]`;
+  return page;
+}
+
+/**
+ * One share of a rebuild's fold, fed the log's pages in (cycle, position) order. Every share
+ * folds every event into the cycle-scoped models, so each sees the context (the cycle's policy)
+ * at every event as a single fold would; a project's models are folded by the one share that owns
+ * the project, and the cycle-scoped rows are written by share 0 alone. Shares therefore produce
+ * disjoint rows whose union is the single fold's, and can run on separate threads.
+ */
+export class PartitionFold {
+  private readonly folded: readonly ReadModel[];
+  private readonly written: ReadonlyMap<string, ReadModel>;
+  private states: ScopeStates = new Map();
+  private cycle: string | null = null;
+  /** Projects of the current cycle by order of first event: the same in every share. */
+  private projects = new Map<string, number>();
+  private ready = new Map<ModelTable, Row[]>();
+  private readyEvents = 0;
+  private readonly owns: ((scope: string) => boolean) | undefined;
+
+  constructor(private readonly plan: FoldPlan) {
+    this.folded = plan.fold.map(readModelNamed);
+    this.written = new Map(
+      plan.write
+        .map(readModelNamed)
+        .filter((m) => m.scope === 'projectId' || plan.part === 0)
+        .map((m) => [m.name, m]),
+    );
+    this.owns =
+      plan.parts === 1
+        ? undefined
+        : (scope) => {
+            let ordinal = this.projects.get(scope);
+            if (ordinal === undefined) this.projects.set(scope, (ordinal = this.projects.size));
+            return ordinal % plan.parts === plan.part;
+          };
+  }
+
+  /** Folds one page of the log; returns the rows to write, if a batch is ready. */
+  page(page: LogPage): TableRows[] | null {
+    const payloads = JSON.parse(page.payloads) as unknown[];
+    const actors = JSON.parse(page.actors) as unknown[];
+    const cycles = page.cycle_id;
+    let out: TableRows[] | null = null;
+    for (let from = 0; from < cycles.length;) {
+      const id = cycles[from]!;
+      let to = from;
+      while (to < cycles.length && cycles[to] === id) to++;
+      if (id !== this.cycle) {
+        this.finishCycle();
+        this.cycle = id;
+        if (this.readyEvents >= this.plan.batchSize) out = this.take();
+      }
+      const events = new Array<ReturnType<typeof rowToEvent>>(to - from);
+      for (let i = from; i < to; i++) events[i - from] = rowToEvent(rowAt(page, i, payloads[i], actors[i]));
+      foldPage(this.folded, this.states, events, this.owns);
+      this.readyEvents += to - from;
+      from = to;
+    }
+    return out;
+  }
+
+  /** The rows not yet handed over, at the end of the log. */
+  end(): TableRows[] {
+    this.finishCycle();
+    return this.take();
+  }
+
+  private finishCycle(): void {
+    for (const [id, state] of this.states) {
+      const model = this.written.get(id.slice(0, id.indexOf(SCOPE_SEP)));
+      if (!model) continue;
+      for (const table of Object.keys(model.tables) as ModelTable[]) {
+        const rows = state[table];
+        if (!rows) continue;
+        let list = this.ready.get(table);
+        if (!list) this.ready.set(table, (list = []));
+        for (const key in rows) list.push(rows[key]!);
+      }
+    }
+    this.states = new Map();
+    this.projects = new Map();
+  }
+
+  private take(): TableRows[] {
+    const out: TableRows[] = [];
+    for (const [table, rows] of this.ready)
+      if (rows.length > 0) out.push({ table, json: JSON.stringify(rows) });
+    this.ready = new Map();
+    this.readyEvents = 0;
+    return out;
+  }
+}
+
+/**
+ * Row `i` of a page as the log gave it. Rows were validated when appended: a cheap check of what
+ * the fold relies on stands in for re-parsing them, so a damaged row is named instead of failing
+ * somewhere in a model.
+ */
+function rowAt(page: LogPage, i: number, payload: unknown, actor: unknown): EventRow {
+  if (typeof payload !== 'object' || payload === null || typeof actor !== 'object' || actor === null)
+    throw new Error(`事件日志第 ${page.position[i]} 条记录格式不对（内容或操作人不是对象），无法重建读模型`);
+  return {
+    position: page.position[i]!,
+    event_id: page.event_id[i]!,
+    stream_id: page.stream_id[i]!,
+    seq: page.seq[i]!,
+    schema_version: page.schema_version[i]!,
+    type: page.type[i]!,
+    payload: payload as EventRow['payload'],
+    actor: actor as EventRow['actor'],
+    occurred_at: new Date(page.occurred_at[i]!),
+    cycle_id: page.cycle_id[i]!,
+    project_id: page.project_id[i]!,
+    milestone_id: page.milestone_id[i]!,
+    causation_id: page.causation_id[i]!,
+  } as EventRow;
+}
