@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database';
 import type { DomainEvent } from '../../domain/events';
 import type { ReadModelTables } from '../tables/read-models';
@@ -234,7 +234,25 @@ export function foldModel<S extends TablesState, C>(
 /** The live schema every appended event is projected into, in the append's own transaction. */
 export const LIVE_SCHEMA = 'public';
 
+/**
+ * The log position a model's rows reflect. A live model's row holds where it was built to (its
+ * first append, or a rebuild); every append since then advanced the one projection_head row
+ * instead of each model's (migration 0120): the head's position, once its generation has passed
+ * the row's.
+ */
 export async function checkpointOf(db: Db, schema: string, name: string): Promise<bigint> {
+  if (schema === LIVE_SCHEMA) {
+    const row = await db
+      .selectFrom('projection_checkpoints as c')
+      .crossJoin('projection_head as h')
+      .select(
+        sql<string>`CASE WHEN h.generation > c.generation THEN GREATEST(c.position, h.position)
+                               ELSE c.position END`.as('position'),
+      )
+      .where('c.name', '=', name)
+      .executeTakeFirst();
+    return row ? BigInt(row.position) : 0n;
+  }
   const row = await db
     .withSchema(schema)
     .selectFrom('projection_checkpoints')
