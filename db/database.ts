@@ -5,7 +5,7 @@ import type {
   NotificationsTable,
   UnitChannelsTable,
 } from './tables/events';
-import type { ProjectionHeadTable, ReadModelTables } from './tables/read-models';
+import type { ReadModelTables } from './tables/read-models';
 import type { PlanTables } from './tables/plans';
 import type { IdentityTables } from './tables/identity';
 import type { WorkCalendarTable } from './tables/calendar';
@@ -20,7 +20,6 @@ export interface Database {
   notification_reads: NotificationReadsTable;
   unit_channels: UnitChannelsTable;
   projection_checkpoints: ReadModelTables['projection_checkpoints'];
-  projection_head: ProjectionHeadTable;
   cycles: ReadModelTables['cycles'];
   projects: ReadModelTables['projects'];
   milestones: ReadModelTables['milestones'];

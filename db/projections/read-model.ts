@@ -236,20 +236,20 @@ export const LIVE_SCHEMA = 'public';
 
 /**
  * The log position a model's rows reflect. A live model's row holds where it was built to (its
- * first append, or a rebuild); every append since then advanced the one projection_head row
- * instead of each model's (migration 0120): the head's position, once its generation has passed
- * the row's.
+ * first append, or a rebuild) and the log's head then; appends write the live models in their own
+ * transaction but no checkpoint (migration 0120), so once the log has grown past that head the
+ * model is at the log's head.
  */
 export async function checkpointOf(db: Db, schema: string, name: string): Promise<bigint> {
   if (schema === LIVE_SCHEMA) {
     const row = await db
-      .selectFrom('projection_checkpoints as c')
-      .crossJoin('projection_head as h')
+      .selectFrom('projection_checkpoints')
       .select(
-        sql<string>`CASE WHEN h.generation > c.generation THEN GREATEST(c.position, h.position)
-                               ELSE c.position END`.as('position'),
+        sql<string>`CASE WHEN dudao_log_head() > log_head THEN dudao_log_head() ELSE position END`.as(
+          'position',
+        ),
       )
-      .where('c.name', '=', name)
+      .where('name', '=', name)
       .executeTakeFirst();
     return row ? BigInt(row.position) : 0n;
   }

@@ -16,16 +16,10 @@ type Json<T> = ColumnType<T, string, string>;
 export interface ProjectionCheckpointsTable {
   name: string;
   version: number;
-  /** Where the model's rows were built to; appends since then advance projection_head instead. */
+  /** Where the model's rows were built to (appends since then do not write here: checkpointOf). */
   position: ColumnType<string, string, string>;
-  /** projection_head's generation when the row was written (the column's default fills it). */
-  generation: ColumnType<string, never, never>;
-}
-
-/** The live models' shared checkpoint: the last append's position, and how many appends wrote it. */
-export interface ProjectionHeadTable {
-  position: ColumnType<string, never, string>;
-  generation: ColumnType<string, never, string>;
+  /** The log's highest position when the row was written (the column's default fills it). */
+  log_head: ColumnType<string, never, never>;
 }
 
 export interface CyclesTable {

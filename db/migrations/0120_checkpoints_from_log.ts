@@ -8,41 +8,30 @@ import { up as appendCachedPlans } from './0100_append_cached_plans';
  *    records a call). While any transaction on the server holds back the xmin horizon (a long
  *    rebuild, a report), none of those versions can be pruned, so the table grows by about a page
  *    every eight appends and each append's UPDATE reads all of it again: appends slowed down
- *    without bound (3 ms of server time a call after 3,000 calls, measured). Appends now advance
- *    one row, `projection_head` (the position and a count of the appends that wrote it), and a
- *    model's row keeps the position it was built at, with the head's count at that moment
- *    (`generation`, filled by the column's default, so the rebuild's inserts need no change). A
- *    live model's checkpoint is its row's position until an append advances the head past the
- *    row's generation, then the head's position (checkpointOf in db/projections/read-model.ts):
- *    the same figure as before, for models rebuilt live up to an earlier position too.
+ *    without bound (3 ms of server time a call after 3,000 calls, measured). Appends now write no
+ *    checkpoint: a live model's rows reflect every committed event (the append writes them in the
+ *    event's own transaction), so its checkpoint is the log's head once anything was appended
+ *    after its row was written. The row keeps the position it was built to and the log's head at
+ *    that moment (`log_head`, filled by the column's default, so the rebuild's inserts need no
+ *    change); checkpointOf (db/projections/read-model.ts) gives the head when the log has grown
+ *    past `log_head`, else `position`: the same figures as before, also right after a live
+ *    rebuild up to an earlier position. (A live rebuild holds appends off, so every event
+ *    appended after it has a higher position than the head it saw.)
  *  - Prepared write statements. Whether a shape is already PREPAREd in this session is now a
  *    session setting set when it is prepared, looked up before pg_prepared_statements (which
  *    builds a row for every prepared statement of the session, four times per append). The
  *    setting is undone with a failed transaction while the statement stays: then the catalog is
- *    asked again, as before.
+ *    asked again, as before. (DISCARD ALL drops both; a bare DEALLOCATE ALL on a connection that
+ *    appends would leave the setting without its statement: nothing here issues one.)
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // fillfactor 10: the row's versions keep to their page (HOT) even while none can be pruned.
   await sql`
-    CREATE TABLE projection_head (
-      position bigint NOT NULL,
-      generation bigint NOT NULL
-    ) WITH (fillfactor = 10)`.execute(db);
-  await sql`CREATE UNIQUE INDEX projection_head_one_row ON projection_head ((true))`.execute(db);
+    CREATE FUNCTION dudao_log_head() RETURNS bigint LANGUAGE sql STABLE
+    AS $$ SELECT coalesce(max(position), 0) FROM events $$`.execute(db);
   await sql`
-    INSERT INTO projection_head (position, generation)
-    SELECT coalesce(max(position), 0), 0 FROM projection_checkpoints`.execute(db);
-  await sql`
-    CREATE FUNCTION dudao_checkpoint_generation() RETURNS bigint LANGUAGE sql STABLE
-    AS $$ SELECT generation FROM projection_head $$`.execute(db);
-  await sql`
-    ALTER TABLE projection_checkpoints
-      ADD COLUMN generation bigint NOT NULL DEFAULT dudao_checkpoint_generation()`.execute(db);
-
-  const { rows } = await sql<{ database: string }>`SELECT current_database() AS database`.execute(db);
-  const role = (suffix: string) => sql.id(`${rows[0]!.database}_${suffix}`);
-  await sql`GRANT SELECT ON projection_head TO ${role('reader')}`.execute(db);
-  await sql`GRANT UPDATE ON projection_head TO ${role('worker')}`.execute(db);
+    ALTER TABLE projection_checkpoints ADD COLUMN log_head bigint NOT NULL DEFAULT dudao_log_head()`.execute(
+    db,
+  );
 
   await sql`
     CREATE OR REPLACE FUNCTION dudao_append(p_locks text[], p_calls jsonb, p_outbox jsonb, p_writes jsonb, p_models jsonb)
@@ -159,18 +148,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         EXECUTE format('EXECUTE %I(%L::jsonb)', shape, coalesce(w->'rows', w->'patches'));
       END LOOP;
 
-      IF top IS NOT NULL THEN
-        -- Every live model is now at "top": one row says so for all of them (see checkpointOf).
-        UPDATE projection_head SET position = GREATEST(position, top), generation = generation + 1;
-        -- A model without a checkpoint yet gets one, at this head (its generation's default). The
-        -- version stays the one the rows were first built with: only a rebuild (which starts the
-        -- checkpoint afresh) makes rows of an older projection version current again.
-        IF (SELECT count(*) FROM projection_checkpoints
-            WHERE name IN (SELECT m->>'name' FROM jsonb_array_elements(p_models) AS m)) < jsonb_array_length(p_models) THEN
-          INSERT INTO projection_checkpoints (name, version, position)
-          SELECT m.name, m.version, top FROM jsonb_to_recordset(p_models) AS m(name text, version int)
-          ON CONFLICT (name) DO NOTHING;
-        END IF;
+      -- A model without a checkpoint yet gets one, at this append (see checkpointOf). The version
+      -- stays the one the rows were first built with: only a rebuild (which starts the checkpoint
+      -- afresh) makes rows of an older projection version current again.
+      IF top IS NOT NULL
+         AND (SELECT count(*) FROM projection_checkpoints
+              WHERE name IN (SELECT m->>'name' FROM jsonb_array_elements(p_models) AS m)) < jsonb_array_length(p_models) THEN
+        INSERT INTO projection_checkpoints (name, version, position)
+        SELECT m.name, m.version, top FROM jsonb_to_recordset(p_models) AS m(name text, version int)
+        ON CONFLICT (name) DO NOTHING;
       END IF;
       RETURN jsonb_build_object('stale', '[]'::jsonb);
     END
@@ -181,9 +167,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await appendCachedPlans(db);
   await sql`
-    UPDATE projection_checkpoints c SET position = GREATEST(c.position, h.position)
-    FROM projection_head h WHERE h.generation > c.generation`.execute(db);
-  await sql`ALTER TABLE projection_checkpoints DROP COLUMN generation`.execute(db);
-  await sql`DROP FUNCTION dudao_checkpoint_generation()`.execute(db);
-  await sql`DROP TABLE projection_head`.execute(db);
+    UPDATE projection_checkpoints SET position = GREATEST(position, dudao_log_head())
+    WHERE dudao_log_head() > log_head`.execute(db);
+  await sql`ALTER TABLE projection_checkpoints DROP COLUMN log_head`.execute(db);
+  await sql`DROP FUNCTION dudao_log_head()`.execute(db);
 }
