@@ -57,8 +57,10 @@ export function notificationFor(event: RecordedEvent): Insertable<NotificationsT
   };
 }
 
-const shanghaiDate = (iso: string): string =>
-  new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+// One formatter for every call: toLocaleDateString builds a new one each time (most of an
+// append's time in this module).
+const shanghaiDates = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai' });
+const shanghaiDate = (iso: string): string => shanghaiDates.format(new Date(iso));
 
 /** A notice as the notifier reads it, with where its unit wants it and what its card shows. */
 export interface DueNotice {

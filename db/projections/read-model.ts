@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database';
 import type { DomainEvent } from '../../domain/events';
 import type { ReadModelTables } from '../tables/read-models';
@@ -237,7 +237,25 @@ export function foldModel<S extends TablesState, C>(
 /** The live schema every appended event is projected into, in the append's own transaction. */
 export const LIVE_SCHEMA = 'public';
 
+/**
+ * The log position a model's rows reflect. A live model's row holds where it was built to (its
+ * first append, or a rebuild) and the log's head then; appends write the live models in their own
+ * transaction but no checkpoint (migration 0120), so once the log has grown past that head the
+ * model is at the log's head.
+ */
 export async function checkpointOf(db: Db, schema: string, name: string): Promise<bigint> {
+  if (schema === LIVE_SCHEMA) {
+    const row = await db
+      .selectFrom('projection_checkpoints')
+      .select(
+        sql<string>`CASE WHEN dudao_log_head() > log_head THEN dudao_log_head() ELSE position END`.as(
+          'position',
+        ),
+      )
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row ? BigInt(row.position) : 0n;
+  }
   const row = await db
     .withSchema(schema)
     .selectFrom('projection_checkpoints')

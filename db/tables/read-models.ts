@@ -16,7 +16,10 @@ type Json<T> = ColumnType<T, string, string>;
 export interface ProjectionCheckpointsTable {
   name: string;
   version: number;
+  /** Where the model's rows were built to (appends since then do not write here: checkpointOf). */
   position: ColumnType<string, string, string>;
+  /** The log's highest position when the row was written (the column's default fills it). */
+  log_head: ColumnType<string, never, never>;
 }
 
 export interface CyclesTable {

@@ -9,6 +9,8 @@ import {
 import { appendInOrder, demoCycle } from '../support/event-builder';
 import { appendEvents } from '../../db/event-store';
 import { projectStatusModel } from '../../db/projections/project-status';
+import { readModels } from '../../db/projections/models';
+import { checkpointOf, LIVE_SCHEMA } from '../../db/projections/read-model';
 import { freshDatabase, type TestDatabase } from '../support/db';
 
 /** Rows built by an older projection version are found, and a rebuild makes them current. */
@@ -53,5 +55,43 @@ describe('stale read models', () => {
     } finally {
       await dropScratchSchema(t.db, 'fresh_copy');
     }
+  });
+
+  it('reports every live model at the log head after each append, and a live rebuild at its own position until the next', async () => {
+    const head = async () =>
+      BigInt(
+        (await sql<{ p: string }>`SELECT max(position)::text AS p FROM events`.execute(t.db)).rows[0]!.p,
+      );
+    const checkpoints = async () =>
+      Promise.all(readModels.map((m) => checkpointOf(t.db, LIVE_SCHEMA, m.name)));
+    const resumed = (seq: number) => ({
+      eventId: `late#${seq}`,
+      streamId: 'late',
+      seq,
+      schemaVersion: 1,
+      at: '2017-08-02T00:00:00.000Z',
+      actor: { userId: 'i', role: 'inspector' as const, unit: '督导处' },
+      cycleId: 'c2017',
+      projectId: 'px',
+      milestoneId: null,
+      causationId: null,
+      type: 'ProjectResumed' as const,
+      data: { reason: '继续' },
+    });
+    expect(await checkpoints()).toEqual(readModels.map(() => expect.any(BigInt)));
+    expect(new Set(await checkpoints())).toEqual(new Set([await head()]));
+
+    // Rebuilt up to an earlier position: that model is there, the others still at the head.
+    const earlier = (await head()) - 3n;
+    await rebuildLive(t.db, { only: ['project_status'], upToPosition: String(earlier) });
+    const now = await head();
+    expect(await checkpoints()).toEqual(readModels.map((m) => (m.name === 'project_status' ? earlier : now)));
+
+    await appendEvents(t.db, [resumed(2)]);
+    expect(new Set(await checkpoints())).toEqual(new Set([await head()]));
+    // A re-append of a recorded event writes nothing and moves no checkpoint.
+    const before = await checkpoints();
+    expect(await appendEvents(t.db, [resumed(2)])).toEqual({ appended: 0, duplicates: 1 });
+    expect(await checkpoints()).toEqual(before);
   });
 });
