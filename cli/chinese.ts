@@ -81,6 +81,16 @@ export function speakChinese(program: Command): Command {
     .configureOutput({ outputError: (text, write) => write(chineseError(text)) });
 }
 
+/** An option parser for numbers (fractions too) in a range, refusing others in Chinese. */
+export const numberIn =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`应为 ${min} 到 ${max} 之间的数。`);
+    return n;
+  };
+
 /** An option parser for whole numbers in a range, refusing others in Chinese. */
 export const integerIn =
   (min: number, max: number) =>

@@ -19,7 +19,7 @@ import { readAssessmentRules } from '../assessment-rules';
 import { taskQueue, withDatabase, withTemporal } from '../context';
 import { renderCycleSummary, renderTable } from '../../reports/table';
 import { run } from '../run';
-import { integerIn } from '../chinese';
+import { integerIn, numberIn } from '../chinese';
 import { carryIntoStartedCycle } from '../../app/rectifications';
 import { printCarried, registerRectificationCommands } from './rectification';
 
@@ -69,8 +69,8 @@ export function registerCycleCommands(program: Command): void {
       .option('--section <章节>', '按章节筛选（逗号分隔）')
       .option('--unit <单位>', '按责任单位筛选（逗号分隔）')
       .option('--items <编号>', '按事项编号筛选（逗号分隔）')
-      .option('--drill <秒>', '演练日历：每个规划年压缩为多少秒', Number)
-      .option('--max-returns <次数>', '退回多少次后升级督办', Number)
+      .option('--drill <秒>', '演练日历：每个规划年压缩为多少秒', numberIn(1, 86_400))
+      .option('--max-returns <次数>', '退回多少次后升级督办', integerIn(1, 20))
       .option('--scoring <口径>', '考核口径：original（按原定时间）或 operational（按延期后时间）')
       .option('--assessment <文件>', '考核计分办法（JSON 文件：权重、扣分项、等次分数线），缺省按默认办法')
       .option(

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { chineseError, integerIn, speakChinese } from '../../../cli/chinese';
+import { chineseError, integerIn, numberIn, speakChinese } from '../../../cli/chinese';
 
 /** What a person reads from the CLI's own machinery (help, parse errors) is Chinese. */
 describe('the CLI speaks Chinese', () => {
@@ -61,5 +61,12 @@ describe('the CLI speaks Chinese', () => {
     });
     expect(() => root.parse(['cycle', 'start', '--name', 'x', '--year', '1999'], { from: 'user' })).toThrow();
     expect(written).toContain('错误：选项 --year <年份> 的取值“1999”无效：应为 2000 到 2100 之间的整数。');
+  });
+
+  it('takes fractions where a number may have them, and refuses what is no number', () => {
+    const drill = numberIn(1, 86_400);
+    expect(drill('54.75')).toBe(54.75);
+    for (const bad of ['abc', '', ' ', '0.5', '1e9', 'NaN', 'Infinity'])
+      expect(() => drill(bad)).toThrow('应为 1 到 86400 之间的数。');
   });
 });
