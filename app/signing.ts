@@ -97,6 +97,11 @@ export interface SignOptions {
   nowMs?: number;
   /** Who acts: the command's `actor` unless given (a cycle start's `startedBy`). */
   principal?: unknown;
+  /**
+   * The nonce, which is also the Update's id: a command sent again under the id it was first sent
+   * with (its answer was not heard) attaches to the Update already sent. Fresh unless given.
+   */
+  nonce?: string;
 }
 
 /** Signs commands with one private key. */
@@ -115,7 +120,7 @@ export class CommandSigner implements Signer {
     update: string,
     workflowId: string,
     command: Record<string, unknown>,
-    { nowMs = Date.now(), principal: acting = command.actor }: SignOptions = {},
+    { nowMs = Date.now(), principal: acting = command.actor, nonce = randomUUID() }: SignOptions = {},
   ): CommandProof {
     const principal = Principal.parse(acting);
     if (principal.role === 'system') throw new Error('“系统”身份不能从外部发出命令');
@@ -123,7 +128,7 @@ export class CommandSigner implements Signer {
       keyId: this.keyId,
       principal,
       expiresAt: new Date(nowMs + PROOF_LIFETIME_MS).toISOString(),
-      nonce: randomUUID(),
+      nonce,
       workflowId,
       update,
     };
@@ -183,7 +188,9 @@ export function signingInterceptor(signer: Signer): WorkflowClientInterceptor {
     async startUpdate(input, next) {
       if (!SIGNED_UPDATES.has(input.updateName)) return next(input);
       const [command, ...rest] = input.args as [Record<string, unknown>, ...unknown[]];
-      const proof = signer.sign(input.updateName, input.workflowExecution.workflowId, command);
+      const proof = signer.sign(input.updateName, input.workflowExecution.workflowId, command, {
+        nonce: input.options.updateId,
+      });
       return next({
         ...input,
         args: [{ ...command, proof }, ...rest],
