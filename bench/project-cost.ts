@@ -457,7 +457,6 @@ async function idleMemory(
   }
 }
 
-/** Children of one batch start concurrently: the last one started says nothing of the others. */
 /**
  * Waits until every child exists, one describe in flight at a time (children start in order): a
  * poll per child every 200 ms, a thousand at once, would load the server the start is timed on.
