@@ -41,7 +41,10 @@ export async function refuseAcrossShares(
   command: ProjectCommand,
 ): Promise<void> {
   if (command.type === 'submitReport')
-    refuseWhileSharesAwaited(await dispatchedShares(deps.db), { cycleId, milestoneId: command.milestoneId });
+    refuseWhileSharesAwaited(await dispatchedShares(deps.db, { parentCycleId: cycleId }), {
+      cycleId,
+      milestoneId: command.milestoneId,
+    });
   if (cycleId === DISPATCH_CYCLE && command.type === 'requestExtension')
     await refuseBeyondParent(deps, command.milestoneId, command.requestedDueAt);
   if (cycleId === DISPATCH_CYCLE && command.type === 'decideExtension' && command.grant) {
@@ -57,7 +60,7 @@ export async function refuseAcrossShares(
 /** A share may be extended up to its parent milestone's deadline as it stands now, not past it. */
 async function refuseBeyondParent(deps: DispatchRuleDeps, milestoneId: string, until: string): Promise<void> {
   const subAssignmentId = milestoneId.split('/')[0]!;
-  const share = (await dispatchedShares(deps.db)).find((s) => s.subAssignmentId === subAssignmentId);
+  const [share] = await dispatchedShares(deps.db, { subAssignmentId });
   if (!share) return;
   const parent = await queryProject(projectHandle(deps.client, share.parentCycleId, share.parentMilestoneId));
   const parentDue =

@@ -9,11 +9,13 @@ const iso = (v: Date | string): string => new Date(v).toISOString();
 /**
  * Every sub-assignment the `sub_assignments` read model holds (under one plan cycle when
  * `rootCycleId` is given), as a parent's view and its roll-up read them: one query. The table
- * holds one row per dispatched share, a few per dispatching unit, so views read it whole.
+ * holds one row per dispatched share, a few per dispatching unit, so views read it whole; the
+ * checks made before a command (`app/dispatch-rules.ts`) read only the shares of one parent cycle
+ * (`parentCycleId`, on the parent index) or one share (`subAssignmentId`).
  */
 export async function dispatchedShares(
   db: Db,
-  filter: { rootCycleId?: string; schema?: string } = {},
+  filter: { rootCycleId?: string; parentCycleId?: string; subAssignmentId?: string; schema?: string } = {},
 ): Promise<(DispatchedShare & { rootCycleId: string; rootProjectId: string; parentDueAt: string })[]> {
   const { rows } = await sql<{
     project_id: string;
@@ -41,6 +43,8 @@ export async function dispatchedShares(
            returns, reported_values, reported_at, reported_late
     FROM ${sql.id(filter.schema ?? LIVE_SCHEMA, 'sub_assignments')}
     WHERE ${filter.rootCycleId === undefined ? sql`true` : sql`root_cycle_id = ${filter.rootCycleId}`}
+      AND ${filter.parentCycleId === undefined ? sql`true` : sql`parent_cycle_id = ${filter.parentCycleId}`}
+      AND ${filter.subAssignmentId === undefined ? sql`true` : sql`project_id = ${filter.subAssignmentId}`}
     ORDER BY dispatched_at, project_id`.execute(db);
   return rows.map((r) => ({
     subAssignmentId: r.project_id,
