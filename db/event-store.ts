@@ -121,6 +121,9 @@ export class EventStore {
   private flushing = false;
   private readonly maxStreams: number;
   private readonly maxGroup: number;
+  private readonly byName: Map<string, ReadModel>;
+  /** The models' names and versions as `dudao_append` takes them: the same on every call. */
+  private readonly modelsJson: string;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -129,6 +132,8 @@ export class EventStore {
   ) {
     this.maxStreams = options.maxStreams ?? 2000;
     this.maxGroup = options.maxGroup ?? 256;
+    this.byName = new Map(models.map((m) => [m.name, m]));
+    this.modelsJson = JSON.stringify(models.map((m) => ({ name: m.name, version: m.version })));
   }
 
   /**
@@ -305,8 +310,9 @@ export class EventStore {
     return { hashes, heads: new Map(result.heads as [string, number][]), states };
   }
 
+  /** The model of a state id (`stateId`: the model's name, SCOPE_SEP, the scope). */
   private modelOf(id: string): ReadModel {
-    return this.models.find((m) => id.startsWith(`${m.name}${SCOPE_SEP}`))!;
+    return this.byName.get(id.slice(0, id.indexOf(SCOPE_SEP)))!;
   }
 
   /** A row read as JSON, with times as UTC ISO strings like the rows evolve produces. */
@@ -391,6 +397,7 @@ export class EventStore {
       const now = working.get(id)!;
       if (owned.has(id)) states.set(id, now);
       else shared.set(id, now);
+      if (now === was) continue; // an unchanged state has nothing to write
       for (const [table, list] of Object.entries(rowWrites(model, was, now)) as [ModelTable, RowWrite[]][]) {
         if (!owned.has(id) && list.some((w) => w.kind !== 'patch' || Object.keys(w.set).length > 0))
           throw new Error(
@@ -419,9 +426,9 @@ export class EventStore {
     const calls = plans.map((plan) => {
       locks.add(`stream${SCOPE_SEP}${plan.call.streamId}`);
       for (const id of plan.scopes) locks.add(`scope${SCOPE_SEP}${id}`);
-      for (const { event, hash, prevHash } of plan.events) {
+      for (const { event } of plan.events) {
         if (event.seq < plan.fresh) continue;
-        const n = notificationFor({ ...event, position: '', hash, prevHash } as RecordedEvent);
+        const n = notificationFor(event);
         if (n) outbox.push(n);
       }
       return {
@@ -448,9 +455,7 @@ export class EventStore {
     const { rows } = await sql<{ result: { stale: number[] } }>`
       SELECT dudao_append(${[...locks].sort()}::text[], ${JSON.stringify(calls)}::jsonb,
                           ${JSON.stringify(outbox)}::jsonb, ${JSON.stringify(tableWrites(plans))}::jsonb,
-                          ${JSON.stringify(this.models.map((m) => ({ name: m.name, version: m.version })))}::jsonb) AS result`.execute(
-      this.db,
-    );
+                          ${this.modelsJson}::jsonb) AS result`.execute(this.db);
     return rows[0]!.result.stale;
   }
 

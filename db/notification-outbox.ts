@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database } from './database';
 import type { NotificationsTable } from './tables/events';
-import type { RecordedEvent } from './event-store';
+import type { DomainEvent } from '../domain/events';
 import { escalationTargetLabel } from '../domain/labels';
 import { milestoneRag, type MilestoneFacts } from './projections/rag';
 import type { Rag } from './tables/read-models';
@@ -27,7 +27,7 @@ export function noticeIdFor(
  * channel is not chosen here: the notifier chooses it at delivery, from the unit directory and the
  * cycle's policy, so a configuration fixed after the fact reaches notices still waiting.
  */
-export function notificationFor(event: RecordedEvent): Insertable<NotificationsTable> | null {
+export function notificationFor(event: DomainEvent): Insertable<NotificationsTable> | null {
   if (event.type !== 'ReminderSent' && event.type !== 'EscalationRaised') return null;
   const due = shanghaiDate(event.data.dueAt);
   const common = {
