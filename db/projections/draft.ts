@@ -1,7 +1,8 @@
 import type { DomainEvent } from '../../domain/events';
 import type { TablesState } from './read-model';
 
-type RowOf<T> = NonNullable<T> extends Record<string, infer R> ? R : never;
+/** The row type of a table of a state. */
+export type RowOf<T> = NonNullable<T> extends Record<string, infer R> ? R : never;
 
 /**
  * A working copy of one scope's state that a model's rules change in place. A table is copied on
