@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../domain/events';
 import type { AssignmentsTable } from '../tables/read-models';
 import { iso, type ReadModel } from './read-model';
+import { draftRules, type Draft } from './draft';
 import { exhaustive, patchProjectRows, type Plain } from './plain';
 
 export type AssignmentRow = Plain<AssignmentsTable>;
@@ -9,15 +10,11 @@ export type AssignmentsState = { assignments?: Record<string, AssignmentRow> };
 const CLOSED: readonly AssignmentRow['status'][] = ['approved', 'closed', 'cancelled'];
 
 /** Each unit's inbox (交办事项): who must do what by when, and how far they got. */
-export function evolveAssignments(state: AssignmentsState, event: DomainEvent): AssignmentsState {
-  const all = state.assignments ?? {};
+function apply(draft: Draft<AssignmentsState>, event: DomainEvent): void {
   const update = (
     match: (a: AssignmentRow) => boolean,
     patch: (a: AssignmentRow) => Partial<AssignmentRow>,
-  ): AssignmentsState => {
-    const next = patchProjectRows(all, event.projectId, (a) => a.assignment_id, match, patch);
-    return next ? { assignments: next } : state;
-  };
+  ): void => patchProjectRows(draft, 'assignments', event.projectId, match, patch);
   const byId = (id: string) => (a: AssignmentRow) => a.assignment_id === id;
   const leadOf = (milestoneId: string) => (a: AssignmentRow) =>
     a.milestone_id === milestoneId && a.role === 'lead';
@@ -47,7 +44,7 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
         reassigned_from: null,
         reassign_reason: null,
       };
-      return { assignments: { ...all, [row.assignment_id]: row } };
+      return draft.put('assignments', row.assignment_id, row);
     }
     case 'AssignmentAcknowledged':
       return update(byId(event.data.assignmentId), (a) => ({
@@ -87,7 +84,7 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
       }));
     case 'ExtensionGranted': {
       // Every clock of the milestone moves by the lead's shift; co-units keep their lead time.
-      const lead = Object.values(all).find(
+      const lead = Object.values(draft.rows('assignments')).find(
         (a) => a.project_id === event.projectId && leadOf(event.data.milestoneId)(a),
       );
       const moveBy = lead ? Date.parse(event.data.newDueAt) - Date.parse(lead.due_at) : 0;
@@ -134,9 +131,9 @@ export function evolveAssignments(state: AssignmentsState, event: DomainEvent): 
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
-      return state;
+      return;
     default:
-      return exhaustive(event);
+      exhaustive(event);
   }
 }
 
@@ -146,5 +143,5 @@ export const assignmentsModel: ReadModel<AssignmentsState> = {
   version: 2,
   scope: 'projectId',
   tables: { assignments: ['cycle_id', 'assignment_id'] },
-  evolve: evolveAssignments,
+  ...draftRules(apply),
 };

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../domain/events';
 import type { NoticesTable } from '../tables/read-models';
 import { iso, type ReadModel } from './read-model';
+import { draftRules, type Draft } from './draft';
 import { exhaustive, type Plain } from './plain';
 import { noticeIdFor } from '../notification-outbox';
 
@@ -11,10 +12,12 @@ export type NoticesState = { notices?: Record<string, NoticeRow> };
  * 催办 and 督办 notices as decided by the workflow; their delivery attempts and opened_at live in
  * the notifier's notifications tables and are joined in by the notices report.
  */
-export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesState {
-  const put = (row: NoticeRow): NoticesState => {
-    const id = noticeIdFor(row.notification_id, event.eventId, (taken) => state.notices?.[taken]?.event_id);
-    return { notices: { ...state.notices, [id]: { ...row, notification_id: id } } };
+function apply(draft: Draft<NoticesState>, event: DomainEvent): void {
+  const put = (row: NoticeRow): void => {
+    const notices = draft.rows('notices');
+    const id = noticeIdFor(row.notification_id, event.eventId, (taken) => notices[taken]?.event_id);
+    row.notification_id = id;
+    draft.put('notices', id, row);
   };
   const base = {
     event_id: event.eventId,
@@ -81,9 +84,9 @@ export function evolveNotices(state: NoticesState, event: DomainEvent): NoticesS
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
-      return state;
+      return;
     default:
-      return exhaustive(event);
+      exhaustive(event);
   }
 }
 
@@ -94,5 +97,5 @@ export const noticesModel: ReadModel<NoticesState> = {
   version: 3,
   scope: 'projectId',
   tables: { notices: ['cycle_id', 'notification_id'] },
-  evolve: evolveNotices,
+  ...draftRules(apply),
 };

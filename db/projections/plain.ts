@@ -1,4 +1,6 @@
 import type { ColumnType } from 'kysely';
+import type { Draft, RowOf } from './draft';
+import type { TablesState } from './read-model';
 
 /**
  * A table row as the projections hold it in memory: the selected type with Dates as ISO strings,
@@ -14,23 +16,19 @@ export function exhaustive(event: never): never {
   throw new Error(`unhandled event ${(event as { type: string }).type}`);
 }
 
-/**
- * The rows of one project that `match`, each with `patch` applied, keyed by `keyOf`; null when none
- * match (the caller keeps its state as it was).
- */
-export function patchProjectRows<R extends { project_id: string }>(
-  rows: Record<string, R>,
+/** Applies `patch` to every row of `table` in one project that `match`es, in the draft. */
+export function patchProjectRows<S extends TablesState, K extends keyof S & string>(
+  draft: Draft<S>,
+  table: K,
   projectId: string | null,
-  keyOf: (row: R) => string,
-  match: (row: R) => boolean,
-  patch: (row: R) => Partial<R>,
-): Record<string, R> | null {
-  let out: Record<string, R> | null = null;
+  match: (row: RowOf<S[K]>) => boolean,
+  patch: (row: RowOf<S[K]>) => Partial<RowOf<S[K]>>,
+): void {
+  const rows = draft.rows(table);
   for (const key in rows) {
     const r = rows[key]!;
-    if (r.project_id !== projectId || !match(r)) continue;
-    out ??= { ...rows };
-    out[keyOf(r)] = { ...r, ...patch(r) };
+    if ((r as { project_id?: unknown }).project_id !== projectId || !match(r)) continue;
+    const row = draft.edit(table, key)!;
+    Object.assign(row, patch(row));
   }
-  return out;
 }

@@ -10,7 +10,8 @@ import { defaultPolicy } from '../../domain/policy';
 import { iso, type ReadModel, type TablesState } from './read-model';
 import { exhaustive, type Plain } from './plain';
 import type { CycleRow } from './cycles';
-import { DEFAULT_RAG_POLICY, milestoneRag, worstRag, type RagPolicy } from './rag';
+import { DEFAULT_RAG_POLICY, forgetRag, milestoneRag, worseRag, type RagPolicy } from './rag';
+import { draftRules, type Draft } from './draft';
 
 export type ProjectRow = Plain<ProjectsTable>;
 export type MilestoneRow = Plain<MilestonesTable>;
@@ -20,19 +21,6 @@ export type ProjectStatusState = {
 };
 
 const milestoneKey = (projectId: string, milestoneId: string): string => `${projectId}\u0001${milestoneId}`;
-
-/**
- * Project and milestone status with 红黄绿灯 as recorded at the latest event: after every event
- * of a project all its milestones are re-coloured at that event's plan time, and a colour keeps
- * the id of the event that set it.
- */
-export function evolveProjectStatus(
-  state: ProjectStatusState,
-  event: DomainEvent,
-  policy: RagPolicy,
-): ProjectStatusState {
-  return recolour(applyFacts(state, event), event, policy);
-}
 
 /**
  * A project as the domain's evolve takes it, holding the given milestones. Only milestone facts
@@ -83,48 +71,23 @@ const domainFacts = (m: MilestoneState) => ({
  * Applies an event's facts. The milestone's phase, rounds, returns, deadlines and outcome are the
  * domain's: its `evolve` (the workflow's own) runs on the milestone, so the board and the workflow
  * cannot disagree on a phase. The rest (escalation level, closing time, counts) is the board's.
+ * Then all the project's milestones are re-coloured at the event's plan time, and a colour keeps
+ * the id of the event that set it: the status and 红黄绿灯 as recorded at the latest event.
  */
-function applyFacts(state: ProjectStatusState, event: DomainEvent): ProjectStatusState {
+function apply(draft: Draft<ProjectStatusState>, event: DomainEvent, policy: RagPolicy): void {
   const projectId = event.projectId!;
-  const facts = event.type === 'ProjectStarted' ? state : applyDomainFacts(state, event);
-  const project = facts.projects?.[projectId];
-  const setProject = (patch: Partial<ProjectRow>): ProjectStatusState =>
-    project ? { ...facts, projects: { ...facts.projects, [projectId]: { ...project, ...patch } } } : facts;
-  const setMilestone = (
-    milestoneId: string,
-    patch: (m: MilestoneRow) => Partial<MilestoneRow>,
-  ): ProjectStatusState => {
-    const key = milestoneKey(projectId, milestoneId);
-    const m = facts.milestones?.[key];
-    return m ? { ...facts, milestones: { ...facts.milestones, [key]: { ...m, ...patch(m) } } } : facts;
+  if (event.type !== 'ProjectStarted') applyDomainFacts(draft, event);
+  const milestone = (milestoneId: string) => draft.edit('milestones', milestoneKey(projectId, milestoneId));
+  const setProject = (patch: Partial<ProjectRow>) => {
+    const project = draft.edit('projects', projectId);
+    if (project) Object.assign(project, patch);
   };
 
   switch (event.type) {
     case 'ProjectStarted': {
       const { data } = event;
       const started = evolveProject(viewOf([]), event).milestones;
-      const milestones = Object.fromEntries(
-        started.map((m, ordinal): [string, MilestoneRow] => [
-          milestoneKey(projectId, m.milestoneId),
-          {
-            project_id: projectId,
-            milestone_id: m.milestoneId,
-            cycle_id: event.cycleId,
-            ordinal,
-            year: m.year,
-            text: m.text,
-            ...domainFacts(m),
-            escalation_level: 0,
-            rag: null,
-            rag_rule: null,
-            rag_threshold: null,
-            rag_deadline: null,
-            rag_event_id: null,
-            closed_at: null,
-          },
-        ]),
-      );
-      const row: ProjectRow = {
+      draft.put('projects', projectId, {
         project_id: projectId,
         cycle_id: event.cycleId,
         item_id: data.itemId,
@@ -144,40 +107,61 @@ function applyFacts(state: ProjectStatusState, event: DomainEvent): ProjectStatu
         started_at: iso(event.at),
         closed_at: null,
         last_event_at: iso(event.at),
-      };
-      return {
-        projects: { ...state.projects, [projectId]: row },
-        milestones: { ...state.milestones, ...milestones },
-      };
+      });
+      started.forEach((m, ordinal) =>
+        draft.put('milestones', milestoneKey(projectId, m.milestoneId), {
+          project_id: projectId,
+          milestone_id: m.milestoneId,
+          cycle_id: event.cycleId,
+          ordinal,
+          year: m.year,
+          text: m.text,
+          ...domainFacts(m),
+          escalation_level: 0,
+          rag: null,
+          rag_rule: null,
+          rag_threshold: null,
+          rag_deadline: null,
+          rag_event_id: null,
+          closed_at: null,
+        }),
+      );
+      break;
     }
-    case 'EscalationRaised':
+    case 'EscalationRaised': {
       // Only the overdue ladder turns a milestone red; a returns escalation is already amber.
-      if (event.data.reason !== 'overdue') return facts;
-      return setMilestone(event.data.milestoneId, (m) => ({
-        escalation_level: Math.max(m.escalation_level, event.data.level),
-      }));
-    case 'ExtensionGranted':
+      if (event.data.reason !== 'overdue') break;
+      const m = milestone(event.data.milestoneId);
+      if (m) m.escalation_level = Math.max(m.escalation_level, event.data.level);
+      break;
+    }
+    case 'ExtensionGranted': {
       // A new operational deadline restarts the 督办 ladder; the original stays for scoring.
-      return setMilestone(event.data.milestoneId, () => ({ escalation_level: 0 }));
+      const m = milestone(event.data.milestoneId);
+      if (m) m.escalation_level = 0;
+      break;
+    }
     case 'MilestoneClosed': {
-      const closed = setMilestone(event.data.milestoneId, () => ({ closed_at: iso(event.at) }));
-      const p = closed.projects?.[projectId];
-      if (!p) return closed;
-      const counted: ProjectRow = {
-        ...p,
-        milestones_met: p.milestones_met + (event.data.outcome === 'met' ? 1 : 0),
-        milestones_missed: p.milestones_missed + (event.data.outcome === 'missed' ? 1 : 0),
-      };
-      return { ...closed, projects: { ...closed.projects, [projectId]: counted } };
+      const m = milestone(event.data.milestoneId);
+      if (m) m.closed_at = iso(event.at);
+      const p = draft.edit('projects', projectId);
+      if (!p) break;
+      p.milestones_met += event.data.outcome === 'met' ? 1 : 0;
+      p.milestones_missed += event.data.outcome === 'missed' ? 1 : 0;
+      break;
     }
     case 'ProjectSuspended':
-      return setProject({ status: 'suspended' });
+      setProject({ status: 'suspended' });
+      break;
     case 'ProjectResumed':
-      return setProject({ status: 'active' });
+      setProject({ status: 'active' });
+      break;
     case 'ProjectCancelled':
-      return setProject({ status: 'cancelled', outcome: 'cancelled' });
+      setProject({ status: 'cancelled', outcome: 'cancelled' });
+      break;
     case 'ProjectClosed':
-      return setProject({ status: 'closed', outcome: event.data.outcome, closed_at: iso(event.at) });
+      setProject({ status: 'closed', outcome: event.data.outcome, closed_at: iso(event.at) });
+      break;
     case 'MilestoneOpened':
     case 'ReportSubmitted':
     case 'ReportReturned':
@@ -202,66 +186,69 @@ function applyFacts(state: ProjectStatusState, event: DomainEvent): ProjectStatu
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
-      return facts;
+      break;
     default:
-      return exhaustive(event);
+      exhaustive(event);
   }
+  recolour(draft, event, policy);
 }
 
 /** Runs the domain's evolve on the milestone an event names and takes back the facts it owns. */
-function applyDomainFacts(state: ProjectStatusState, event: DomainEvent): ProjectStatusState {
-  if (!('milestoneId' in event.data)) return state;
+function applyDomainFacts(draft: Draft<ProjectStatusState>, event: DomainEvent): void {
+  if (!('milestoneId' in event.data)) return;
   const key = milestoneKey(event.projectId!, event.data.milestoneId);
-  const row = state.milestones?.[key];
-  if (!row) return state;
+  const row = draft.rows('milestones')[key];
+  if (!row) return;
   const [after] = evolveProject(viewOf([asDomain(row)]), event, event.eventId).milestones;
   const facts = domainFacts(after!);
   // Only the facts can differ from the row (most events change none): compare those alone.
   for (const k in facts)
-    if (row[k as keyof typeof facts] !== facts[k as keyof typeof facts])
-      return { ...state, milestones: { ...state.milestones, [key]: { ...row, ...facts } } };
-  return state;
+    if (row[k as keyof typeof facts] !== facts[k as keyof typeof facts]) {
+      const m = draft.edit('milestones', key)!;
+      Object.assign(m, facts);
+      // Changed in place: a colour remembered for this row no longer holds.
+      forgetRag(m);
+      return;
+    }
 }
 
-function recolour(state: ProjectStatusState, event: DomainEvent, policy: RagPolicy): ProjectStatusState {
+function recolour(draft: Draft<ProjectStatusState>, event: DomainEvent, policy: RagPolicy): void {
   const projectId = event.projectId!;
-  const project = state.projects?.[projectId];
-  if (!project) return state;
-  let milestones = state.milestones;
-  const own: MilestoneRow[] = [];
-  for (const key in state.milestones) {
-    const m = state.milestones[key]!;
+  const project = draft.rows('projects')[projectId];
+  if (!project) return;
+  const milestones = draft.rows('milestones');
+  let worst: MilestoneRow | null = null;
+  for (const key in milestones) {
+    let m = milestones[key]!;
     if (m.project_id !== projectId) continue;
     const v = milestoneRag(m, event.at, policy);
-    if (v.rag === m.rag && v.rule === m.rag_rule) {
-      own.push(m);
-      continue;
+    if (v.rag !== m.rag || v.rule !== m.rag_rule) {
+      m = draft.edit('milestones', key)!;
+      m.rag = v.rag;
+      m.rag_rule = v.rule;
+      m.rag_threshold = v.threshold;
+      m.rag_deadline = v.deadline;
+      m.rag_event_id = event.eventId;
     }
-    const next: MilestoneRow = {
-      ...m,
-      rag: v.rag,
-      rag_rule: v.rule,
-      rag_threshold: v.threshold,
-      rag_deadline: v.deadline,
-      rag_event_id: event.eventId,
-    };
-    if (milestones === state.milestones) milestones = { ...state.milestones };
-    milestones![key] = next;
-    own.push(next);
+    // Ties go to the milestone first in the plan, whatever order the rows were loaded in.
+    if (worseRag(m, worst) || (worst !== null && m.rag === worst.rag && m.ordinal < worst.ordinal)) worst = m;
   }
-  // Ties go to the milestone first in the plan, whatever order the rows were loaded in.
-  const worst = worstRag(own.sort((a, b) => a.ordinal - b.ordinal));
-  const patch = {
-    rag: worst?.rag ?? null,
-    rag_rule: worst?.rag_rule ?? null,
-    rag_milestone_id: worst?.milestone_id ?? null,
-    last_event_at: iso(event.at),
-  };
-  const same = (Object.keys(patch) as (keyof typeof patch)[]).every((k) => project[k] === patch[k]);
-  return {
-    milestones,
-    projects: same ? state.projects : { ...state.projects, [projectId]: { ...project, ...patch } },
-  };
+  const rag = worst?.rag ?? null;
+  const rule = worst?.rag_rule ?? null;
+  const milestoneId = worst?.milestone_id ?? null;
+  const at = iso(event.at);
+  if (
+    project.rag === rag &&
+    project.rag_rule === rule &&
+    project.rag_milestone_id === milestoneId &&
+    project.last_event_at === at
+  )
+    return;
+  const p = draft.edit('projects', projectId)!;
+  p.rag = rag;
+  p.rag_rule = rule;
+  p.rag_milestone_id = milestoneId;
+  p.last_event_at = at;
 }
 
 /** The RAG policy of a cycle, from the cycles read model's row of it (applied before this one). */
@@ -277,6 +264,6 @@ export const projectStatusModel: ReadModel<ProjectStatusState, RagPolicy> = {
   version: 4,
   scope: 'projectId',
   tables: { projects: ['cycle_id', 'project_id'], milestones: ['cycle_id', 'project_id', 'milestone_id'] },
-  evolve: evolveProjectStatus,
+  ...draftRules(apply),
   contextOf: policyOf,
 };

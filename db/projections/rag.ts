@@ -42,9 +42,10 @@ interface Coloured {
 }
 
 /**
- * The last verdict per row object. Rows are immutable (a changed row is a new object), so a row
- * seen again under the same policy and in the same band of `ragTimes` has the same colour: a
- * rebuild recolours every milestone of a project at each of its events, and most stay as they were.
+ * The last verdict per row object. A changed row is a new object (or, changed in place, forgotten:
+ * `forgetRag`), so a row seen again under the same policy and in the same band of `ragTimes` has
+ * the same colour: a rebuild recolours every milestone of a project at each of its events, and
+ * most stay as they were.
  */
 const coloured = new WeakMap<MilestoneFacts, Coloured>();
 
@@ -104,12 +105,14 @@ export function milestoneRag(m: MilestoneFacts, now: string, policy: RagPolicy):
   return verdict;
 }
 
+/**
+ * Forgets the colour remembered for a row that was changed in place (a draft's own copy, see
+ * draft.ts): the next `milestoneRag` of it works the colour out afresh.
+ */
+export const forgetRag = (m: MilestoneFacts): void => void coloured.delete(m);
+
 const severity: Record<Rag, number> = { green: 0, amber: 1, red: 2 };
 
-/** A project shows its worst milestone's colour (and that milestone's reason). */
-export function worstRag<T extends { rag: Rag | null }>(items: readonly T[]): T | null {
-  return items.reduce<T | null>(
-    (worst, m) => (m.rag !== null && (worst === null || severity[m.rag] > severity[worst.rag!]) ? m : worst),
-    null,
-  );
-}
+/** Whether `m` has a colour worse than `worst`'s (any colour, when there is no worst yet). */
+export const worseRag = (m: { rag: Rag | null }, worst: { rag: Rag | null } | null): boolean =>
+  m.rag !== null && (worst === null || severity[m.rag] > severity[worst.rag!]);

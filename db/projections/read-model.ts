@@ -26,6 +26,12 @@ export interface ReadModel<S extends TablesState = TablesState, C = unknown> {
   scope: 'projectId' | 'cycleId';
   tables: { [K in keyof S & ModelTable]: readonly string[] };
   evolve(state: S, event: DomainEvent, context: C): S;
+  /**
+   * The state after several events of one scope, the same as `evolve` over them in order (and as
+   * pure), for a rebuild: a model whose rules change a working copy (draft.ts) copies its rows once
+   * for all of them. `contextAt(i)` is the context at the i-th event.
+   */
+  evolveAll?(state: S, events: readonly DomainEvent[], contextAt: (i: number) => C): S;
   /** Context from the state of the `cycles` model for the event's cycle (e.g. its RAG policy). */
   contextOf?(cycleState: TablesState): C;
 }
@@ -149,14 +155,18 @@ export function foldPage(
   }
   for (const [cycleId, cycle] of cycles) shared.forEach((m, k) => states.set(stateId(m, cycleId), cycle[k]!));
   for (const [scope, list] of byProject) {
-    const project = owned.map((m) => states.get(stateId(m, scope)) ?? {});
-    for (const i of list)
-      for (let k = 0; k < owned.length; k++) {
-        const model = owned[k]!;
-        const context = model.contextOf ? contextOf(model, contexts[i]!) : undefined;
-        project[k] = model.evolve(project[k]!, events[i]!, context);
-      }
-    owned.forEach((m, k) => states.set(stateId(m, scope), project[k]!));
+    // A project's models are independent of each other: each folds all the project's events.
+    const projectEvents = list.map((i) => events[i]!);
+    for (const model of owned) {
+      const id = stateId(model, scope);
+      const contextAt = model.contextOf
+        ? (j: number) => contextOf(model, contexts[list[j]!]!)
+        : () => undefined;
+      let state = states.get(id) ?? {};
+      if (model.evolveAll) state = model.evolveAll(state, projectEvents, contextAt);
+      else for (let j = 0; j < list.length; j++) state = model.evolve(state, projectEvents[j]!, contextAt(j));
+      states.set(id, state);
+    }
   }
 }
 

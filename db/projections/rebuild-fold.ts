@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { rowToEvent } from '../event-store';
+import type { DomainEvent } from '../../domain/events';
 import type { EventsTable } from '../tables/events';
 import { readModelNamed } from './models';
 import {
@@ -46,8 +46,8 @@ export interface LogPage {
   /** JSON arrays of the payloads and actors, in page order. */
   payloads: string;
   actors: string;
-  /** Plan times in epoch milliseconds (the driver's Date, as the log's rows always gave it). */
-  occurred_at: number[];
+  /** Plan times as ISO strings in UTC with milliseconds, as an event's `at` is written. */
+  occurred_at: string[];
   cycle_id: string[];
   project_id: (string | null)[];
   milestone_id: (string | null)[];
@@ -55,47 +55,55 @@ export interface LogPage {
 }
 
 type EventRow = Selectable<EventsTable>;
-/** A log row as the driver gives it with the payload and actor left as text. */
-export type TextRow = Omit<EventRow, 'payload' | 'actor' | 'hash' | 'prev_hash' | 'recorded_at'> & {
+/**
+ * A log row as the rebuild selects it: the payload and actor left as text, the plan time as the
+ * ISO text of an event's `at` (PostgreSQL prints it as cheaply as a timestamp, and neither thread
+ * then parses a date).
+ */
+export type TextRow = Omit<
+  EventRow,
+  'payload' | 'actor' | 'hash' | 'prev_hash' | 'recorded_at' | 'occurred_at'
+> & {
   payload: string;
   actor: string;
+  occurred_at: string;
 };
 
 /** The page of `rows`, by column. */
 export function logPage(rows: readonly TextRow[]): LogPage {
-  const n = rows.length;
+  // Filled by push, not preallocated: an array with holes crosses to the fold's thread element by
+  // element (a key and a value each), a packed one as a run of values, in half the time both ways.
   const page: LogPage = {
-    position: new Array<string>(n),
-    event_id: new Array<string>(n),
-    stream_id: new Array<string>(n),
-    seq: new Array<number>(n),
-    schema_version: new Array<number>(n),
-    type: new Array<string>(n),
+    position: [],
+    event_id: [],
+    stream_id: [],
+    seq: [],
+    schema_version: [],
+    type: [],
     payloads: '',
     actors: '',
-    occurred_at: new Array<number>(n),
-    cycle_id: new Array<string>(n),
-    project_id: new Array<string | null>(n),
-    milestone_id: new Array<string | null>(n),
-    causation_id: new Array<string | null>(n),
+    occurred_at: [],
+    cycle_id: [],
+    project_id: [],
+    milestone_id: [],
+    causation_id: [],
   };
-  const payloads = new Array<string>(n);
-  const actors = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    page.position[i] = String(r.position);
-    page.event_id[i] = r.event_id;
-    page.stream_id[i] = r.stream_id;
-    page.seq[i] = r.seq;
-    page.schema_version[i] = r.schema_version;
-    page.type[i] = r.type;
-    payloads[i] = r.payload;
-    actors[i] = r.actor;
-    page.occurred_at[i] = r.occurred_at.getTime();
-    page.cycle_id[i] = r.cycle_id;
-    page.project_id[i] = r.project_id;
-    page.milestone_id[i] = r.milestone_id;
-    page.causation_id[i] = r.causation_id;
+  const payloads: string[] = [];
+  const actors: string[] = [];
+  for (const r of rows) {
+    page.position.push(String(r.position));
+    page.event_id.push(r.event_id);
+    page.stream_id.push(r.stream_id);
+    page.seq.push(r.seq);
+    page.schema_version.push(r.schema_version);
+    page.type.push(r.type);
+    payloads.push(r.payload);
+    actors.push(r.actor);
+    page.occurred_at.push(r.occurred_at);
+    page.cycle_id.push(r.cycle_id);
+    page.project_id.push(r.project_id);
+    page.milestone_id.push(r.milestone_id);
+    page.causation_id.push(r.causation_id);
   }
   page.payloads = `[${payloads.join(',')}]`;
   page.actors = `[${actors.join(',')}]`;
@@ -153,8 +161,8 @@ export class PartitionFold {
         this.cycle = id;
         if (this.readyEvents >= this.plan.batchSize) out = this.take();
       }
-      const events = new Array<ReturnType<typeof rowToEvent>>(to - from);
-      for (let i = from; i < to; i++) events[i - from] = rowToEvent(rowAt(page, i, payloads[i], actors[i]));
+      const events = new Array<DomainEvent>(to - from);
+      for (let i = from; i < to; i++) events[i - from] = eventAt(page, i, payloads[i], actors[i]);
       foldPage(this.folded, this.states, events, this.owns);
       this.readyEvents += to - from;
       from = to;
@@ -195,26 +203,25 @@ export class PartitionFold {
 }
 
 /**
- * Row `i` of a page as the log gave it. Rows were validated when appended: a cheap check of what
- * the fold relies on stands in for re-parsing them, so a damaged row is named instead of failing
- * somewhere in a model.
+ * Event `i` of a page, as the log's row gives it. Rows were validated when appended: a cheap check
+ * of what the fold relies on stands in for re-parsing them, so a damaged row is named instead of
+ * failing somewhere in a model.
  */
-function rowAt(page: LogPage, i: number, payload: unknown, actor: unknown): EventRow {
+function eventAt(page: LogPage, i: number, payload: unknown, actor: unknown): DomainEvent {
   if (typeof payload !== 'object' || payload === null || typeof actor !== 'object' || actor === null)
     throw new Error(`事件日志第 ${page.position[i]} 条记录格式不对（内容或操作人不是对象），无法重建读模型`);
   return {
-    position: page.position[i]!,
-    event_id: page.event_id[i]!,
-    stream_id: page.stream_id[i]!,
+    eventId: page.event_id[i]!,
+    streamId: page.stream_id[i]!,
     seq: page.seq[i]!,
-    schema_version: page.schema_version[i]!,
+    schemaVersion: page.schema_version[i]!,
     type: page.type[i]!,
-    payload: payload as EventRow['payload'],
-    actor: actor as EventRow['actor'],
-    occurred_at: new Date(page.occurred_at[i]!),
-    cycle_id: page.cycle_id[i]!,
-    project_id: page.project_id[i]!,
-    milestone_id: page.milestone_id[i]!,
-    causation_id: page.causation_id[i]!,
-  } as EventRow;
+    data: payload,
+    actor,
+    at: page.occurred_at[i]!,
+    cycleId: page.cycle_id[i]!,
+    projectId: page.project_id[i]!,
+    milestoneId: page.milestone_id[i]!,
+    causationId: page.causation_id[i]!,
+  } as DomainEvent;
 }

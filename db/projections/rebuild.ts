@@ -198,7 +198,9 @@ async function replay(
   const page = (after: TextRow | null) =>
     sql<TextRow>`
       SELECT position, event_id, stream_id, seq, schema_version, type, payload::text AS payload,
-             actor::text AS actor, occurred_at, cycle_id, project_id, milestone_id, causation_id
+             actor::text AS actor,
+             to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+             cycle_id, project_id, milestone_id, causation_id
       FROM events
       WHERE ${where} ${after === null ? sql`` : sql`AND (cycle_id, position) > (${after.cycle_id}, ${after.position}::bigint)`}
       ORDER BY cycle_id, position

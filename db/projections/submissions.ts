@@ -1,33 +1,28 @@
 import type { DomainEvent } from '../../domain/events';
 import type { SubmissionsTable } from '../tables/read-models';
 import { iso, type ReadModel } from './read-model';
+import { draftRules, type Draft } from './draft';
 import { exhaustive, type Plain } from './plain';
 
 export type SubmissionRow = Plain<SubmissionsTable>;
 export type SubmissionsState = { submissions?: Record<string, SubmissionRow> };
 
 /** 报送 and 审核: every report round and co-unit contribution, with the verdict or the reason for return. */
-export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): SubmissionsState {
-  const all = state.submissions ?? {};
-  const put = (row: SubmissionRow): SubmissionsState => ({
-    submissions: { ...all, [row.submission_id]: row },
-  });
-  const review = (milestoneId: string, round: number, patch: Partial<SubmissionRow>): SubmissionsState => {
-    const report = Object.values(all).find(
+function apply(draft: Draft<SubmissionsState>, event: DomainEvent): void {
+  const put = (row: SubmissionRow): void => draft.put('submissions', row.submission_id, row);
+  const review = (milestoneId: string, round: number, patch: Partial<SubmissionRow>): void => {
+    const report = Object.values(draft.rows('submissions')).find(
       (s) =>
         s.project_id === event.projectId &&
         s.milestone_id === milestoneId &&
         s.kind === 'report' &&
         s.round === round,
     );
-    return report
-      ? put({
-          ...report,
-          ...patch,
-          reviewed_at: iso(event.at),
-          reviewed_by: event.actor.unit ?? event.actor.userId,
-        })
-      : state;
+    if (!report) return;
+    Object.assign(draft.edit('submissions', report.submission_id)!, patch, {
+      reviewed_at: iso(event.at),
+      reviewed_by: event.actor.unit ?? event.actor.userId,
+    });
   };
   const base = {
     cycle_id: event.cycleId,
@@ -111,9 +106,9 @@ export function evolveSubmissions(state: SubmissionsState, event: DomainEvent): 
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
-      return state;
+      return;
     default:
-      return exhaustive(event);
+      exhaustive(event);
   }
 }
 
@@ -124,5 +119,5 @@ export const submissionsModel: ReadModel<SubmissionsState> = {
   version: 3,
   scope: 'projectId',
   tables: { submissions: ['cycle_id', 'submission_id'] },
-  evolve: evolveSubmissions,
+  ...draftRules(apply),
 };

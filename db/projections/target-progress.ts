@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../domain/events';
 import type { TargetProgressTable } from '../tables/read-models';
 import { iso, type ReadModel } from './read-model';
+import { draftRules, type Draft } from './draft';
 import { exhaustive, type Plain } from './plain';
 
 export type TargetProgressRow = Plain<TargetProgressTable>;
@@ -13,29 +14,23 @@ const targetKey = (projectId: string, milestoneId: string, index: number): strin
  * 目标值 progress: the latest reported value of each milestone target against the target, and
  * whether 督导处 judged it met when approving (null until then).
  */
-export function evolveTargetProgress(state: TargetProgressState, event: DomainEvent): TargetProgressState {
-  const all = state.target_progress ?? {};
+function apply(draft: Draft<TargetProgressState>, event: DomainEvent): void {
   const projectId = event.projectId!;
   const patchEach = (
     milestoneId: string,
     items: readonly { targetIndex: number }[],
     patch: (row: TargetProgressRow, index: number) => Partial<TargetProgressRow>,
-  ): TargetProgressState => {
-    const next = { ...all };
+  ): void =>
     items.forEach((item, i) => {
-      const key = targetKey(projectId, milestoneId, item.targetIndex);
-      const row = next[key];
-      if (row) next[key] = { ...row, ...patch(row, i) };
+      const row = draft.edit('target_progress', targetKey(projectId, milestoneId, item.targetIndex));
+      if (row) Object.assign(row, patch(row, i));
     });
-    return { target_progress: next };
-  };
 
   switch (event.type) {
-    case 'ProjectStarted': {
-      const rows = event.data.milestones.flatMap((m) =>
-        m.targets.map((t, index): [string, TargetProgressRow] => [
-          targetKey(projectId, m.milestoneId, index),
-          {
+    case 'ProjectStarted':
+      for (const m of event.data.milestones)
+        m.targets.forEach((t, index) =>
+          draft.put('target_progress', targetKey(projectId, m.milestoneId, index), {
             project_id: projectId,
             milestone_id: m.milestoneId,
             target_index: index,
@@ -50,11 +45,9 @@ export function evolveTargetProgress(state: TargetProgressState, event: DomainEv
             reported_round: null,
             met: null,
             assessed_at: null,
-          },
-        ]),
-      );
-      return { target_progress: { ...all, ...Object.fromEntries(rows) } };
-    }
+          }),
+        );
+      return;
     case 'ReportSubmitted': {
       const { values, round } = event.data;
       return patchEach(event.data.milestoneId, values, (_row, i) => ({
@@ -100,9 +93,9 @@ export function evolveTargetProgress(state: TargetProgressState, event: DomainEv
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
-      return state;
+      return;
     default:
-      return exhaustive(event);
+      exhaustive(event);
   }
 }
 
@@ -112,5 +105,5 @@ export const targetProgressModel: ReadModel<TargetProgressState> = {
   version: 2,
   scope: 'projectId',
   tables: { target_progress: ['cycle_id', 'project_id', 'milestone_id', 'target_index'] },
-  evolve: evolveTargetProgress,
+  ...draftRules(apply),
 };

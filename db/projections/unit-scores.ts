@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../domain/events';
 import type { UnitScoreLinesTable } from '../tables/read-models';
 import type { ReadModel } from './read-model';
+import { draftRules, type Draft } from './draft';
 import { exhaustive, patchProjectRows, type Plain } from './plain';
 
 export type UnitScoreLine = Plain<UnitScoreLinesTable>;
@@ -12,15 +13,11 @@ export type UnitScoresState = { unit_score_lines?: Record<string, UnitScoreLine>
  * on the first submission (a later round is rework, counted as a return); after 转办 the line
  * follows the unit now responsible.
  */
-export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): UnitScoresState {
-  const all = state.unit_score_lines ?? {};
+function apply(draft: Draft<UnitScoresState>, event: DomainEvent): void {
   const update = (
     match: (l: UnitScoreLine) => boolean,
     patch: (l: UnitScoreLine) => Partial<UnitScoreLine>,
-  ): UnitScoresState => {
-    const next = patchProjectRows(all, event.projectId, (l) => l.assignment_id, match, patch);
-    return next ? { unit_score_lines: next } : state;
-  };
+  ): void => patchProjectRows(draft, 'unit_score_lines', event.projectId, match, patch);
   const byId = (id: string) => (l: UnitScoreLine) => l.assignment_id === id;
   const leadOf = (milestoneId: string) => (l: UnitScoreLine) =>
     l.milestone_id === milestoneId && l.role === 'lead';
@@ -46,7 +43,7 @@ export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): Un
         targets_met: 0,
         targets_total: 0,
       };
-      return { unit_score_lines: { ...all, [line.assignment_id]: line } };
+      return draft.put('unit_score_lines', line.assignment_id, line);
     }
     case 'AssignmentReassigned':
       return update(byId(event.data.assignmentId), () => ({ unit: event.data.toUnit }));
@@ -95,9 +92,9 @@ export function evolveUnitScores(state: UnitScoresState, event: DomainEvent): Un
     case 'ProgressReported':
     case 'ProgressPeriodsReplanned':
     case 'ProgressPeriodMissed':
-      return state;
+      return;
     default:
-      return exhaustive(event);
+      exhaustive(event);
   }
 }
 
@@ -107,5 +104,5 @@ export const unitScoresModel: ReadModel<UnitScoresState> = {
   version: 2,
   scope: 'projectId',
   tables: { unit_score_lines: ['cycle_id', 'assignment_id'] },
-  evolve: evolveUnitScores,
+  ...draftRules(apply),
 };

@@ -14,7 +14,7 @@ describe('a rebuild folded in shares', () => {
   const log: DomainEvent[] = [...demoCycle().events, ...syntheticCycle(0, 4), ...syntheticCycle(1, 3)];
   const names = readModels.map((m) => m.name);
 
-  // The log's rows as the driver gives them, in (cycle, position) order.
+  // The log's rows as the rebuild selects them, in (cycle, position) order.
   const rows: TextRow[] = log
     .map((e, i) => ({
       position: String(i + 1),
@@ -25,7 +25,7 @@ describe('a rebuild folded in shares', () => {
       type: e.type,
       payload: JSON.stringify(e.data),
       actor: JSON.stringify(e.actor),
-      occurred_at: new Date(e.at),
+      occurred_at: new Date(e.at).toISOString(),
       cycle_id: e.cycleId,
       project_id: e.projectId,
       milestone_id: e.milestoneId,
