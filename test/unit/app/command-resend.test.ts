@@ -39,7 +39,9 @@ describe('a command whose answer is not heard', () => {
   it('tells the person, in Chinese, to look before sending again once the wait is over', async () => {
     const { ids, send } = scripted([timedOut, timedOut]);
     const refusal = untilNotBusy(send, 0);
-    await expect(refusal).rejects.toThrow(/^流程在 0 秒内未答复这次操作（编号 [0-9a-f-]{36}），它可能稍后生效/);
+    await expect(refusal).rejects.toThrow(
+      /^流程在 0 秒内未答复这次操作（编号 [0-9a-f-]{36}），它可能稍后生效/,
+    );
     expect(ids).toHaveLength(1);
     await expect(refusal).rejects.toThrow(ids[0]!);
   });
