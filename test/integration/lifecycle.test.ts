@@ -59,8 +59,14 @@ describe.each([
   }
   const send = (h: WorkflowHandle, c: ProjectCommand) => sendProjectCommand(h, c);
   const state = async (h: WorkflowHandle) => (await h.query(projectStateQuery)).state;
+  // The log holds the opening once its append commits; the workflow's state only once the task
+  // that hears the append's answer has run: tests read both, so both must show it.
   const opened = (h: WorkflowHandle) =>
-    waitFor(async () => (await types(h)).filter((x) => x === 'AssignmentCreated').length >= 2);
+    waitFor(
+      async () =>
+        (await types(h)).filter((x) => x === 'AssignmentCreated').length >= 2 &&
+        (await state(h)).milestones.some((m) => m.phase === 'assigned'),
+    );
   const types = async (h: WorkflowHandle) => (await readStream(t.db, h.workflowId)).map((e) => e.type);
   const report = (values: number[] = [85]): ProjectCommand => ({
     type: 'submitReport',
