@@ -290,19 +290,24 @@ export type EventType = EventBody['type'];
 export type EventOf<T extends EventType> = Extract<EventBody, { type: T }>;
 
 /** The envelope every event is recorded in. `seq` is per stream (per workflow run chain), from 1. */
-export const DomainEvent = z.intersection(
-  z.object({
-    eventId: z.string(),
-    streamId: z.string(),
-    seq: z.number().int().min(1),
-    schemaVersion: z.number().int().min(1).default(1),
-    at: Iso,
-    actor: Principal,
-    cycleId: z.string(),
-    projectId: z.string().nullable(),
-    milestoneId: z.string().nullable(),
-    causationId: z.string().nullable(),
-  }),
-  EventBody,
-);
-export type DomainEvent = z.infer<typeof DomainEvent>;
+export const EventEnvelope = z.object({
+  eventId: z.string(),
+  streamId: z.string(),
+  seq: z.number().int().min(1),
+  schemaVersion: z.number().int().min(1).default(1),
+  at: Iso,
+  actor: Principal,
+  cycleId: z.string(),
+  projectId: z.string().nullable(),
+  milestoneId: z.string().nullable(),
+  causationId: z.string().nullable(),
+});
+
+/**
+ * An event as recorded: its envelope and its body. Parsed as one object per type (the envelope
+ * extended by the body) picked by `type`, rather than as an intersection, which parses the event
+ * twice and merges the two results: every append parses each event it writes.
+ */
+const [firstType, ...otherTypes] = EventBody.options.map((body) => EventEnvelope.extend(body.shape));
+export const DomainEvent: z.ZodType<DomainEvent> = z.discriminatedUnion('type', [firstType!, ...otherTypes]);
+export type DomainEvent = z.infer<typeof EventEnvelope> & EventBody;
