@@ -12,6 +12,7 @@ import type { DomainEvent } from '../domain/events';
 import { createUser } from '../app/identity/users';
 import { eventRows, insertRows, withBenchDatabase } from './bench-db';
 import { syntheticCycle } from './synthetic';
+import { benchCli } from './command-line';
 
 const TARGET_P95_MS = 200;
 const PASSWORD = 'bench-load-password';
@@ -36,7 +37,8 @@ const UNITS = [
  * application on the web role, with no Temporal server (the views never ask one). Each figure is
  * set beside a baseline of the same shape in the same run: the same sessions on `GET /api/me`
  * (authentication and a row, no view). Two loads: every session polling every 3 s, as the pages
- * do, and back to back (as fast as the server answers).
+ * do, and back to back (as fast as the server answers). Then the CLI on the same database
+ * (`bench/command-line.ts`).
  */
 export async function benchLoad(): Promise<void> {
   const projects = Number(process.env.BENCH_LOAD_PROJECTS ?? 1000);
@@ -91,6 +93,7 @@ export async function benchLoad(): Promise<void> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await web.close();
     }
+    await benchCli(handle.url, cycleId, projects, UNITS[0]!);
   });
 }
 
