@@ -9,6 +9,33 @@ export type NoticeRow = Plain<NoticesTable>;
 export type NoticesState = { notices?: Record<string, NoticeRow> };
 
 /**
+ * A notice's row as one literal, not spread from parts: every row then has the same shape, which
+ * V8 builds and serializes fastest (a rebuild makes hundreds of thousands).
+ */
+function noticeRow(
+  event: DomainEvent,
+  data: { notificationId: string; milestoneId: string; assignmentId: string; unit: string; dueAt: string },
+  detail: Pick<NoticeRow, 'kind' | 'level' | 'target' | 'reason' | 'lead_time'>,
+): NoticeRow {
+  return {
+    event_id: event.eventId,
+    cycle_id: event.cycleId,
+    project_id: event.projectId!,
+    sent_at: iso(event.at),
+    notification_id: data.notificationId,
+    kind: detail.kind,
+    milestone_id: data.milestoneId,
+    assignment_id: data.assignmentId,
+    unit: data.unit,
+    level: detail.level,
+    target: detail.target,
+    reason: detail.reason,
+    lead_time: detail.lead_time,
+    due_at: iso(data.dueAt),
+  };
+}
+
+/**
  * 催办 and 督办 notices as decided by the workflow; their delivery attempts and opened_at live in
  * the notifier's notifications tables and are joined in by the notices report.
  */
@@ -19,41 +46,27 @@ function apply(draft: Draft<NoticesState>, event: DomainEvent): void {
     row.notification_id = id;
     draft.put('notices', id, row);
   };
-  const base = {
-    event_id: event.eventId,
-    cycle_id: event.cycleId,
-    project_id: event.projectId!,
-    sent_at: iso(event.at),
-  };
   switch (event.type) {
     case 'ReminderSent':
-      return put({
-        ...base,
-        notification_id: event.data.notificationId,
-        kind: 'reminder',
-        milestone_id: event.data.milestoneId,
-        assignment_id: event.data.assignmentId,
-        unit: event.data.unit,
-        level: null,
-        target: null,
-        reason: null,
-        lead_time: event.data.leadTime,
-        due_at: iso(event.data.dueAt),
-      });
+      return put(
+        noticeRow(event, event.data, {
+          kind: 'reminder',
+          level: null,
+          target: null,
+          reason: null,
+          lead_time: event.data.leadTime,
+        }),
+      );
     case 'EscalationRaised':
-      return put({
-        ...base,
-        notification_id: event.data.notificationId,
-        kind: 'escalation',
-        milestone_id: event.data.milestoneId,
-        assignment_id: event.data.assignmentId,
-        unit: event.data.unit,
-        level: event.data.level,
-        target: event.data.target,
-        reason: event.data.reason,
-        lead_time: null,
-        due_at: iso(event.data.dueAt),
-      });
+      return put(
+        noticeRow(event, event.data, {
+          kind: 'escalation',
+          level: event.data.level,
+          target: event.data.target,
+          reason: event.data.reason,
+          lead_time: null,
+        }),
+      );
     case 'CycleStarted':
     case 'CycleExtended':
     case 'CycleCancelled':

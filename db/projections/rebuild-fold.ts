@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { DomainEvent } from '../../domain/events';
+import { EventBody, type DomainEvent } from '../../domain/events';
 import type { EventsTable } from '../tables/events';
 import { readModelNamed } from './models';
 import {
@@ -203,6 +203,14 @@ export class PartitionFold {
 }
 
 /**
+ * Each event type's name as the code spells it. The names a page brings are copies (read from
+ * PostgreSQL, then sent between threads); every model's `switch` compares an event's type with
+ * its cases, and a copy is compared character by character where the code's own string is
+ * compared by identity: looking each up here once makes the fold's comparisons identity checks.
+ */
+const EVENT_TYPES = new Map<string, string>(EventBody.options.map((o) => [o.shape.type.value, o.shape.type.value]));
+
+/**
  * Event `i` of a page, as the log's row gives it. Rows were validated when appended: a cheap check
  * of what the fold relies on stands in for re-parsing them, so a damaged row is named instead of
  * failing somewhere in a model.
@@ -215,7 +223,7 @@ function eventAt(page: LogPage, i: number, payload: unknown, actor: unknown): Do
     streamId: page.stream_id[i]!,
     seq: page.seq[i]!,
     schemaVersion: page.schema_version[i]!,
-    type: page.type[i]!,
+    type: EVENT_TYPES.get(page.type[i]!) ?? page.type[i]!,
     data: payload,
     actor,
     at: page.occurred_at[i]!,

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../../domain/events';
+import type { DomainEvent, EventOf } from '../../domain/events';
 import type { SubmissionsTable } from '../tables/read-models';
 import { iso, type ReadModel } from './read-model';
 import { draftRules, type Draft } from './draft';
@@ -6,6 +6,39 @@ import { exhaustive, type Plain } from './plain';
 
 export type SubmissionRow = Plain<SubmissionsTable>;
 export type SubmissionsState = { submissions?: Record<string, SubmissionRow> };
+
+/**
+ * A submission's row as one literal, not spread from parts: every row then has the same shape,
+ * which V8 builds and serializes fastest (a rebuild makes hundreds of thousands).
+ */
+function submissionRow(
+  event: DomainEvent,
+  data: EventOf<'ContributionSubmitted'>['data'] | EventOf<'ReportSubmitted'>['data'],
+  detail: Pick<SubmissionRow, 'kind' | 'round' | 'late_against_original' | 'review'>,
+): SubmissionRow {
+  return {
+    cycle_id: event.cycleId,
+    project_id: event.projectId!,
+    submission_id: event.eventId,
+    submitted_at: iso(event.at),
+    verdict: null,
+    review_comment: null,
+    reviewed_at: null,
+    reviewed_by: null,
+    milestone_id: data.milestoneId,
+    assignment_id: data.assignmentId,
+    unit: data.unit,
+    kind: detail.kind,
+    round: detail.round,
+    narrative: data.narrative,
+    reported_values: data.values,
+    evidence_count: data.evidence.length,
+    evidence: data.evidence,
+    late: data.late,
+    late_against_original: detail.late_against_original,
+    review: detail.review,
+  };
+}
 
 /** 报送 and 审核: every report round and co-unit contribution, with the verdict or the reason for return. */
 function apply(draft: Draft<SubmissionsState>, event: DomainEvent): void {
@@ -24,49 +57,25 @@ function apply(draft: Draft<SubmissionsState>, event: DomainEvent): void {
       reviewed_by: event.actor.unit ?? event.actor.userId,
     });
   };
-  const base = {
-    cycle_id: event.cycleId,
-    project_id: event.projectId!,
-    submission_id: event.eventId,
-    submitted_at: iso(event.at),
-  };
-  const unreviewed = { verdict: null, review_comment: null, reviewed_at: null, reviewed_by: null };
-
   switch (event.type) {
     case 'ContributionSubmitted':
-      return put({
-        ...base,
-        ...unreviewed,
-        milestone_id: event.data.milestoneId,
-        assignment_id: event.data.assignmentId,
-        unit: event.data.unit,
-        kind: 'contribution',
-        round: null,
-        narrative: event.data.narrative,
-        reported_values: event.data.values,
-        evidence_count: event.data.evidence.length,
-        evidence: event.data.evidence,
-        late: event.data.late,
-        late_against_original: null,
-        review: 'not_reviewed',
-      });
+      return put(
+        submissionRow(event, event.data, {
+          kind: 'contribution',
+          round: null,
+          late_against_original: null,
+          review: 'not_reviewed',
+        }),
+      );
     case 'ReportSubmitted':
-      return put({
-        ...base,
-        ...unreviewed,
-        milestone_id: event.data.milestoneId,
-        assignment_id: event.data.assignmentId,
-        unit: event.data.unit,
-        kind: 'report',
-        round: event.data.round,
-        narrative: event.data.narrative,
-        reported_values: event.data.values,
-        evidence_count: event.data.evidence.length,
-        evidence: event.data.evidence,
-        late: event.data.late,
-        late_against_original: event.data.lateAgainstOriginal,
-        review: 'pending',
-      });
+      return put(
+        submissionRow(event, event.data, {
+          kind: 'report',
+          round: event.data.round,
+          late_against_original: event.data.lateAgainstOriginal,
+          review: 'pending',
+        }),
+      );
     case 'ReportReturned':
       return review(event.data.milestoneId, event.data.round, {
         review: 'returned',
