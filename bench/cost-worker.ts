@@ -2,7 +2,7 @@
  * A worker in a process of its own for the project-cost bench, so its memory can be read apart
  * from the driver's: `node dist/bench/cost-worker.js <dudao|bare> <address> <taskQueue> <databaseUrl> <bundle> <threads>`.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { connectDatabase } from '../db/connect';
 import { createWorker } from '../worker/worker';
@@ -44,6 +44,8 @@ async function bareWorker(
   bundle: string,
   workflowThreadPoolSize: number,
 ) {
+  // As quiet as dudao's worker (WARN): the bench's output is its tables, not the SDK's state changes.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection,
