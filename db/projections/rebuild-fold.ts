@@ -208,7 +208,9 @@ export class PartitionFold {
  * its cases, and a copy is compared character by character where the code's own string is
  * compared by identity: looking each up here once makes the fold's comparisons identity checks.
  */
-const EVENT_TYPES = new Map<string, string>(EventBody.options.map((o) => [o.shape.type.value, o.shape.type.value]));
+const EVENT_TYPES = new Map<string, string>(
+  EventBody.options.map((o) => [o.shape.type.value, o.shape.type.value]),
+);
 
 /**
  * Event `i` of a page, as the log's row gives it. Rows were validated when appended: a cheap check
