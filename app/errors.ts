@@ -1,5 +1,7 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+// The classes themselves, not the whole client (gRPC, protobufs: about 0.1 s to load): every view
+// of the CLI loads this module, most of them without ever talking to Temporal.
+import { WorkflowUpdateFailedError } from '@temporalio/client/lib/errors';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { DomainError } from '../domain/commands';
 
 /** An error the API answers with `{ code, message }`: `code` is stable, `message` is for people. */
