@@ -81,22 +81,19 @@ export function speakChinese(program: Command): Command {
     .configureOutput({ outputError: (text, write) => write(chineseError(text)) });
 }
 
-/** An option parser for numbers (fractions too) in a range, refusing others in Chinese. */
-export const numberIn =
-  (min: number, max: number) =>
+/** An option parser for numbers in a range (whole ones only when `whole`), refusing others in Chinese. */
+const numberParser =
+  (min: number, max: number, whole: boolean) =>
   (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-      throw new InvalidArgumentError(`应为 ${min} 到 ${max} 之间的数。`);
+    const kind = whole ? Number.isInteger(n) : Number.isFinite(n);
+    if (value.trim() === '' || !kind || n < min || n > max)
+      throw new InvalidArgumentError(`应为 ${min} 到 ${max} 之间的${whole ? '整数' : '数'}。`);
     return n;
   };
 
-/** An option parser for whole numbers in a range, refusing others in Chinese. */
-export const integerIn =
-  (min: number, max: number) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`应为 ${min} 到 ${max} 之间的整数。`);
-    return n;
-  };
+/** An option parser for numbers (fractions too) in a range. */
+export const numberIn = (min: number, max: number) => numberParser(min, max, false);
+
+/** An option parser for whole numbers in a range. */
+export const integerIn = (min: number, max: number) => numberParser(min, max, true);
