@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { openProjectFacts, type MilestoneFacts } from '../db/project-views';
 import { ensureTemporal, type TemporalEndpoint } from '../stack/temporal';
 import { bundleOptions } from '../worker/bundle';
 import { withBenchDatabase } from './bench-db';
@@ -24,7 +26,9 @@ import { signingClientOptions } from '../app/signing';
  * cycle, and the worker's memory with projects open — dudao against a bare-Temporal baseline of
  * the same shape (a parent starting children a hundred at a time; each Update runs one activity
  * that inserts one row), on the same server, with the same number of Updates, in the same run.
- * Each worker runs in a process of its own so its memory is its own.
+ * Each worker runs in a process of its own so its memory is its own. Each size runs in rounds
+ * (BENCH_COST_ROUNDS), the engines taking turns to go first, and the figures pool the rounds.
+ * People act from their inboxes: dudao's projects are found in the read model, as units find them.
  * At 300 projects or more, the same Updates again, paced as people act (BENCH_COST_THINK_MS
  * between a project's actions, default 10 s), for their latency when nothing queues.
  * Sizes: BENCH_COST_PROJECTS (default "100,300"), BENCH_COST_IDLE (default 1000); both workers
@@ -54,27 +58,50 @@ export async function benchProjectCost(): Promise<void> {
       const signer = await ensureKey(db, path.join(dir, 'keys', 'service.json'), 'service', '基准');
       const signed = new Client({ connection, ...signingClientOptions(signer) });
       for (const size of sizes) {
-        const dudao = await runDudao(signed, server, url, bundles.dudao, size);
-        const bare = await runBare(client, server, url, bundles.bare, size, dudao.updatesPerProject);
+        const rounds: { dudao: Run; bare: Run }[] = [];
+        // The baseline's projects take as many Updates as dudao's first run gave each project.
+        let shape: number[] = [];
+        const runDudaoNow = async () => {
+          const run = await runDudao(signed, db, server, url, bundles.dudao, size);
+          if (shape.length === 0) shape = run.updatesPerProject;
+          return run;
+        };
+        const runBareNow = () => runBare(client, server, url, bundles.bare, size, shape);
+        for (let round = 0; round < ROUNDS; round++) {
+          // Each round on fresh projects, the engines taking turns to go first: the server's own
+          // database grows with every run, and that drift then weighs on both alike.
+          if (round % 2 === 0) {
+            const dudao = await runDudaoNow();
+            rounds.push({ dudao, bare: await runBareNow() });
+          } else {
+            const bare = await runBareNow();
+            rounds.push({ bare, dudao: await runDudaoNow() });
+          }
+        }
+        const dudao = pooled(rounds.map((r) => r.dudao));
+        const bare = pooled(rounds.map((r) => r.bare));
         console.log(
-          `\n项目成本：${size} 个项目并发办理，共 ${dudao.updates} 次人工操作（Update），工作流线程 ${WORKFLOW_THREADS} 个`,
+          `\n项目成本：${size} 个项目并发办理，${ROUNDS} 轮共 ${dudao.updates} 次人工操作（Update），工作流线程 ${WORKFLOW_THREADS} 个`,
         );
         console.table({
           dudao: row(dudao),
           'bare Temporal (baseline)': row(bare),
           'dudao ÷ baseline': {
-            'updates/s': `${(dudao.updates / dudao.seconds / (bare.updates / bare.seconds)).toFixed(2)}× (目标 ≥ 0.80×)`,
+            'updates/s': `${(rate(dudao) / rate(bare)).toFixed(2)}× (目标 ≥ 0.80×)`,
             'p99 ms': `${(dudao.p99 / bare.p99).toFixed(2)}×`,
             'start s': `${(dudao.startSeconds / bare.startSeconds).toFixed(2)}×`,
           },
         });
+        console.log(
+          `各轮 updates/s 之比（dudao ÷ baseline）：${rounds.map((r) => (rate(r.dudao) / rate(r.bare)).toFixed(2)).join('、')}`,
+        );
         if (size >= 300) {
           console.log(
             `p99 延迟 ${dudao.p99.toFixed(0)} 毫秒（目标 < 2000），失败 ${dudao.failed} 次（目标 0）`,
           );
           // Every project's next Update queued behind all the others' measures the queue (about
           // 300 ÷ Updates/s), the bare engine's too; paced as people act, it measures the service.
-          const paced = await runDudao(signed, server, url, bundles.dudao, size, THINK_MS);
+          const paced = await runDudao(signed, db, server, url, bundles.dudao, size, THINK_MS);
           const pacedBare = await runBare(
             client,
             server,
@@ -124,11 +151,41 @@ interface Run {
   /** CPU milliseconds per Update in each process while the Updates ran. */
   cpu: CpuPerUpdate;
   updatesPerProject: number[];
+  latencies: number[];
   seconds: number;
   p50: number;
   p99: number;
   failed: number;
   startSeconds: number;
+}
+
+/**
+ * Runs of each engine at one size (BENCH_COST_ROUNDS, default 3): one run of a few seconds moves
+ * by a tenth from one to the next on the same machine, the baseline's too.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_COST_ROUNDS ?? 3));
+
+const rate = (r: Run): number => r.updates / r.seconds;
+
+/** Several runs as one: their Updates over their time, latencies and CPU over all their Updates. */
+function pooled(runs: Run[]): Run {
+  const updates = runs.reduce((n, r) => n + r.updates, 0);
+  const cpuOf = (key: keyof CpuPerUpdate) => runs.reduce((n, r) => n + r.cpu[key] * r.updates, 0) / updates;
+  return {
+    ...summary({
+      latencies: runs.flatMap((r) => r.latencies),
+      failed: runs.reduce((n, r) => n + r.failed, 0),
+      seconds: runs.reduce((n, r) => n + r.seconds, 0),
+    }),
+    cpu: {
+      worker: cpuOf('worker'),
+      server: cpuOf('server'),
+      client: cpuOf('client'),
+      database: cpuOf('database'),
+    },
+    updatesPerProject: runs[0]!.updatesPerProject,
+    startSeconds: runs.reduce((n, r) => n + r.startSeconds, 0) / runs.length,
+  };
 }
 
 /** A person's pause between two actions on a project, in the paced run (BENCH_COST_THINK_MS). */
@@ -276,7 +333,7 @@ async function startCycle(
   client: Client,
   taskQueue: string,
   size: number,
-): Promise<{ cycle: WorkflowHandle; seconds: number }> {
+): Promise<{ cycle: WorkflowHandle; cycleId: string; seconds: number }> {
   const input = cycleInput(`cost-${size}-${Date.now().toString(36)}`, size);
   const t0 = performance.now();
   const cycle = await client.workflow.start(inspectionCycleWorkflow, {
@@ -285,11 +342,12 @@ async function startCycle(
     args: [input],
   });
   await until(async () => (await cycle.query(cycleStateQuery)).projects.length === size);
-  return { cycle, seconds: (performance.now() - t0) / 1000 };
+  return { cycle, cycleId: input.cycleId, seconds: (performance.now() - t0) / 1000 };
 }
 
 async function runDudao(
   client: Client,
+  db: Kysely<Database>,
   server: TemporalEndpoint,
   url: string,
   bundle: string,
@@ -299,13 +357,11 @@ async function runDudao(
   const taskQueue = `cost-dudao-${size}${thinkMs ? '-paced' : ''}`;
   const worker = await workerProcess('dudao', server.address, taskQueue, url, bundle);
   try {
-    const { cycle, seconds: startSeconds } = await startCycle(client, taskQueue, size);
-    const projects = cycleInput('x', size).items.map((item) =>
-      client.workflow.getHandle(projectWorkflowId(cycle.workflowId, item.itemId)),
-    );
-    const plans = await Promise.all(
-      projects.map(async (p) => ({ handle: p, commands: await commandsFor(p) })),
-    );
+    const { cycle, cycleId, seconds: startSeconds } = await startCycle(client, taskQueue, size);
+    const plans = (await assignedWork(db, cycleId, size)).map(({ itemId, milestone }) => ({
+      handle: client.workflow.getHandle(projectWorkflowId(cycle.workflowId, itemId)),
+      commands: commandsFor(milestone),
+    }));
     const meter = cpuMeter(worker.pid!, server.pid);
     const acted = await act(
       plans.map(({ handle, commands }) =>
@@ -321,14 +377,32 @@ async function runDudao(
   }
 }
 
-/** What people do on one project: co-units contribute, the lead signs, reports, 督导处 approves. */
-async function commandsFor(handle: WorkflowHandle): Promise<ProjectCommand[]> {
-  let state = (await handle.query(projectStateQuery)).state;
+/**
+ * Each project's open milestone as its units find it: in the read model their inboxes read (one
+ * query for the cycle), once every project has assigned its milestone. A live query of each
+ * project would make its first Update wait a turn (the task guard refuses an Update in the task
+ * after a query, `workflows/task-guard.ts`), which is the cost of a project's detail page, not of
+ * an action taken from an inbox.
+ */
+async function assignedWork(
+  db: Kysely<Database>,
+  cycleId: string,
+  size: number,
+): Promise<{ itemId: string; milestone: MilestoneFacts }[]> {
+  let work: { itemId: string; milestone: MilestoneFacts }[] = [];
   await until(async () => {
-    state = (await handle.query(projectStateQuery)).state;
-    return state.milestones.some((m) => m.phase === 'assigned');
+    work = (await openProjectFacts(db, { cycleId })).flatMap((p) =>
+      p.milestones
+        .filter((m) => m.phase === 'assigned')
+        .map((milestone) => ({ itemId: p.itemId, milestone })),
+    );
+    return work.length === size;
   });
-  const m = state.milestones.find((x) => x.phase === 'assigned')!;
+  return work;
+}
+
+/** What people do on one project: co-units contribute, the lead signs, reports, 督导处 approves. */
+function commandsFor(m: MilestoneFacts): ProjectCommand[] {
   const lead = m.assignments.find((a) => a.role === 'lead')!;
   return [
     ...m.assignments
@@ -440,6 +514,7 @@ const summary = ({
   seconds: number;
 }) => ({
   updates: latencies.length,
+  latencies,
   seconds,
   p50: percentile(latencies, 50),
   p99: percentile(latencies, 99),

@@ -14,11 +14,12 @@ export const workflowInterceptorModules = (): string[] => [
 
 /**
  * Evaluated once per worker and shared (frozen) by every workflow, rather than once per open
- * workflow: the libraries of `workflows/shared-libraries.ts`, dudao's domain
- * (`workflows/shared-domain.ts`), and the holiday calendar (`chinese-days`: plain data and pure
- * functions).
+ * workflow: the sandbox's stack depth (`workflows/stack-depth.ts`), the libraries of
+ * `workflows/shared-libraries.ts`, dudao's domain (`workflows/shared-domain.ts`), and the holiday
+ * calendar (`chinese-days`: plain data and pure functions).
  */
 export const preloadModules = (): string[] => [
+  require.resolve(path.join(__dirname, '..', 'workflows', 'stack-depth')),
   require.resolve(path.join(__dirname, '..', 'workflows', 'shared-libraries')),
   require.resolve(path.join(__dirname, '..', 'workflows', 'shared-domain')),
   'chinese-days',

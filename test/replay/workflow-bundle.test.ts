@@ -5,6 +5,7 @@ import { CyclePolicy } from '../../domain/policy';
 import { proofProblem } from '../../domain/command-proof';
 import { projectCommandTypes } from '../../workflows/messages';
 import { bundle } from './support';
+import { STACK_TRACE_LIMIT } from '../../workflows/stack-depth';
 
 /**
  * What one open workflow costs in modules. The worker's reusable V8 context shares the modules
@@ -33,6 +34,8 @@ function sandbox(code: string) {
   for (const module of shared.values()) deepFreeze(module);
   return {
     shared: [...shared.keys()].map(String),
+    /** Evaluates `source` in the sandbox, as workflow code would. */
+    run: (source: string): unknown => vm.runInContext(source, context),
     /** The modules one workflow evaluates, and their exports. */
     openWorkflow(): Map<string, { exports: Record<string, unknown> }> {
       own = new Map();
@@ -112,6 +115,15 @@ describe('the workflow bundle', () => {
   let box: ReturnType<typeof sandbox>;
   beforeAll(async () => {
     box = sandbox((await bundle()).code);
+  });
+
+  test('stack traces in the sandbox keep STACK_TRACE_LIMIT frames, set before the globals are frozen', () => {
+    expect(box.run('Error.stackTraceLimit')).toBe(STACK_TRACE_LIMIT);
+    const deep = `(function f(n) { return n === 0 ? new Error('x').stack : f(n - 1); })(20)`;
+    const frames = String(box.run(deep))
+      .split('\n')
+      .filter((line) => line.trim().startsWith('at '));
+    expect(frames).toHaveLength(STACK_TRACE_LIMIT);
   });
 
   test('zod is evaluated once per worker, not once per open workflow', () => {
