@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type ClientOptions, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
@@ -41,90 +41,24 @@ export async function benchProjectCost(): Promise<void> {
     .filter((n) => n > 0);
   const idle = Number(process.env.BENCH_COST_IDLE ?? 1000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-bench-cost-'));
-  const port = Number(process.env.BENCH_COST_TEMPORAL_PORT ?? 29233);
-  const server = await ensureTemporal({
-    port,
-    headless: true,
-    dbFile: path.join(dir, 'temporal.db'),
-    ephemeralDurability: true,
-  });
-  const connection = await Connection.connect(server.connectionOptions);
-  const client = new Client({ connection });
   try {
     const bundles = await writeBundles(dir);
     await withBenchDatabase('cost', async ({ db, url }) => {
       await sql`CREATE TABLE bench_bare (workflow_id text, n int, PRIMARY KEY (workflow_id, n))`.execute(db);
       // dudao's commands are signed as the web API signs them (a service key registered here).
       const signer = await ensureKey(db, path.join(dir, 'keys', 'service.json'), 'service', '基准');
-      const signed = new Client({ connection, ...signingClientOptions(signer) });
-      for (const size of sizes) {
-        const rounds: { dudao: Run; bare: Run }[] = [];
-        // The baseline's projects take as many Updates as dudao's first run gave each project.
-        let shape: number[] = [];
-        const runDudaoNow = async () => {
-          const run = await runDudao(signed, db, server, url, bundles.dudao, size);
-          if (shape.length === 0) shape = run.updatesPerProject;
-          return run;
-        };
-        const runBareNow = () => runBare(client, server, url, bundles.bare, size, shape);
-        for (let round = 0; round < ROUNDS; round++) {
-          // Each round on fresh projects, the engines taking turns to go first: the server's own
-          // database grows with every run, and that drift then weighs on both alike.
-          if (round % 2 === 0) {
-            const dudao = await runDudaoNow();
-            rounds.push({ dudao, bare: await runBareNow() });
-          } else {
-            const bare = await runBareNow();
-            rounds.push({ bare, dudao: await runDudaoNow() });
-          }
-        }
-        const dudao = pooled(rounds.map((r) => r.dudao));
-        const bare = pooled(rounds.map((r) => r.bare));
-        console.log(
-          `\n项目成本：${size} 个项目并发办理，${ROUNDS} 轮共 ${dudao.updates} 次人工操作（Update），工作流线程 ${WORKFLOW_THREADS} 个`,
-        );
-        console.table({
-          dudao: row(dudao),
-          'bare Temporal (baseline)': row(bare),
-          'dudao ÷ baseline': {
-            'updates/s': `${(rate(dudao) / rate(bare)).toFixed(2)}× (目标 ≥ 0.80×)`,
-            'p99 ms': `${(dudao.p99 / bare.p99).toFixed(2)}×`,
-            'start s': `${(dudao.startSeconds / bare.startSeconds).toFixed(2)}×`,
-          },
-        });
-        console.log(
-          `各轮 updates/s 之比（dudao ÷ baseline）：${rounds.map((r) => (rate(r.dudao) / rate(r.bare)).toFixed(2)).join('、')}`,
-        );
-        if (size >= 300) {
-          console.log(
-            `p99 延迟 ${dudao.p99.toFixed(0)} 毫秒（目标 < 2000），失败 ${dudao.failed} 次（目标 0）`,
-          );
-          // Every project's next Update queued behind all the others' measures the queue (about
-          // 300 ÷ Updates/s), the bare engine's too; paced as people act, it measures the service.
-          const paced = await runDudao(signed, db, server, url, bundles.dudao, size, THINK_MS);
-          const pacedBare = await runBare(
-            client,
-            server,
-            url,
-            bundles.bare,
-            size,
-            paced.updatesPerProject,
-            THINK_MS,
-          );
-          console.log(
-            `${size} 个项目同时在办、每个项目两次操作间隔 ${THINK_MS / 1000} 秒（约 ${((size / THINK_MS) * 1000).toFixed(0)} 次/秒）：` +
-              `p99 延迟 dudao ${paced.p99.toFixed(0)} 毫秒、bare ${pacedBare.p99.toFixed(0)} 毫秒（目标 < 2000），` +
-              `p50 ${paced.p50.toFixed(0)} / ${pacedBare.p50.toFixed(0)} 毫秒，失败 ${paced.failed} / ${pacedBare.failed} 次`,
-          );
-        }
-      }
+      const stage =
+        (name: string) =>
+        <T>(body: (stage: Stage) => Promise<T>) =>
+          onFreshServer(dir, name, signingClientOptions(signer), (on) => body({ ...on, db, url, bundles }));
+      for (const size of sizes) await stage(`updates-${size}`)((on) => updatesAtSize(on, size));
       // BENCH_COST_IDLE=0 measures only the Updates.
       if (idle > 0) {
-        const dudaoIdle = await idleMemory(signed, server.address, url, bundles.dudao, idle, 'dudao');
+        const dudaoIdle = await stage('idle-dudao')((on) => idleMemory(on, idle, 'dudao'));
         console.log(
           `dudao：${idle} 个项目在办，worker 内存 ${dudaoIdle.rssMb.toFixed(0)} MB，启动用时 ${dudaoIdle.startSeconds.toFixed(1)} 秒`,
         );
-        const bareIdle = await idleMemory(client, server.address, url, bundles.bare, idle, 'bare');
+        const bareIdle = await stage('idle-bare')((on) => idleMemory(on, idle, 'bare'));
         console.log(`\n${idle} 个项目在办（空闲）时 worker 的内存与启动时间`);
         console.table({
           dudao: { 'RSS MB': dudaoIdle.rssMb.toFixed(0), 'start s': dudaoIdle.startSeconds.toFixed(1) },
@@ -140,10 +74,100 @@ export async function benchProjectCost(): Promise<void> {
       }
     });
   } finally {
-    await connection.close();
-    await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What a stage of the bench runs on: its own Temporal server, the bench's database, the bundles. */
+interface Stage {
+  server: TemporalEndpoint;
+  /** The baseline's client; `signed` signs dudao's commands as the web API does. */
+  client: Client;
+  signed: Client;
+  db: Kysely<Database>;
+  url: string;
+  bundles: { dudao: string; bare: string };
+}
+
+/**
+ * Runs `body` on a Temporal dev server of its own, started on an empty database file: the dev
+ * server's SQLite store slows as it fills (a start of 1,000 projects took 23 s on a fresh server
+ * and 31 s after the Update stages), and one stage's leftovers are no part of the next's cost.
+ */
+async function onFreshServer<T>(
+  dir: string,
+  name: string,
+  signing: Pick<ClientOptions, 'interceptors'>,
+  body: (on: Pick<Stage, 'server' | 'client' | 'signed'>) => Promise<T>,
+): Promise<T> {
+  const server = await ensureTemporal({
+    port: Number(process.env.BENCH_COST_TEMPORAL_PORT ?? 29233),
+    headless: true,
+    dbFile: path.join(dir, `temporal-${name}.db`),
+    ephemeralDurability: true,
+  });
+  const connection = await Connection.connect(server.connectionOptions);
+  try {
+    return await body({
+      server,
+      client: new Client({ connection }),
+      signed: new Client({ connection, ...signing }),
+    });
+  } finally {
+    await connection.close();
+    await server.stop();
+  }
+}
+
+/** Each engine's Updates at `size` projects, in rounds; at 300 or more, paced as people act too. */
+async function updatesAtSize(stage: Stage, size: number): Promise<void> {
+  const rounds: { dudao: Run; bare: Run }[] = [];
+  // The baseline's projects take as many Updates as dudao's first run gave each project.
+  let shape: number[] = [];
+  const runDudaoNow = async () => {
+    const run = await runDudao(stage, size);
+    if (shape.length === 0) shape = run.updatesPerProject;
+    return run;
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each round on fresh projects, the engines taking turns to go first: the server's own
+    // database grows with every run, and that drift then weighs on both alike.
+    if (round % 2 === 0) {
+      const dudao = await runDudaoNow();
+      rounds.push({ dudao, bare: await runBare(stage, size, shape) });
+    } else {
+      const bare = await runBare(stage, size, shape);
+      rounds.push({ bare, dudao: await runDudaoNow() });
+    }
+  }
+  const dudao = pooled(rounds.map((r) => r.dudao));
+  const bare = pooled(rounds.map((r) => r.bare));
+  console.log(
+    `\n项目成本：${size} 个项目并发办理，${ROUNDS} 轮共 ${dudao.updates} 次人工操作（Update），工作流线程 ${WORKFLOW_THREADS} 个`,
+  );
+  console.table({
+    dudao: row(dudao),
+    'bare Temporal (baseline)': row(bare),
+    'dudao ÷ baseline': {
+      'updates/s': `${(rate(dudao) / rate(bare)).toFixed(2)}× (目标 ≥ 0.80×)`,
+      'p99 ms': `${(dudao.p99 / bare.p99).toFixed(2)}×`,
+      'start s': `${(dudao.startSeconds / bare.startSeconds).toFixed(2)}×`,
+    },
+  });
+  console.log(
+    `各轮 updates/s 之比（dudao ÷ baseline）：${rounds.map((r) => (rate(r.dudao) / rate(r.bare)).toFixed(2)).join('、')}`,
+  );
+  if (size < 300) return;
+  console.log(`p99 延迟 ${dudao.p99.toFixed(0)} 毫秒（目标 < 2000），失败 ${dudao.failed} 次（目标 0）`);
+  // Every project's next Update queued behind all the others' measures the queue (about
+  // 300 ÷ Updates/s), the bare engine's too; paced as people act, it measures the service.
+  const paced = await runDudao(stage, size, THINK_MS);
+  const pacedBare = await runBare(stage, size, paced.updatesPerProject, THINK_MS);
+  console.log(
+    `${size} 个项目同时在办、每个项目两次操作间隔 ${THINK_MS / 1000} 秒（约 ${((size / THINK_MS) * 1000).toFixed(0)} 次/秒）：` +
+      `p99 延迟 dudao ${paced.p99.toFixed(0)} 毫秒、bare ${pacedBare.p99.toFixed(0)} 毫秒（目标 < 2000），` +
+      `p50 ${paced.p50.toFixed(0)} / ${pacedBare.p50.toFixed(0)} 毫秒，失败 ${paced.failed} / ${pacedBare.failed} 次`,
+  );
 }
 
 interface Run {
@@ -346,16 +370,12 @@ async function startCycle(
 }
 
 async function runDudao(
-  client: Client,
-  db: Kysely<Database>,
-  server: TemporalEndpoint,
-  url: string,
-  bundle: string,
+  { signed: client, db, server, url, bundles }: Stage,
   size: number,
   thinkMs = 0,
 ): Promise<Run> {
   const taskQueue = `cost-dudao-${size}${thinkMs ? '-paced' : ''}`;
-  const worker = await workerProcess('dudao', server.address, taskQueue, url, bundle);
+  const worker = await workerProcess('dudao', server.address, taskQueue, url, bundles.dudao);
   try {
     const { cycle, cycleId, seconds: startSeconds } = await startCycle(client, taskQueue, size);
     const plans = (await assignedWork(db, cycleId, size)).map(({ itemId, milestone }) => ({
@@ -429,16 +449,13 @@ function commandsFor(m: MilestoneFacts): ProjectCommand[] {
 }
 
 async function runBare(
-  client: Client,
-  server: TemporalEndpoint,
-  url: string,
-  bundle: string,
+  { client, server, url, bundles }: Stage,
   size: number,
   perProject: number[],
   thinkMs = 0,
 ): Promise<Run> {
   const taskQueue = `cost-bare-${size}${thinkMs ? '-paced' : ''}`;
-  const worker = await workerProcess('bare', server.address, taskQueue, url, bundle);
+  const worker = await workerProcess('bare', server.address, taskQueue, url, bundles.bare);
   try {
     const t0 = performance.now();
     const parent = await client.workflow.start(bareCycle, {
@@ -523,15 +540,13 @@ const summary = ({
 
 /** A cycle of `size` projects (or the bare parent of `size` children) started and left open. */
 async function idleMemory(
-  client: Client,
-  address: string,
-  url: string,
-  bundle: string,
+  stage: Stage,
   size: number,
   kind: 'dudao' | 'bare',
 ): Promise<{ rssMb: number; startSeconds: number }> {
   const taskQueue = `cost-idle-${kind}-${size}`;
-  const worker = await workerProcess(kind, address, taskQueue, url, bundle);
+  const client = kind === 'dudao' ? stage.signed : stage.client;
+  const worker = await workerProcess(kind, stage.server.address, taskQueue, stage.url, stage.bundles[kind]);
   try {
     let startSeconds: number;
     let done: () => Promise<unknown>;
