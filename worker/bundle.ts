@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, type BundleOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type BundleOptions, type WorkerOptions } from '@temporalio/worker';
 
 export const workflowsPath = (): string => require.resolve(path.join(__dirname, '..', 'workflows'));
 
@@ -49,6 +49,23 @@ export const bundleOptions = (): Pick<
   preloadModules: preloadModules(),
   webpackConfigHook,
 });
+
+/**
+ * `bundleOptions()` in the shape a worker takes when it bundles its workflows at start, so that
+ * bundle is the one the tests, the benches and `npm run bundle` build (before, it left the preloaded
+ * modules out: every workflow evaluated zod and the domain again).
+ */
+export const bundlingAtStart = (): Pick<
+  WorkerOptions,
+  'workflowsPath' | 'bundlerOptions' | 'interceptors'
+> => {
+  const options = bundleOptions();
+  return {
+    workflowsPath: options.workflowsPath,
+    bundlerOptions: { webpackConfigHook: options.webpackConfigHook, preloadModules: options.preloadModules },
+    interceptors: { workflowModules: options.workflowInterceptorModules },
+  };
+};
 
 /** `npm run bundle`: the bundle `dudao worker --workflow-bundle` loads, built as the worker would. */
 export async function writeBundle(file: string): Promise<void> {

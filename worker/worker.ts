@@ -10,7 +10,7 @@ import type { ConnectionOptions } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { createActivities } from '../activities';
-import { webpackConfigHook, workflowInterceptorModules, workflowsPath } from './bundle';
+import { bundlingAtStart } from './bundle';
 import { PrincipalCodec, SigningKeyCache } from './principal-codec';
 
 export const DEFAULT_TASK_QUEUE = 'dudao';
@@ -44,8 +44,16 @@ export async function createWorker(
     ...(tls ? { tls: tls as never } : {}),
     ...(apiKey ? { apiKey: apiKey as string } : {}),
   });
-  const worker = await Worker.create({
-    connection,
+  const worker = await Worker.create({ connection, ...workerOptions(deps) });
+  return { worker, connection };
+}
+
+/**
+ * The worker's options but its connection. Without a prebuilt bundle the worker bundles its
+ * workflows at start, from the same options `npm run bundle` and the tests bundle with.
+ */
+export function workerOptions(deps: WorkerDeps): Omit<WorkerOptions, 'connection'> {
+  return {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities({ db: deps.db }),
@@ -53,15 +61,8 @@ export async function createWorker(
     dataConverter: { payloadCodecs: [new PrincipalCodec(new SigningKeyCache(deps.db))] },
     ...(deps.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
     ...(deps.workflowThreads !== undefined ? { workflowThreadPoolSize: deps.workflowThreads } : {}),
-    ...(deps.workflowBundle
-      ? { workflowBundle: deps.workflowBundle }
-      : {
-          workflowsPath: workflowsPath(),
-          bundlerOptions: { webpackConfigHook },
-          interceptors: { workflowModules: workflowInterceptorModules() },
-        }),
-  });
-  return { worker, connection };
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : bundlingAtStart()),
+  };
 }
 
 let runtimeInstalled = false;
