@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { targetVerdict } from './target';
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -40,7 +41,7 @@ export async function benchCli(databaseUrl: string, cycleId: string, projects: n
     [`dudao task list --unit ${unit}`, list, TARGET_LIST_MS],
   ] as const)
     console.log(
-      `  ${label}：${r.measured.toFixed(0)} ms（目标 < ${target} ms：${r.measured < target ? '达到' : '未达到'}），` +
+      `  ${label}：${r.measured.toFixed(0)} ms（目标 < ${target} ms：${targetVerdict(r.measured < target)}），` +
         `基线 ${r.baseline.toFixed(0)} ms，为基线的 ${(r.measured / r.baseline).toFixed(2)} 倍`,
     );
   if (list.lines < 2) throw new Error(`task list printed ${list.lines} lines: the seeded unit has no work`);

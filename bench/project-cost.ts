@@ -219,7 +219,7 @@ const THINK_MS = Number(process.env.BENCH_COST_THINK_MS ?? 10_000);
 const WORKFLOW_THREADS = Number(process.env.BENCH_COST_WORKFLOW_THREADS ?? 1);
 
 const row = (r: Run) => ({
-  'updates/s': (r.updates / r.seconds).toFixed(1),
+  'updates/s': rate(r).toFixed(1),
   'p50 ms': r.p50.toFixed(0),
   'p99 ms': r.p99.toFixed(0),
   failed: r.failed,

@@ -13,6 +13,7 @@ import {
 } from '../reports/builders';
 import { eventRows, insertRows, withBenchDatabase } from './bench-db';
 import { eventsPerProjectEstimate, syntheticCycle } from './synthetic';
+import { targetVerdict } from './target';
 
 const CYCLES = 20;
 /** Issue 13: a rebuild of every read model at 30,000 events a second or more (measured at 1M events). */
@@ -52,7 +53,7 @@ export async function benchRebuild(size = Number(process.env.BENCH_EVENTS ?? 200
     console.log(
       `  重建全部读模型：${seconds(t1)} 秒（${rate.toFixed(0)} 条/秒；目标 ≥ ${TARGET_RATE} 条/秒，` +
         (loaded >= TARGET_EVENTS
-          ? `${rate >= TARGET_RATE ? '达到' : '未达到'}）`
+          ? `${targetVerdict(rate >= TARGET_RATE)}）`
           : `在 100 万条事件时衡量：BENCH_EVENTS=1000000）`),
     );
     await reportLatencies(handle);
