@@ -3,7 +3,7 @@ import { connectDatabase, databaseOf, type DatabaseHandle } from '../db/connect'
 import { migrateToLatest, pendingMigrations } from '../db/migrate';
 import { roleName, type DatabaseRole } from '../db/roles';
 import { SetupError } from './errors';
-import { ensureDatabaseExists, ensurePostgres, redactDatabaseUrl } from './postgres';
+import { ensureDatabaseExists, ensurePostgres, redactDatabaseUrl, whileStartingUp } from './postgres';
 
 /**
  * How a process gets its database role. DATABASE_URL is the owner's (migrations, imports,
@@ -90,7 +90,7 @@ export async function openDatabaseAs(
 
 async function probe(handle: DatabaseHandle, role: DatabaseRole, variable: string): Promise<void> {
   try {
-    await sql`SELECT 1`.execute(handle.db);
+    await whileStartingUp(() => sql`SELECT 1`.execute(handle.db));
   } catch (err) {
     const code = (err as { code?: string }).code;
     // Missing role (42704) or not a member of it (42501): the login cannot act as the role.

@@ -21,13 +21,49 @@ export async function ensurePostgres(
 ): Promise<PostgresEndpoint> {
   const url = process.env.DATABASE_URL;
   if (url) {
-    await ensureDatabaseExists(url);
+    await ensureDatabaseExists(url, { log });
     return { url, source: 'DATABASE_URL', owned: false, stop: async () => undefined };
   }
   return startEmbedded(log);
 }
 
-export async function ensureDatabaseExists(url: string): Promise<void> {
+/** SQLSTATE 57P03: the server is starting up, shutting down or recovering from a crash. */
+const CANNOT_CONNECT_NOW = '57P03';
+const STARTING_UP_WAIT_MS = 60_000;
+
+/**
+ * Runs `attempt` again while the server answers that it cannot accept connections yet: a process
+ * started beside a database that is restarting (crash recovery takes a while after an immediate
+ * shutdown) waits for it instead of exiting. Any other failure, and the last one after `waitMs`,
+ * is thrown at once.
+ */
+export async function whileStartingUp<T>(
+  attempt: () => Promise<T>,
+  opts: { waitMs?: number; log?: (line: string) => void } = {},
+): Promise<T> {
+  const waitMs = opts.waitMs ?? STARTING_UP_WAIT_MS;
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if ((err as { code?: string }).code !== CANNOT_CONNECT_NOW || Date.now() >= deadline) throw err;
+      if (!told) {
+        (opts.log ?? console.error)(
+          `数据库正在启动或恢复，等待它就绪（最长 ${Math.round(waitMs / 1000)} 秒）……`,
+        );
+        told = true;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+export async function ensureDatabaseExists(
+  url: string,
+  opts: { waitMs?: number; log?: (line: string) => void } = {},
+): Promise<void> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -38,13 +74,17 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
     );
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
-  const probe = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
-    await probe.connect();
-    await probe.end();
+    await whileStartingUp(async () => {
+      const probe = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+      try {
+        await probe.connect();
+      } finally {
+        await probe.end().catch(() => undefined);
+      }
+    }, opts);
     return;
   } catch (err) {
-    await probe.end().catch(() => undefined);
     const code = (err as { code?: string }).code;
     if (code !== '3D000') throw unreachable(url, err);
   }

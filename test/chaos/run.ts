@@ -198,6 +198,7 @@ async function chaosRun(
     const findings = await checkRun(client, db, cycleId, bundle, receiver.received, dir);
     const problems = [
       ...(status === 'COMPLETED' ? [] : [`督导周期未完成：${status}`]),
+      ...worker.unexpectedExits.map((exit) => `worker 自行退出（${exit}）`),
       ...problemsOf(findings),
     ];
     const seconds = ((Date.now() - started) / 1000).toFixed(0);

@@ -80,6 +80,8 @@ export async function startTemporal(dir: string): Promise<ChaosTemporal> {
 export class WorkerProcess {
   private child: ChildProcess | null = null;
   kills = 0;
+  /** Exits nobody asked for (a worker that gave up on its own leaves the drill with no worker). */
+  readonly unexpectedExits: string[] = [];
 
   constructor(
     private readonly env: Record<string, string>,
@@ -95,6 +97,12 @@ export class WorkerProcess {
       { env: { ...process.env, ...this.env }, stdio: ['ignore', out, out] },
     );
     fs.closeSync(out);
+    const child = this.child;
+    child.once('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      this.unexpectedExits.push(`退出码 ${code ?? signal}：${lastLine(this.logFile)}`);
+    });
   }
 
   async kill(): Promise<void> {
@@ -122,6 +130,14 @@ export class WorkerProcess {
       clearTimeout(timer);
     }
   }
+}
+
+function lastLine(file: string): string {
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  return lines.at(-1) ?? '（日志为空）';
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
