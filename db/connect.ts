@@ -33,6 +33,10 @@ export function connectDatabase(url: string, poolSize = 10, role?: DatabaseRole)
   pool.on('error', (err) => {
     if ((err as { code?: string }).code !== '57P01') console.error(`数据库连接中断：${err.message}`);
   });
+  // A connection lost while checked out (a query running when the server restarts) fails that
+  // query, then emits 'error' on its client, where the pool no longer listens: unheard, that event
+  // would end the process. The query's caller has the error; the pool drops the broken client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, url, role: role ?? null, close: () => db.destroy() };
 }
