@@ -47,11 +47,9 @@ export async function benchProjectCost(): Promise<void> {
       await sql`CREATE TABLE bench_bare (workflow_id text, n int, PRIMARY KEY (workflow_id, n))`.execute(db);
       // dudao's commands are signed as the web API signs them (a service key registered here).
       const signer = await ensureKey(db, path.join(dir, 'keys', 'service.json'), 'service', '基准');
-      const stage =
-        (name: string) =>
-        <T>(body: (stage: Stage) => Promise<T>) =>
-          onFreshServer(dir, name, signingClientOptions(signer), (on) => body({ ...on, db, url, bundles }));
-      for (const size of sizes) await stage(`updates-${size}`)((on) => updatesAtSize(on, size));
+      const stage: OnStage = (name) => (body) =>
+        onFreshServer(dir, name, signingClientOptions(signer), (on) => body({ ...on, db, url, bundles }));
+      for (const size of sizes) await updatesAtSize(stage, size);
       // BENCH_COST_IDLE=0 measures only the Updates.
       if (idle > 0) {
         const dudaoIdle = await stage('idle-dudao')((on) => idleMemory(on, idle, 'dudao'));
@@ -89,10 +87,14 @@ interface Stage {
   bundles: { dudao: string; bare: string };
 }
 
+/** Runs a body on a stage of its own, named for its database file. */
+type OnStage = (name: string) => <T>(body: (stage: Stage) => Promise<T>) => Promise<T>;
+
 /**
  * Runs `body` on a Temporal dev server of its own, started on an empty database file: the dev
  * server's SQLite store slows as it fills (a start of 1,000 projects took 23 s on a fresh server
- * and 31 s after the Update stages), and one stage's leftovers are no part of the next's cost.
+ * and 31 s after the Update stages), and it still works through one run's closing tasks when the
+ * next begins: no run's leftovers are part of another's cost.
  */
 async function onFreshServer<T>(
   dir: string,
@@ -100,10 +102,11 @@ async function onFreshServer<T>(
   signing: Pick<ClientOptions, 'interceptors'>,
   body: (on: Pick<Stage, 'server' | 'client' | 'signed'>) => Promise<T>,
 ): Promise<T> {
+  const dbFile = path.join(dir, `temporal-${name}.db`);
   const server = await ensureTemporal({
     port: Number(process.env.BENCH_COST_TEMPORAL_PORT ?? 29233),
     headless: true,
-    dbFile: path.join(dir, `temporal-${name}.db`),
+    dbFile,
     ephemeralDurability: true,
   });
   const connection = await Connection.connect(server.connectionOptions);
@@ -116,28 +119,31 @@ async function onFreshServer<T>(
   } finally {
     await connection.close();
     await server.stop();
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${dbFile}${suffix}`, { force: true });
   }
 }
 
 /** Each engine's Updates at `size` projects, in rounds; at 300 or more, paced as people act too. */
-async function updatesAtSize(stage: Stage, size: number): Promise<void> {
+async function updatesAtSize(stage: OnStage, size: number): Promise<void> {
   const rounds: { dudao: Run; bare: Run }[] = [];
   // The baseline's projects take as many Updates as dudao's first run gave each project.
   let shape: number[] = [];
-  const runDudaoNow = async () => {
-    const run = await runDudao(stage, size);
+  const runDudaoNow = async (round: number, think?: number) => {
+    const run = await stage(`updates-${size}-dudao-${round}`)((on) => runDudao(on, size, think));
     if (shape.length === 0) shape = run.updatesPerProject;
     return run;
   };
+  const runBareNow = (round: number, think?: number) =>
+    stage(`updates-${size}-bare-${round}`)((on) => runBare(on, size, shape, think));
   for (let round = 0; round < ROUNDS; round++) {
-    // Each round on fresh projects, the engines taking turns to go first: the server's own
-    // database grows with every run, and that drift then weighs on both alike.
+    // Each run on a server of its own; the engines still take turns to go first, so that
+    // whatever else drifts on the machine weighs on both alike.
     if (round % 2 === 0) {
-      const dudao = await runDudaoNow();
-      rounds.push({ dudao, bare: await runBare(stage, size, shape) });
+      const dudao = await runDudaoNow(round);
+      rounds.push({ dudao, bare: await runBareNow(round) });
     } else {
-      const bare = await runBare(stage, size, shape);
-      rounds.push({ bare, dudao: await runDudaoNow() });
+      const bare = await runBareNow(round);
+      rounds.push({ bare, dudao: await runDudaoNow(round) });
     }
   }
   const dudao = pooled(rounds.map((r) => r.dudao));
@@ -161,8 +167,8 @@ async function updatesAtSize(stage: Stage, size: number): Promise<void> {
   console.log(`p99 延迟 ${dudao.p99.toFixed(0)} 毫秒（目标 < 2000），失败 ${dudao.failed} 次（目标 0）`);
   // Every project's next Update queued behind all the others' measures the queue (about
   // 300 ÷ Updates/s), the bare engine's too; paced as people act, it measures the service.
-  const paced = await runDudao(stage, size, THINK_MS);
-  const pacedBare = await runBare(stage, size, paced.updatesPerProject, THINK_MS);
+  const paced = await runDudaoNow(ROUNDS, THINK_MS);
+  const pacedBare = await runBareNow(ROUNDS, THINK_MS);
   console.log(
     `${size} 个项目同时在办、每个项目两次操作间隔 ${THINK_MS / 1000} 秒（约 ${((size / THINK_MS) * 1000).toFixed(0)} 次/秒）：` +
       `p99 延迟 dudao ${paced.p99.toFixed(0)} 毫秒、bare ${pacedBare.p99.toFixed(0)} 毫秒（目标 < 2000），` +
