@@ -41,8 +41,8 @@ export async function checkRun(
   const verdicts = await replayAll(workflows, bundle);
   keepDivergentHistories(workflows, verdicts, evidenceDir);
   // A task that failed (as opposed to timing out with a killed worker) is a defect, except the
-  // server's refusal of a completion while new events wait (a timer firing, an Update arriving, as
-  // the run closes): the task runs again with them, as Temporal intends.
+  // server's refusal of a completion while new events wait (a timer that fired, a signal that
+  // arrived, as the run closes): the task runs again with them, as Temporal intends.
   const failingTasks = workflows.flatMap((wf) =>
     wf.runs.flatMap((run) =>
       (run.history.events ?? [])

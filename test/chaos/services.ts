@@ -101,7 +101,7 @@ export class WorkerProcess {
     child.once('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = null;
-      this.unexpectedExits.push(`退出码 ${code ?? signal}：${lastLine(this.logFile)}`);
+      this.unexpectedExits.push(`退出码 ${code ?? signal}：${lastError(this.logFile)}`);
     });
   }
 
@@ -132,12 +132,14 @@ export class WorkerProcess {
   }
 }
 
-function lastLine(file: string): string {
+/** The last error a log names (a crash's stack ends in Node's version, which says nothing). */
+function lastError(file: string): string {
   const lines = fs
     .readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '');
-  return lines.at(-1) ?? '（日志为空）';
+  const errors = lines.filter((l) => /^(错误[:：]|\w*Error\b)/.test(l.trim()));
+  return errors.at(-1) ?? lines.at(-1) ?? '（日志为空）';
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
