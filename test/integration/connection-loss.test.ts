@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { freshDatabase, type TestDatabase } from '../support/db';
+import { runNode } from '../support/cli';
 
 const connect = path.join(__dirname, '..', '..', 'dist', 'db', 'connect.js');
 
@@ -32,22 +32,8 @@ describe('a connection lost during a query', () => {
         console.log(JSON.stringify({ failure, after: rows[0].one }));
         await close();
       })();`;
-    const { code, stdout, stderr } = await new Promise<{
-      code: number | null;
-      stdout: string;
-      stderr: string;
-    }>((resolve) => {
-      const child = spawn(process.execPath, ['-e', script], {
-        cwd: path.join(__dirname, '..', '..'),
-        env: { ...process.env, URL: t.url },
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('exit', (c) => resolve({ code: c, stdout: out, stderr: err }));
-    });
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/Unhandled 'error'/) });
+    const { status, stdout, stderr } = await runNode({ URL: t.url }, '-e', script);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: expect.not.stringMatching(/Unhandled 'error'/) });
     expect(JSON.parse(stdout)).toEqual({ failure: '57P01', after: 1 });
   });
 });

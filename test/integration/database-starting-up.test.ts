@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { ensureDatabaseExists } from '../../stack/postgres';
 import { connectAs } from '../../stack/database';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { startingUpProxy, type StartingUpProxy } from '../support/starting-up-postgres';
-
-const cli = path.join(__dirname, '..', '..', 'bin', 'dudao.js');
+import { runCli } from '../support/cli';
 
 /**
  * A process started while PostgreSQL recovers from a crash (a worker restarted beside a database
@@ -59,15 +56,8 @@ describe('a database that is starting up', () => {
 
   it('a CLI command started during recovery runs once the database is up', async () => {
     proxy = await startingUpProxy(t.url, 4);
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, 'db', 'migrate'], {
-        env: { ...process.env, DATABASE_URL: proxy!.url },
-      });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('exit', (c) => resolve({ code: c, stderr: err }));
-    });
-    expect({ code, stderr }).toMatchObject({ code: 0 });
+    const { status, stderr } = await runCli({ DATABASE_URL: proxy.url }, 'db', 'migrate');
+    expect({ status, stderr }).toMatchObject({ status: 0 });
     expect(stderr).toMatch(/数据库正在启动或恢复/);
     expect(proxy.refused()).toBe(4);
   });

@@ -20,8 +20,12 @@ export interface CliRun {
  * answering while it runs; `env` is added to the test's environment.
  */
 export const runCli = (env: Record<string, string>, ...args: string[]): Promise<CliRun> =>
+  runNode(env, cli, ...args);
+
+/** `node <args>` as a child process, its output collected; `env` is added to the test's environment. */
+export const runNode = (env: Record<string, string>, ...args: string[]): Promise<CliRun> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
+    const child = spawn(process.execPath, args, {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
