@@ -168,7 +168,8 @@ async function updatesAtSize(stage: OnStage, size: number): Promise<void> {
   );
   console.log(
     `每次 Update 所有相关进程 CPU 毫秒数之比（baseline ÷ dudao；两核跑满时吞吐之比应接近它）：` +
-      `${(cpuTotal(bare) / cpuTotal(dudao)).toFixed(2)}×（dudao ${cpuTotal(dudao).toFixed(1)}，baseline ${cpuTotal(bare).toFixed(1)}）`,
+      `${(cpuTotal(bare) / cpuTotal(dudao)).toFixed(2)}×（dudao ${cpuTotal(dudao).toFixed(1)}，baseline ${cpuTotal(bare).toFixed(1)}；` +
+      `各轮 ${rounds.map((r) => (cpuTotal(r.bare) / cpuTotal(r.dudao)).toFixed(2)).join('、')}）`,
   );
   if (size < 300) return;
   console.log(`p99 延迟 ${dudao.p99.toFixed(0)} 毫秒（目标 < 2000），失败 ${dudao.failed} 次（目标 0）`);
