@@ -461,7 +461,7 @@ class ProjectLoop {
     if (events.length > 0) {
       this.inFlight = { events, planTime: reached };
       try {
-        await this.step(record(events));
+        await record(events);
       } catch (err) {
         if (isCancellation(err)) throw err;
         const command = steps.some((s) => s.causationId?.startsWith('update:') && s.timed.length > 0);
@@ -469,6 +469,8 @@ class ProjectLoop {
           return { ok: false, code: 'conflict', message: `记录失败，未作任何更改：${String(err)}` };
         throw new Error(`recording events of ${this.ctx.streamId} failed: ${String(err)}`);
       } finally {
+        // What `step` does, without its two promises (see arrivalOrWake).
+        this.guard.acted();
         this.inFlight = { events: [], planTime: this.planTime };
       }
     }
@@ -520,7 +522,7 @@ class ProjectLoop {
    * long as the wake stays the same. An arrival comes first when both are there; the fired timer
    * is then acted on at the next turn of the loop, if its wake still stands.
    */
-  private async arrivalOrWake(wake: string | null): Promise<boolean> {
+  private arrivalOrWake(wake: string | null): Promise<boolean> {
     if (this.sleeper && this.sleeper.wake !== wake) {
       this.sleeper.scope.cancel();
       this.sleeper = null;
@@ -536,10 +538,15 @@ class ProjectLoop {
         );
       this.sleeper = sleeper;
     }
-    await this.condition(() => this.arrivals.length > 0 || this.sleeper?.fired === true);
-    if (this.arrivals.length > 0) return true;
-    this.sleeper = null;
-    return false;
+    // One `then` on the SDK's condition rather than async methods around it: the worker records a
+    // stack trace for every promise a workflow makes (workflows/stack-depth.ts), and this wait is
+    // made once per command (five promises here instead of nine).
+    return condition(() => this.arrivals.length > 0 || this.sleeper?.fired === true).then(() => {
+      this.guard.acted();
+      if (this.arrivals.length > 0) return true;
+      this.sleeper = null;
+      return false;
+    });
   }
 
   /** Every wait of the loop: when it resumes, it may issue commands in the current task. */
