@@ -188,3 +188,41 @@ export async function waitForFrontend(options: ConnectionOptions, timeoutMs: num
   }
   throw lastError instanceof Error ? lastError : new Error('timed out');
 }
+
+/** How long a starting worker waits for a Temporal server that refuses connections. */
+const REFUSED_WAIT_MS = 60_000;
+
+/** Nothing listens at the address (yet): the server is down or restarting, or the address is wrong. */
+export const connectionRefused = (err: unknown): boolean =>
+  /Connection refused|ECONNREFUSED/i.test(err instanceof Error ? err.message : String(err));
+
+/**
+ * Runs `attempt` again while the Temporal server refuses the connection: a worker started while
+ * its server restarts waits for it instead of exiting. Nothing tells a restart from a wrong
+ * address, so the wait is said once, with what to check; any other failure, and the last one after
+ * `waitMs`, is thrown at once.
+ */
+export async function whileTemporalRefuses<T>(
+  address: string,
+  attempt: () => Promise<T>,
+  opts: { waitMs?: number; log?: (line: string) => void } = {},
+): Promise<T> {
+  const waitMs = opts.waitMs ?? REFUSED_WAIT_MS;
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!connectionRefused(err) || Date.now() >= deadline) throw err;
+      if (!told) {
+        (opts.log ?? console.error)(
+          `Temporal 服务 ${address} 拒绝连接（可能正在启动或重启），等待它就绪（最长 ${Math.round(waitMs / 1000)} 秒）；` +
+            '若地址有误，请按 Ctrl-C 并检查 TEMPORAL_ADDRESS。',
+        );
+        told = true;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

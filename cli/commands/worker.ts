@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { clientEndpoint } from '../context';
 import { openDatabaseAs } from '../../stack/database';
+import { whileTemporalRefuses } from '../../stack/temporal';
 import { createWorker, DEFAULT_TASK_QUEUE } from '../../worker/worker';
 import { notifierConfig, startNotifier } from '../../worker/notifier';
 import { run } from '../run';
@@ -28,14 +29,17 @@ export function registerWorkerCommand(program: Command): void {
         const endpoint = clientEndpoint();
         const database = await openDatabaseAs('worker');
         const taskQueue = process.env.DUDAO_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-        const { worker, connection } = await createWorker({
-          connectionOptions: endpoint.connectionOptions,
-          namespace: endpoint.namespace,
-          taskQueue,
-          db: database.db,
-          ...(opts.workflowBundle ? { workflowBundle: { codePath: opts.workflowBundle as string } } : {}),
-          ...(opts.workflowThreads ? { workflowThreads: opts.workflowThreads as number } : {}),
-        });
+        // A worker (re)started while its server restarts waits for it rather than exiting.
+        const { worker, connection } = await whileTemporalRefuses(endpoint.address, () =>
+          createWorker({
+            connectionOptions: endpoint.connectionOptions,
+            namespace: endpoint.namespace,
+            taskQueue,
+            db: database.db,
+            ...(opts.workflowBundle ? { workflowBundle: { codePath: opts.workflowBundle as string } } : {}),
+            ...(opts.workflowThreads ? { workflowThreads: opts.workflowThreads as number } : {}),
+          }),
+        );
         const notifier = opts.notifier ? startNotifier(database.db, notifierConfig()) : null;
         const clientConnection = opts.health ? await Connection.connect(endpoint.connectionOptions) : null;
         const health = clientConnection
