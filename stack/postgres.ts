@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { dataDir } from './paths';
 import { portOpen } from './net';
 import { SetupError } from './errors';
+import { retryWhile } from './retry-while';
 
 export interface PostgresEndpoint {
   url: string;
@@ -37,28 +38,16 @@ const STARTING_UP_WAIT_MS = 60_000;
  * shutdown) waits for it instead of exiting. Any other failure, and the last one after `waitMs`,
  * is thrown at once.
  */
-export async function whileStartingUp<T>(
+export const whileStartingUp = <T>(
   attempt: () => Promise<T>,
   opts: { waitMs?: number; log?: (line: string) => void } = {},
-): Promise<T> {
-  const waitMs = opts.waitMs ?? STARTING_UP_WAIT_MS;
-  const deadline = Date.now() + waitMs;
-  let told = false;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if ((err as { code?: string }).code !== CANNOT_CONNECT_NOW || Date.now() >= deadline) throw err;
-      if (!told) {
-        (opts.log ?? console.error)(
-          `数据库正在启动或恢复，等待它就绪（最长 ${Math.round(waitMs / 1000)} 秒）……`,
-        );
-        told = true;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
+): Promise<T> =>
+  retryWhile(attempt, {
+    transient: (err) => (err as { code?: string }).code === CANNOT_CONNECT_NOW,
+    waitMs: opts.waitMs ?? STARTING_UP_WAIT_MS,
+    waiting: (seconds) => `数据库正在启动或恢复，等待它就绪（最长 ${seconds} 秒）……`,
+    log: opts.log,
+  });
 
 export async function ensureDatabaseExists(
   url: string,

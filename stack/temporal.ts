@@ -10,6 +10,7 @@ import { portOpen } from './net';
 import { searchAttributeTypes } from '../workflows/search-attributes';
 import { prepareNamespace } from './namespace';
 import { goInstall, onPath, stopChild } from './go-tools';
+import { retryWhile } from './retry-while';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
@@ -202,27 +203,16 @@ export const connectionRefused = (err: unknown): boolean =>
  * address, so the wait is said once, with what to check; any other failure, and the last one after
  * `waitMs`, is thrown at once.
  */
-export async function whileTemporalRefuses<T>(
+export const whileTemporalRefuses = <T>(
   address: string,
   attempt: () => Promise<T>,
   opts: { waitMs?: number; log?: (line: string) => void } = {},
-): Promise<T> {
-  const waitMs = opts.waitMs ?? REFUSED_WAIT_MS;
-  const deadline = Date.now() + waitMs;
-  let told = false;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!connectionRefused(err) || Date.now() >= deadline) throw err;
-      if (!told) {
-        (opts.log ?? console.error)(
-          `Temporal 服务 ${address} 拒绝连接（可能正在启动或重启），等待它就绪（最长 ${Math.round(waitMs / 1000)} 秒）；` +
-            '若地址有误，请按 Ctrl-C 并检查 TEMPORAL_ADDRESS。',
-        );
-        told = true;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
+): Promise<T> =>
+  retryWhile(attempt, {
+    transient: connectionRefused,
+    waitMs: opts.waitMs ?? REFUSED_WAIT_MS,
+    waiting: (seconds) =>
+      `Temporal 服务 ${address} 拒绝连接（可能正在启动或重启），等待它就绪（最长 ${seconds} 秒）；` +
+      '若地址有误，请按 Ctrl-C 并检查 TEMPORAL_ADDRESS。',
+    log: opts.log,
+  });
