@@ -44,8 +44,14 @@ export async function createWorker(
     ...(tls ? { tls: tls as never } : {}),
     ...(apiKey ? { apiKey: apiKey as string } : {}),
   });
-  const worker = await Worker.create({ connection, ...workerOptions(deps) });
-  return { worker, connection };
+  try {
+    const worker = await Worker.create({ connection, ...workerOptions(deps) });
+    return { worker, connection };
+  } catch (err) {
+    // Not left open behind a failed start (the CLI tries again while the server restarts).
+    await connection.close().catch(() => undefined);
+    throw err;
+  }
 }
 
 /**
