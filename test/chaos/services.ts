@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureTemporal, type TemporalEndpoint } from '../../stack/temporal';
-import { freePort } from './ports';
+import { freePort } from '../../stack/net';
 
 /**
  * The services a chaos run owns and breaks: an embedded PostgreSQL it restarts the hard way, a

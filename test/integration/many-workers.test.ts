@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Connection, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { behaviourFor, nextAction } from '../../cli/demo/simulated-units';
@@ -15,6 +16,16 @@ import { waitFor } from '../support/wait';
 import { bundleFile, killed, workerProcess } from '../support/worker-process';
 
 const EventType = temporal.api.enums.v1.EventType;
+type History = temporal.api.history.v1.IHistory;
+
+const completedBy = (history: History): string[] =>
+  (history.events ?? [])
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+    .map((e) => e.workflowTaskCompletedEventAttributes?.identity ?? '');
+
+/** The worker identity (`pid@host`) that completed the workflow's latest task. */
+const lastCompletedBy = async (history: Promise<History>): Promise<string | undefined> =>
+  completedBy(await history).at(-1);
 const basePort = Number(process.env.DUDAO_TEST_TEMPORAL_PORT ?? 17233);
 
 /*
@@ -112,7 +123,13 @@ describeOnCluster('three workers on one task queue, on the real Temporal server 
       })();
 
       await waitFor(async () => (await count()) >= 20, 90_000);
-      await killed(workers[0]!);
+      // The SIGKILL hits the worker that holds the cycle (sticky, it would keep it to the end): the
+      // cycle's later tasks must then be taken by another process. Under load one worker can come
+      // up first and take every workflow, so killing a fixed one proved nothing and could share none.
+      const holder = await lastCompletedBy(cycle.fetchHistory());
+      const victim = workers.find((w) => holder === `${w.pid}@${os.hostname()}`);
+      expect({ holder, found: victim !== undefined }).toMatchObject({ found: true });
+      await killed(victim!);
       const atKill = await count();
 
       const summary = await result;
@@ -133,15 +150,7 @@ describeOnCluster('three workers on one task queue, on the real Temporal server 
       expect(verdicts.filter((v) => !v.deterministic)).toEqual([]);
 
       // The work really was shared: workflow tasks were completed by more than one worker process.
-      const identities = new Set(
-        workflows.flatMap((w) =>
-          w.runs.flatMap((r) =>
-            (r.history.events ?? [])
-              .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
-              .map((e) => e.workflowTaskCompletedEventAttributes?.identity ?? ''),
-          ),
-        ),
-      );
+      const identities = new Set(workflows.flatMap((w) => w.runs.flatMap((r) => completedBy(r.history))));
       expect(identities.size).toBeGreaterThanOrEqual(2);
     } finally {
       for (const w of workers) await killed(w);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { connectionRefused, ensureTemporal, whileTemporalRefuses } from '../../stack/temporal';
 import type { TemporalEndpoint } from '../../stack/temporal';
-import { freePort } from '../chaos/ports';
+import { freePort } from '../../stack/net';
 
 jest.setTimeout(120_000);
 
