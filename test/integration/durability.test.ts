@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ensureTemporal, type TemporalEndpoint } from '../../stack/temporal';
 import { createWorker } from '../../worker/worker';
+import { freePort } from '../../stack/net';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { sharedBundle, signedClient, testSigner, uniqueId } from '../support/temporal';
 import { drillCycle, inspector, preschoolPlan, unit } from '../support/scenario';
@@ -18,11 +19,13 @@ import { readStream } from '../../db/event-store';
 describe('durability across a Temporal server restart and a worker kill', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-durable-'));
   const dbFile = path.join(dir, 'temporal.db');
-  const port = 17300 + Math.floor(Math.random() * 500);
+  let port: number;
   let t: TestDatabase;
 
   beforeAll(async () => {
     t = await freshDatabase();
+    // The kernel's pick, free now; the restarted server takes the same port again.
+    port = await freePort();
   });
   afterAll(async () => {
     await t.drop();
