@@ -33,7 +33,13 @@ export async function verifyStreams(
   for (const wf of workflows) {
     const derived = derivedStream(wf.runs.map((r) => r.history));
     streams.push(
-      compareStream(wf.workflowId, derived.recorded, derived.pending, log.get(wf.workflowId) ?? []),
+      compareStream(
+        wf.workflowId,
+        derived.recorded,
+        derived.pending,
+        log.get(wf.workflowId) ?? [],
+        derived.taskOpen,
+      ),
     );
   }
   const known = new Set(workflows.map((w) => w.workflowId));
