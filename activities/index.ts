@@ -19,31 +19,17 @@ export interface ActivityDeps {
 
 /** The only I/O workflows reach. Built in the worker with its dependencies (no globals). */
 export function createActivities({ db }: ActivityDeps) {
-  /** Appends one stream's events idempotently: a retried attempt writes nothing twice. */
-  async function recordEvents(events: DomainEvent[]): Promise<{ appended: number; duplicates: number }> {
-    try {
-      return await appendEvents(db, events);
-    } catch (err) {
-      if (err instanceof EventConflictError) {
-        throw ApplicationFailure.nonRetryable(err.message, 'EventConflict');
-      }
-      throw err;
-    }
-  }
-
   return {
-    recordEvents,
-
-    /**
-     * The same append, run as a local activity (LOCAL_APPEND_PATCH): no round trip through the
-     * server's task queues, and the workflow task that decided the events also completes the
-     * Update. A local activity's input is not kept in the history, its result is: the answer
-     * carries the events, so the history still holds what the log must (audit/derive.ts).
-     */
-    async recordEventsLocally(
-      events: DomainEvent[],
-    ): Promise<{ appended: number; duplicates: number; events: DomainEvent[] }> {
-      return { ...(await recordEvents(events)), events };
+    /** Appends one stream's events idempotently: a retried attempt writes nothing twice. */
+    async recordEvents(events: DomainEvent[]): Promise<{ appended: number; duplicates: number }> {
+      try {
+        return await appendEvents(db, events);
+      } catch (err) {
+        if (err instanceof EventConflictError) {
+          throw ApplicationFailure.nonRetryable(err.message, 'EventConflict');
+        }
+        throw err;
+      }
     },
 
     /**

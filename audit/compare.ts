@@ -32,16 +32,13 @@ const emitted = (e: DomainEvent | RecordedEvent): Record<string, unknown> => {
 /**
  * Compares a stream's events derived from its Temporal history with the log's rows: each event
  * must be recorded once, at its sequence, unaltered; the log's hash chain must hold on its own.
- * Events whose activity had not completed yet (`pending`) may or may not be in the log. While a
- * workflow task is open (`taskOpen`), the log may also hold events after all the history's: a
- * local append is in the history only once its task completes. They count as pending.
+ * Events whose activity had not completed yet (`pending`) may or may not be in the log.
  */
 export function compareStream(
   streamId: string,
   history: DomainEvent[],
   pending: DomainEvent[],
   log: RecordedEvent[],
-  taskOpen = false,
 ): StreamVerdict {
   const findings: Finding[] = [];
   const logBySeq = new Map(log.map((e) => [e.seq, e]));
@@ -60,12 +57,9 @@ export function compareStream(
       if (fields.length) findings.push({ kind: 'altered', seq: h.seq, eventId: h.eventId, fields });
     }
   }
-  const lastKnown = [...historySeqOf.values()].reduce((a, b) => Math.max(a, b), 0);
-  let inFlight = 0;
   for (const l of log) {
-    if (historySeqOf.has(l.eventId)) continue;
-    if (taskOpen && l.seq > lastKnown) inFlight++;
-    else findings.push({ kind: 'extra', seq: l.seq, eventId: l.eventId, type: l.type });
+    if (!historySeqOf.has(l.eventId))
+      findings.push({ kind: 'extra', seq: l.seq, eventId: l.eventId, type: l.type });
   }
   findings.push(...chainFindings(log));
   return {
@@ -73,7 +67,7 @@ export function compareStream(
     agrees: findings.length === 0,
     historyEvents: history.length,
     logEvents: log.length,
-    pending: pending.length + inFlight,
+    pending: pending.length,
     findings,
   };
 }

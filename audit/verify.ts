@@ -33,13 +33,7 @@ export async function verifyStreams(
   for (const wf of workflows) {
     const derived = derivedStream(wf.runs.map((r) => r.history));
     streams.push(
-      compareStream(
-        wf.workflowId,
-        derived.recorded,
-        derived.pending,
-        log.get(wf.workflowId) ?? [],
-        derived.taskOpen,
-      ),
+      compareStream(wf.workflowId, derived.recorded, derived.pending, log.get(wf.workflowId) ?? []),
     );
   }
   const known = new Set(workflows.map((w) => w.workflowId));

@@ -153,7 +153,7 @@ async function updatesAtSize(stage: OnStage, size: number): Promise<void> {
   );
   console.table({
     dudao: row(dudao),
-    [`bare Temporal (baseline, ${BARE_LOCAL ? 'local activity' : 'activity'})`]: row(bare),
+    'bare Temporal (baseline)': row(bare),
     'dudao ÷ baseline': {
       'updates/s': `${(rate(dudao) / rate(bare)).toFixed(2)}× (目标 ≥ 0.80×)`,
       'p99 ms': `${(dudao.p99 / bare.p99).toFixed(2)}×`,
@@ -225,12 +225,6 @@ function pooled(runs: Run[]): Run {
     startSeconds: runs.reduce((n, r) => n + r.startSeconds, 0) / runs.length,
   };
 }
-
-/**
- * The baseline's activity (BENCH_BARE_ACTIVITY): `regular`, as issue 13 defines the baseline, or
- * `local`, as dudao appends (a local activity): the like-for-like measure of dudao's own overhead.
- */
-const BARE_LOCAL = process.env.BENCH_BARE_ACTIVITY === 'local';
 
 /** A person's pause between two actions on a project, in the paced run (BENCH_COST_THINK_MS). */
 const THINK_MS = Number(process.env.BENCH_COST_THINK_MS ?? 10_000);
@@ -484,7 +478,7 @@ async function runBare(
     const parent = await client.workflow.start(bareCycle, {
       taskQueue,
       workflowId: `bare-${size}-${Date.now().toString(36)}`,
-      args: [size, BARE_LOCAL],
+      args: [size],
     });
     const children = Array.from({ length: size }, (_, i) =>
       client.workflow.getHandle(`${parent.workflowId}/${i}`),

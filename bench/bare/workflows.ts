@@ -8,21 +8,17 @@ import {
   condition,
   defineUpdate,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BareActivities } from './activities';
 
-const regular = proxyActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
-const local = proxyLocalActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
+const { insertRow } = proxyActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
 
 export const bareAct = defineUpdate<number, [{ last: boolean }]>('act');
 
-/** `local`: the row is inserted by a local activity, as dudao appends since LOCAL_APPEND_PATCH. */
-export async function bareProject(useLocal = false): Promise<number> {
-  const { insertRow } = useLocal ? local : regular;
+export async function bareProject(): Promise<number> {
   let updates = 0;
   let done = false;
   setHandler(bareAct, async ({ last }) => {
@@ -34,11 +30,11 @@ export async function bareProject(useLocal = false): Promise<number> {
   return updates;
 }
 
-export async function bareCycle(count: number, useLocal = false): Promise<number> {
+export async function bareCycle(count: number): Promise<number> {
   const handles = [];
   for (let i = 0; i < count; i += 100) {
     const batch = Array.from({ length: Math.min(100, count - i) }, (_, j) =>
-      startChild(bareProject, { workflowId: `${workflowInfo().workflowId}/${i + j}`, args: [useLocal] }),
+      startChild(bareProject, { workflowId: `${workflowInfo().workflowId}/${i + j}` }),
     );
     handles.push(...(await Promise.all(batch)));
   }
