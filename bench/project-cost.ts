@@ -58,12 +58,21 @@ export async function benchProjectCost(): Promise<void> {
         );
         const bareIdle = await stage('idle-bare')((on) => idleMemory(on, idle, 'bare'));
         console.log(`\n${idle} 个项目在办（空闲）时 worker 的内存与启动时间`);
+        const idleRow = (r: typeof dudaoIdle) => ({
+          'RSS MB': r.rssMb.toFixed(0),
+          'start s': r.startSeconds.toFixed(1),
+          'start CPU ms/project (worker · server · client · PostgreSQL)': [
+            r.startCpu.worker,
+            r.startCpu.server,
+            r.startCpu.client,
+            r.startCpu.database,
+          ]
+            .map((ms) => ms.toFixed(1))
+            .join(' · '),
+        });
         console.table({
-          dudao: { 'RSS MB': dudaoIdle.rssMb.toFixed(0), 'start s': dudaoIdle.startSeconds.toFixed(1) },
-          'bare Temporal (baseline)': {
-            'RSS MB': bareIdle.rssMb.toFixed(0),
-            'start s': bareIdle.startSeconds.toFixed(1),
-          },
+          dudao: idleRow(dudaoIdle),
+          'bare Temporal (baseline)': idleRow(bareIdle),
           'dudao ÷ baseline': {
             'RSS MB': `${(dudaoIdle.rssMb / bareIdle.rssMb).toFixed(2)}× (目标 ≤ 1.50×)`,
             'start s': `${(dudaoIdle.startSeconds / bareIdle.startSeconds).toFixed(2)}× (dudao 目标 < 30 秒)`,
@@ -560,11 +569,12 @@ async function idleMemory(
   stage: Stage,
   size: number,
   kind: 'dudao' | 'bare',
-): Promise<{ rssMb: number; startSeconds: number }> {
+): Promise<{ rssMb: number; startSeconds: number; startCpu: CpuPerUpdate }> {
   const taskQueue = `cost-idle-${kind}-${size}`;
   const client = kind === 'dudao' ? stage.signed : stage.client;
   const worker = await workerProcess(kind, stage.server.address, taskQueue, stage.url, stage.bundles[kind]);
   try {
+    const meter = cpuMeter(worker.pid!, stage.server.pid);
     let startSeconds: number;
     let done: () => Promise<unknown>;
     if (kind === 'dudao') {
@@ -591,10 +601,12 @@ async function idleMemory(
       startSeconds = (performance.now() - t0) / 1000;
       done = () => parent.terminate('bench over');
     }
+    // Per project: where the start's time goes (the one process that runs out of CPU first).
+    const startCpu = meter(size);
     await new Promise((r) => setTimeout(r, 3_000));
     const rss = rssMb(worker.pid!);
     await done();
-    return { rssMb: rss, startSeconds };
+    return { rssMb: rss, startSeconds, startCpu };
   } finally {
     await stop(worker);
   }
