@@ -5,6 +5,7 @@ import type { ConnectionOptions } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { dataDir, repoRoot, toolsDir } from './paths';
 import { SetupError } from './errors';
+import { retryWhile } from './retry-while';
 import { portOpen } from './net';
 import { goInstall, onPath, stopChild } from './go-tools';
 import { prepareNamespace } from './namespace';
@@ -284,16 +285,11 @@ async function prepareNamespaceWhenServing(
   namespace: string,
   log: (line: string) => void,
 ): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await prepareNamespace(options, namespace, { log, settleTimeoutMs: 60_000 });
-      return;
-    } catch (err) {
-      if (err instanceof SetupError || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  await retryWhile(() => prepareNamespace(options, namespace, { log, settleTimeoutMs: 60_000 }), {
+    transient: (err) => !(err instanceof SetupError),
+    waitMs: 60_000,
+    intervalMs: 500,
+  });
 }
 
 /**

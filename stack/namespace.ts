@@ -2,6 +2,7 @@ import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { SetupError } from './errors';
+import { retryWhile } from './retry-while';
 import { searchAttributeTypes } from '../workflows/search-attributes';
 
 /** gRPC status codes Temporal answers with (google.rpc.Code). */
@@ -157,22 +158,13 @@ async function settle(
   query: string,
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await services.workflowService.listWorkflowExecutions({
-        namespace,
-        pageSize: 1,
-        query,
-      });
-      return;
-    } catch (err) {
-      if (Date.now() > deadline)
-        throw new SetupError(
-          `命名空间 ${namespace} 在 ${Math.round(timeoutMs / 1000)} 秒内仍未就绪：${(err as Error).message}`,
-          '集群可能仍在启动或负载过高：稍后重试；若一再出现，请检查 Temporal 服务日志。',
-        );
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  await retryWhile(() => services.workflowService.listWorkflowExecutions({ namespace, pageSize: 1, query }), {
+    transient: () => true,
+    waitMs: timeoutMs,
+  }).catch((err: unknown) => {
+    throw new SetupError(
+      `命名空间 ${namespace} 在 ${Math.round(timeoutMs / 1000)} 秒内仍未就绪：${(err as Error).message}`,
+      '集群可能仍在启动或负载过高：稍后重试；若一再出现，请检查 Temporal 服务日志。',
+    );
+  });
 }

@@ -171,23 +171,17 @@ export async function findOrBuildTemporalCli(log: (line: string) => void = conso
 }
 
 export async function waitForFrontend(options: ConnectionOptions, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
+  await retryWhile(
+    async () => {
       const connection = await Connection.connect({ ...options, connectTimeout: 2_000 });
       try {
         await connection.workflowService.getSystemInfo({});
-        return;
       } finally {
         await connection.close();
       }
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw lastError instanceof Error ? lastError : new Error('timed out');
+    },
+    { transient: () => true, waitMs: timeoutMs },
+  );
 }
 
 /** How long a starting worker waits for a Temporal server that refuses connections. */
