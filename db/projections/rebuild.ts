@@ -286,6 +286,14 @@ interface Fold {
 const defaultThreads = (): number => Math.min(4, Math.max(1, os.availableParallelism() - 1));
 
 /**
+ * A fold makes short-lived objects by the million (parsed payloads, each event's new rows): with
+ * V8's default young generation most of them outlive a scavenge and are promoted, then collected
+ * again by the old generation's marking. Measured at 400,000 events on two cores: 32,966 events/s
+ * with the default, 40,847 with 64 MB (256 MB no better); at 1M, 28,804 → 35,504.
+ */
+const FOLD_YOUNG_GENERATION_MB = 64;
+
+/**
  * The compiled worker beside this module; none when running from TypeScript sources (the tests,
  * through @swc/jest), where the fold runs on this thread.
  */
@@ -311,7 +319,10 @@ async function startFolds(plan: Omit<FoldPlan, 'part' | 'parts'>, threads: numbe
 }
 
 function threadFold(script: string, plan: FoldPlan): Fold {
-  const worker = new Worker(script, { workerData: plan });
+  const worker = new Worker(script, {
+    workerData: plan,
+    resourceLimits: { maxYoungGenerationSizeMb: FOLD_YOUNG_GENERATION_MB },
+  });
   const waiting: { resolve: (rows: TableRows[] | null) => void; reject: (err: Error) => void }[] = [];
   let broken: Error | null = null;
   const fail = (err: Error) => {
