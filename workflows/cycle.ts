@@ -24,7 +24,7 @@ import type { ProjectState } from '../domain/project';
 import { envelopeOf, record, type StreamContext } from './recorder';
 import { TaskGuard } from './task-guard';
 import { projectWorkflowId } from './ids';
-import { INBOX_LOOP_PATCH, majorProjectWorkflow } from './project';
+import { INBOX_LOOP_PATCH, majorProjectWorkflow, PATCHES_AT_START } from './project';
 import { legacyCycleWorkflow } from './legacy/cycle-v1';
 import {
   cancelCycle,
@@ -298,6 +298,7 @@ class CycleLoop {
           clock: this.clock,
           closesAt: this.window.reviewDueAt,
           planTime: this.planTime,
+          patches: PATCHES_AT_START,
           started: {
             itemId: item.itemId,
             kind: item.kind,

@@ -76,6 +76,11 @@ export type ProjectWorkflowInput = {
   rectification?: { record: RectificationRecord; by: Principal };
   /** The 多级下发 this item carries out: recorded first in its stream (`domain/dispatch.ts`). */
   subAssignment?: { record: SubAssignmentRecord; by: Principal };
+  /**
+   * Patches in force from this run's first task, with no marker (PATCHES_AT_START): absent from
+   * runs started before the list existed, which ask `patched()` for every patch as they did.
+   */
+  patches?: readonly string[];
 };
 
 /** Runs started for a 领导批示 record it before ProjectStarted; no other run is touched. */
@@ -121,6 +126,36 @@ export const STEADY_TIMER_PATCH = 'steady-wake-timer';
  */
 export const START_WITH_DUE_WORK_PATCH = 'start-with-due-work';
 
+/**
+ * Every patch of this workflow, as a run the cycle starts today takes them: in force from its first
+ * task, so its history carries none of their markers (each marker also costs an upsert of
+ * `TemporalChangeVersion`, and the server a visibility write, per project started). A patch added
+ * later is asked of `patched()` by every run until a new start list names it; a run started with an
+ * older list, or none, asks for every patch it does not name, exactly as before.
+ */
+export const PATCHES_AT_START: readonly string[] = [
+  INBOX_LOOP_PATCH,
+  START_WITH_DUE_WORK_PATCH,
+  STEADY_TIMER_PATCH,
+  INSTRUCTION_PATCH,
+  RECTIFICATION_PATCH,
+  DISPATCH_PATCH,
+  SIGNED_INSTRUCTION_PATCH,
+  PERIODS_FOLLOW_WINDOW_PATCH,
+  LADDERLESS_RETURNS_PATCH,
+];
+
+/** Whether a patch is in force for the run started with `input`: named at its start, or patched(). */
+function inForce(input: ProjectWorkflowInput, patchId: string): boolean {
+  if (input.patches?.includes(patchId) !== true) return patched(patchId);
+  // Named at the start: in force, and no marker is recorded for it. A history may still hold one:
+  // in a rolling upgrade, a worker that knew no list may have run the task first and asked
+  // patched(). Replay must meet a recorded marker with the same call (or fail as nondeterministic),
+  // and in replay the call records nothing new: with no marker it only answers false, unused here.
+  if (workflowInfo().unsafe.isReplaying) patched(patchId);
+  return true;
+}
+
 /** Past this many history events a run hands over to a fresh one, whatever the milestones. */
 const HISTORY_LIMIT = 5_000;
 
@@ -130,7 +165,7 @@ const HISTORY_LIMIT = 5_000;
  * the fold of those events, so the workflow acts on exactly what the record shows.
  */
 export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise<ProjectState> {
-  if (!patched(INBOX_LOOP_PATCH)) return legacyProjectWorkflow(input);
+  if (!inForce(input, INBOX_LOOP_PATCH)) return legacyProjectWorkflow(input);
   return new ProjectLoop(input).run();
 }
 
@@ -183,7 +218,7 @@ class ProjectLoop {
         ...this.openingRecord(),
         { timed: [{ at: this.planTime, body: started }], actor: SYSTEM, causationId: null },
       ];
-      if (patched(START_WITH_DUE_WORK_PATCH)) {
+      if (inForce(this.input, START_WITH_DUE_WORK_PATCH)) {
         const begun = fold(
           this.state,
           opening.flatMap((step) => step.timed),
@@ -221,7 +256,7 @@ class ProjectLoop {
         }
         continue;
       }
-      const arrived = patched(STEADY_TIMER_PATCH)
+      const arrived = inForce(this.input, STEADY_TIMER_PATCH)
         ? await this.arrivalOrWake(wake)
         : wake === null
           ? await this.condition(() => this.arrivals.length > 0)
@@ -242,7 +277,7 @@ class ProjectLoop {
    */
   private openingRecord(): { timed: TimedEvent[]; actor: Principal; causationId: string }[] {
     const { instruction, rectification, subAssignment } = this.input;
-    if (instruction && patched(INSTRUCTION_PATCH))
+    if (instruction && inForce(this.input, INSTRUCTION_PATCH))
       return [
         {
           timed: [{ at: this.planTime, body: { type: 'InstructionRecorded', data: instruction.record } }],
@@ -250,7 +285,7 @@ class ProjectLoop {
           causationId: 'start:instruction',
         },
       ];
-    if (rectification && patched(RECTIFICATION_PATCH))
+    if (rectification && inForce(this.input, RECTIFICATION_PATCH))
       return [
         {
           timed: [{ at: this.planTime, body: { type: 'RectificationIssued', data: rectification.record } }],
@@ -258,7 +293,7 @@ class ProjectLoop {
           causationId: 'start:rectification',
         },
       ];
-    if (subAssignment && patched(DISPATCH_PATCH))
+    if (subAssignment && inForce(this.input, DISPATCH_PATCH))
       return [
         {
           timed: [
@@ -282,7 +317,7 @@ class ProjectLoop {
     if (
       (!instruction && !rectification && !subAssignment) ||
       info.parent ||
-      !patched(SIGNED_INSTRUCTION_PATCH)
+      !inForce(this.input, SIGNED_INSTRUCTION_PATCH)
     )
       return;
     const verdict = await this.step(
@@ -386,7 +421,7 @@ class ProjectLoop {
         const after = fold(this.state, due);
         const extended = progressExtensions(after, arrival.window, arrival.reason);
         const replanned = periodsReplanned(after, arrival.window, arrival.reason);
-        if (replanned && patched(PERIODS_FOLLOW_WINDOW_PATCH)) extended.push(replanned);
+        if (replanned && inForce(this.input, PERIODS_FOLLOW_WINDOW_PATCH)) extended.push(replanned);
         await this.commit(
           [
             { timed: due, actor: SYSTEM, causationId: 'timer' },
@@ -424,7 +459,7 @@ class ProjectLoop {
   /** Only a return on a policy without a ladder decides differently across generations. */
   private decideOptions(command: ProjectCommand): DecideOptions {
     if (command.type !== 'return' || this.state.policy.escalations.length > 0) return {};
-    return { escalateReturnsWithoutLadder: !patched(LADDERLESS_RETURNS_PATCH) };
+    return { escalateReturnsWithoutLadder: !inForce(this.input, LADDERLESS_RETURNS_PATCH) };
   }
 
   /** Does whatever time has caused by plan time `to`, each at its own instant, and moves there. */
