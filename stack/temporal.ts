@@ -115,6 +115,11 @@ export async function startDevServer(
     // server's default one-second batching.
     '--dynamic-config-value',
     'history.timerProcessorMaxTimeShift="50ms"',
+    // An activity a workflow task schedules goes back to the worker in the task's own reply, not
+    // through a task queue (the SDK asks for it by default; the server only allows it so): 13% more
+    // commands per second, dudao's and bare Temporal's alike (bench, 100 and 300 projects).
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     ...(opts.withSearchAttributes === false
       ? []
       : Object.entries(searchAttributeTypes).flatMap(([name, type]) => [
