@@ -129,9 +129,13 @@ export const START_WITH_DUE_WORK_PATCH = 'start-with-due-work';
 /**
  * Every patch of this workflow, as a run the cycle starts today takes them: in force from its first
  * task, so its history carries none of their markers (each marker also costs an upsert of
- * `TemporalChangeVersion`, and the server a visibility write, per project started). A patch added
- * later is asked of `patched()` by every run until a new start list names it; a run started with an
- * older list, or none, asks for every patch it does not name, exactly as before.
+ * `TemporalChangeVersion`, and the server a visibility write, per project started). A run started
+ * with an older list, or none, asks `patched()` for every patch it does not name, exactly as before.
+ *
+ * A new patch joins this list one release after the one that brings it, never with it: in a rolling
+ * upgrade a worker without the patch may run a listed run's first tasks the old way, which only the
+ * patch's absent marker would tell replay (a marker an older worker recorded for a patch it knew is
+ * met: see inForce).
  */
 export const PATCHES_AT_START: readonly string[] = [
   INBOX_LOOP_PATCH,
