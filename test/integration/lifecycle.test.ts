@@ -1,4 +1,5 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { sendCycleCancellation, sendProjectCommand } from '../../app/commands';
 import { freshDatabase, type TestDatabase } from '../support/db';
 import { startWorker, uniqueId, type TestStack } from '../support/temporal';
@@ -191,6 +192,11 @@ describe.each([
     const recorded = await types(project);
     expect(recorded.filter((x) => x === 'ReportReturned')).toHaveLength(2);
     expect(recorded).toContain('EscalationRaised');
+    // The cycle starts its projects with every patch in force (PATCHES_AT_START): no marker.
+    const markers = (await project.fetchHistory()).events!.filter(
+      (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED,
+    );
+    expect(markers).toEqual([]);
   });
 
   it('denies and grants extensions, moving every clock but keeping the original deadline', async () => {
