@@ -14,14 +14,14 @@ export async function retryWhile<T>(
   },
 ): Promise<T> {
   const deadline = Date.now() + opts.waitMs;
-  let told = !opts.waiting;
+  let told = false;
   for (;;) {
     try {
       return await attempt();
     } catch (err) {
       if (!opts.transient(err) || Date.now() >= deadline) throw err;
-      if (!told) {
-        (opts.log ?? console.error)(opts.waiting!(Math.round(opts.waitMs / 1000)));
+      if (opts.waiting && !told) {
+        (opts.log ?? console.error)(opts.waiting(Math.round(opts.waitMs / 1000)));
         told = true;
       }
       await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
