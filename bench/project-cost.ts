@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type ClientOptions, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
@@ -169,6 +170,8 @@ async function updatesAtSize(stage: OnStage, size: number): Promise<void> {
       'start s': `${(dudao.startSeconds / bare.startSeconds).toFixed(2)}×`,
     },
   });
+  console.log(`每个项目的历史事件（dudao）：${historyTypes(dudao.history)}`);
+  console.log(`每个项目的历史事件（baseline）：${historyTypes(bare.history)}`);
   // The rounds' own rates show whether a ratio moved with one engine or with the machine.
   const rates = (engine: 'dudao' | 'bare') => rounds.map((r) => rate(r[engine]).toFixed(1)).join('、');
   console.log(
@@ -204,6 +207,32 @@ interface Run {
   p99: number;
   failed: number;
   startSeconds: number;
+  history: HistorySize;
+}
+
+/** A project's history once its Updates are done: events and encoded bytes, by event type too. */
+type HistorySize = { events: number; bytes: number; byType: Record<string, number> };
+
+/** The mean history of the first `sample` projects (all of them run the same shape). */
+async function historySize(handles: WorkflowHandle[], sample = 10): Promise<HistorySize> {
+  const picked = handles.slice(0, sample);
+  const total: HistorySize = { events: 0, bytes: 0, byType: {} };
+  for (const handle of picked) {
+    const history = await handle.fetchHistory();
+    total.events += history.events?.length ?? 0;
+    total.bytes += temporal.api.history.v1.History.encode(history).finish().length;
+    for (const event of history.events ?? []) {
+      const type = temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType);
+      const name = type.replace(/^EVENT_TYPE_/, '');
+      total.byType[name] = (total.byType[name] ?? 0) + 1;
+    }
+  }
+  const n = Math.max(1, picked.length);
+  return {
+    events: total.events / n,
+    bytes: total.bytes / n,
+    byType: Object.fromEntries(Object.entries(total.byType).map(([k, v]) => [k, v / n])),
+  };
 }
 
 /**
@@ -231,6 +260,7 @@ function pooled(runs: Run[]): Run {
       database: cpuOf('database'),
     },
     updatesPerProject: runs[0]!.updatesPerProject,
+    history: runs[0]!.history,
     startSeconds: runs.reduce((n, r) => n + r.startSeconds, 0) / runs.length,
   };
 }
@@ -251,7 +281,16 @@ const row = (r: Run) => ({
   'server CPU ms/update': r.cpu.server.toFixed(1),
   'client CPU ms/update': r.cpu.client.toFixed(1),
   'PostgreSQL CPU ms/update': r.cpu.database.toFixed(1),
+  'history events/project': r.history.events.toFixed(1),
+  'history KB/project': (r.history.bytes / 1024).toFixed(1),
 });
+
+/** The event types of a project's history, most frequent first: where two engines' histories differ. */
+const historyTypes = (h: HistorySize): string =>
+  Object.entries(h.byType)
+    .sort((a, b) => b[1] - a[1])
+    .map(([type, n]) => `${type} ${n.toFixed(1)}`)
+    .join('，');
 
 type CpuPerUpdate = { worker: number; server: number; client: number; database: number };
 
@@ -416,8 +455,15 @@ async function runDudao(
       thinkMs,
     );
     const cpu = meter(acted.latencies.length);
+    const history = await historySize(plans.map((p) => p.handle));
     await cycle.terminate('bench over').catch(() => undefined);
-    return { ...summary(acted), cpu, updatesPerProject: plans.map((p) => p.commands.length), startSeconds };
+    return {
+      ...summary(acted),
+      cpu,
+      updatesPerProject: plans.map((p) => p.commands.length),
+      startSeconds,
+      history,
+    };
   } finally {
     await stop(worker);
   }
@@ -506,9 +552,10 @@ async function runBare(
       thinkMs,
     );
     const cpu = meter(acted.latencies.length);
+    const history = await historySize(children);
     // A child whose last Update failed never ends: end the parent as dudao's bench ends its cycle.
     await parent.terminate('bench over').catch(() => undefined);
-    return { ...summary(acted), cpu, updatesPerProject: perProject, startSeconds };
+    return { ...summary(acted), cpu, updatesPerProject: perProject, startSeconds, history };
   } finally {
     await stop(worker);
   }
