@@ -139,12 +139,16 @@ export class CommandSigner implements Signer {
 
 /**
  * Signs with the key in `file`, re-read when the file changes (`dudao keys rotate` swaps it), so
- * a long-running server follows a rotation without a restart.
+ * a long-running server follows a rotation without a restart: within a second, since the file is
+ * looked at no more than once a second (a busy server signs hundreds of commands a second).
  */
 export class KeyFileSigner implements Signer {
-  private current: { signer: CommandSigner; mtimeMs: number } | null = null;
+  private current: { signer: CommandSigner; mtimeMs: number; checkedAt: number } | null = null;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get keyId(): string {
     return this.load().keyId;
@@ -160,9 +164,12 @@ export class KeyFileSigner implements Signer {
   }
 
   private load(): CommandSigner {
+    const checkedAt = this.now();
+    if (this.current && checkedAt - this.current.checkedAt < 1_000) return this.current.signer;
     const { mtimeMs } = fs.statSync(this.file);
     if (this.current?.mtimeMs !== mtimeMs)
-      this.current = { signer: new CommandSigner(readKeyFile(this.file)), mtimeMs };
+      this.current = { signer: new CommandSigner(readKeyFile(this.file)), mtimeMs, checkedAt };
+    else this.current.checkedAt = checkedAt;
     return this.current.signer;
   }
 }

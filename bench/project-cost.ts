@@ -31,7 +31,8 @@ import { signingClientOptions } from '../app/signing';
  * (BENCH_COST_ROUNDS), the engines taking turns to go first, and the figures pool the rounds.
  * People act from their inboxes: dudao's projects are found in the read model, as units find them.
  * At 300 projects or more, the same Updates again, paced as people act (BENCH_COST_THINK_MS
- * between a project's actions, default 10 s), for their latency when nothing queues.
+ * between a project's actions, default 10 s), for their latency when nothing queues
+ * (BENCH_COST_PACED=0 leaves that out, for quicker comparisons of throughput).
  * Sizes: BENCH_COST_PROJECTS (default "100,300"), BENCH_COST_IDLE (default 1000); both workers
  * run workflow code on BENCH_COST_WORKFLOW_THREADS threads (default 1, the SDK's default).
  */
@@ -183,7 +184,7 @@ async function updatesAtSize(stage: OnStage, size: number): Promise<void> {
       `${(cpuTotal(bare) / cpuTotal(dudao)).toFixed(2)}×（dudao ${cpuTotal(dudao).toFixed(1)}，baseline ${cpuTotal(bare).toFixed(1)}；` +
       `各轮 ${rounds.map((r) => (cpuTotal(r.bare) / cpuTotal(r.dudao)).toFixed(2)).join('、')}）`,
   );
-  if (size < 300) return;
+  if (size < 300 || process.env.BENCH_COST_PACED === '0') return;
   console.log(`p99 延迟 ${dudao.p99.toFixed(0)} 毫秒（目标 < 2000），失败 ${dudao.failed} 次（目标 0）`);
   // Every project's next Update queued behind all the others' measures the queue (about
   // 300 ÷ Updates/s), the bare engine's too; paced as people act, it measures the service.

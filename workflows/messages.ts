@@ -26,10 +26,18 @@ export const projectCommandTypes = [
   'withdraw',
 ] as const satisfies readonly ProjectCommandType[];
 
+/**
+ * What an Update answers: the project's state once the action is recorded, and its clock. The
+ * caller colours it at its own real time (`describeProject`), as it must anyway: inside the
+ * workflow, `Date.now()` is the time of the task. Runs before 2026-12-01 answered the whole view,
+ * which holds the same two fields.
+ */
+export type ProjectSnapshot = Pick<ProjectView, 'state' | 'clock'>;
+
 /** One Update per human action, so the history names what was done. */
 export const projectUpdates = Object.fromEntries(
-  projectCommandTypes.map((t) => [t, defineUpdate<ProjectView, [ProjectCommand]>(t)]),
-) as Record<ProjectCommandType, ReturnType<typeof defineUpdate<ProjectView, [ProjectCommand]>>>;
+  projectCommandTypes.map((t) => [t, defineUpdate<ProjectSnapshot, [ProjectCommand]>(t)]),
+) as Record<ProjectCommandType, ReturnType<typeof defineUpdate<ProjectSnapshot, [ProjectCommand]>>>;
 
 export const projectStateQuery = defineQuery<ProjectView>('state');
 /**

@@ -352,7 +352,7 @@ class ProjectLoop {
           await condition(() => arrival.outcome !== null);
           const outcome = arrival.outcome as Outcome | null;
           if (outcome && !outcome.ok) throw ApplicationFailure.nonRetryable(outcome.message, outcome.code);
-          return describeProject(this.state, this.input.clock, Date.now());
+          return { state: this.state, clock: this.input.clock };
         },
         { validator: (raw: ProjectCommand) => this.validate(type, raw) },
       );
