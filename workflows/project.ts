@@ -175,7 +175,7 @@ export async function majorProjectWorkflow(input: ProjectWorkflowInput): Promise
 
 /** What reaches the loop from outside: a person's command, or the cycle's window or cancellation. */
 type Arrival =
-  | { kind: 'command'; command: ProjectCommand; outcome: Outcome | null }
+  | { kind: 'command'; command: ProjectCommand; settle: (outcome: Outcome) => void }
   | { kind: 'window'; window: CycleWindow; reason: string; at: string | undefined }
   | { kind: 'cancel'; reason: string; actor: Principal; at: string | undefined };
 
@@ -200,6 +200,19 @@ class ProjectLoop {
   private inFlight: { events: EventBody[]; planTime: string };
   /** The timer the loop sleeps on until `wake` (STEADY_TIMER_PATCH); `fired` once it has. */
   private sleeper: { wake: string; fired: boolean; scope: CancellationScope } | null = null;
+  /**
+   * Wakes the loop waiting in arrivalOrWake: called by what it waits for (an arrival, its timer's
+   * firing). A wait resolved directly, rather than a `condition()`, costs the SDK no further call
+   * into the sandbox to test it after the activation's jobs (each call starts and joins a watchdog
+   * thread for the isolate's execution timeout), and fewer promises; the loop still runs only once
+   * the activation's jobs are all applied, as with a condition, since it resumes in a microtask.
+   */
+  private waiter: (() => void) | null = null;
+
+  private arrive(arrival: Arrival): void {
+    this.arrivals.push(arrival);
+    this.waiter?.();
+  }
 
   constructor(private readonly input: ProjectWorkflowInput) {
     const streamId = workflowInfo().workflowId;
@@ -346,22 +359,24 @@ class ProjectLoop {
     for (const type of projectCommandTypes) {
       setHandler(
         projectUpdates[type],
-        async (raw: ProjectCommand) => {
-          const arrival: Arrival = { kind: 'command', command: parseCommand(raw), outcome: null };
-          this.arrivals.push(arrival);
-          await condition(() => arrival.outcome !== null);
-          const outcome = arrival.outcome as Outcome | null;
-          if (outcome && !outcome.ok) throw ApplicationFailure.nonRetryable(outcome.message, outcome.code);
-          return { state: this.state, clock: this.input.clock };
+        (raw: ProjectCommand) => {
+          const command = parseCommand(raw);
+          // Settled by the loop once the command's turn is done: no condition for the SDK to poll.
+          return new Promise<Outcome>((settle) => this.arrive({ kind: 'command', command, settle })).then(
+            (outcome) => {
+              if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.message, outcome.code);
+              return { state: this.state, clock: this.input.clock };
+            },
+          );
         },
         { validator: (raw: ProjectCommand) => this.validate(type, raw) },
       );
     }
     setHandler(cycleWindowChanged, ({ window, reason, at }) => {
-      this.arrivals.push({ kind: 'window', window, reason, at });
+      this.arrive({ kind: 'window', window, reason, at });
     });
     setHandler(cycleCancelled, ({ reason, actor, at }) => {
-      this.arrivals.push({ kind: 'cancel', reason, actor, at });
+      this.arrive({ kind: 'cancel', reason, actor, at });
     });
   }
 
@@ -401,11 +416,13 @@ class ProjectLoop {
           caused = decide(fold(this.state, due), command, at, options);
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
-          arrival.outcome = { ok: false, code: err.code, message: err.message };
-          await this.commit([{ timed: due, actor: SYSTEM, causationId: 'timer' }], at);
+          // The refusal answers once the append of what was due is under way, as it always has.
+          const recording = this.commit([{ timed: due, actor: SYSTEM, causationId: 'timer' }], at);
+          arrival.settle({ ok: false, code: err.code, message: err.message });
+          await recording;
           return;
         }
-        arrival.outcome = await this.commit(
+        const outcome = await this.commit(
           [
             { timed: due, actor: SYSTEM, causationId: 'timer' },
             {
@@ -416,6 +433,7 @@ class ProjectLoop {
           ],
           at,
         );
+        arrival.settle(outcome);
         return;
       }
       case 'window': {
@@ -572,15 +590,19 @@ class ProjectLoop {
       sleeper.scope
         .run(() => sleep(delay))
         .then(
-          () => void (sleeper.fired = true),
+          () => {
+            sleeper.fired = true;
+            // A timer cancelled in the task it fired in may still resolve: only the loop's own wakes it.
+            if (this.sleeper === sleeper) this.waiter?.();
+          },
           () => undefined, // cancelled: the wake moved
         );
       this.sleeper = sleeper;
     }
-    // One `then` on the SDK's condition rather than async methods around it: the worker records a
-    // stack trace for every promise a workflow makes (workflows/stack-depth.ts), and this wait is
-    // made once per command (five promises here instead of nine).
-    return condition(() => this.arrivals.length > 0 || this.sleeper?.fired === true).then(() => {
+    const ready = this.arrivals.length > 0 || this.sleeper?.fired === true;
+    const woken = ready ? Promise.resolve() : new Promise<void>((resolve) => (this.waiter = resolve));
+    return woken.then(() => {
+      this.waiter = null;
       this.guard.acted();
       if (this.arrivals.length > 0) return true;
       this.sleeper = null;
