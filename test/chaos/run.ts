@@ -267,7 +267,8 @@ async function main(): Promise<void> {
     ...bundleOptions(),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
   });
-  const bundlePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-chaos-bundle-')), 'workflows.js');
+  const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-chaos-bundle-'));
+  const bundlePath = path.join(bundleDir, 'workflows.js');
   fs.writeFileSync(bundlePath, bundle.code);
   let failed = 0;
   for (let n = 1; n <= opts.runs; n++) {
@@ -279,6 +280,7 @@ async function main(): Promise<void> {
     });
     if (problems.length) failed++;
   }
+  fs.rmSync(bundleDir, { recursive: true, force: true });
   console.log(`\n混沌演练结束：${opts.runs - failed}/${opts.runs} 次全部检查通过。`);
   // Explicitly: embedded PostgreSQL's exit hook would otherwise end the process with 0.
   process.exit(failed ? 1 : 0);

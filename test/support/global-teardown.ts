@@ -13,7 +13,7 @@ export default async function globalTeardown(): Promise<void> {
     }
   } finally {
     await globalThis.__dudaoTemporal?.stop();
-    const dir = process.env.TEST_TEMPORAL_DIR;
+    const dir = process.env.TEST_SCRATCH_DIR;
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
