@@ -15,13 +15,6 @@ import {
   type KeyKind,
 } from './signing';
 
-/** Where key files live: `<dataDir>/keys/`, each file readable by its owner only. */
-export const keysDirOf = (dataDir: string): string => path.join(dataDir, 'keys');
-/** The web API's key (and the demo's): signs for whoever signed in. */
-export const serviceKeyFile = (dataDir: string): string => path.join(keysDirOf(dataDir), 'service.json');
-/** The default operator key of the CLI on this machine. */
-export const operatorKeyFile = (dataDir: string): string => path.join(keysDirOf(dataDir), 'operator.json');
-
 /** Generates a key pair, writes the private key to `file` (0600) and registers the public key. */
 export async function generateKey(
   db: Kysely<Database>,

@@ -1,8 +1,7 @@
 import type { DomainEvent } from '../domain/events';
 import { escalationTargetLabel } from '../domain/labels';
-import { shanghaiDate } from '../domain/shanghai';
+import { shanghaiDate, shanghaiDay as day } from '../domain/shanghai';
 
-const day = (iso: string) => new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
 const values = (vs: { targetIndex: number; value: number }[]) =>
   vs.length ? `；目标值 ${vs.map((v) => `#${v.targetIndex + 1}=${v.value}`).join('，')}` : '';
 

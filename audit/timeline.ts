@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { rowToEvent, type RecordedEvent } from '../db/event-store';
 import { roleLabel } from '../domain/principal';
+import { shanghaiDateTime } from '../domain/shanghai';
 import type { Report } from '../reports/report';
 import { describeEvent } from './describe';
 
@@ -23,7 +24,7 @@ export function timelineReport(ref: string, events: RecordedEvent[]): Report {
   const rows = events.map((e) => {
     const d = describeEvent(e);
     return {
-      time: new Date(e.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
+      time: shanghaiDateTime(e.at),
       actor: `${e.actor.userId}（${roleLabel[e.actor.role]}）`,
       unit: d.unit ?? '—',
       step: d.label,

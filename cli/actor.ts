@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { parseActor, type Principal } from '../domain/principal';
-import { operatorKeyFile } from '../app/keys';
+import { operatorKeyFile } from '../app/key-files';
 import { dataDir } from '../stack/paths';
 
 /** The operator's key file: DUDAO_SIGNING_KEY, else `<data>/keys/operator.json` (dudao keys generate). */

@@ -3,6 +3,7 @@ import type { Database } from './database';
 import type { NotificationsTable } from './tables/events';
 import type { DomainEvent } from '../domain/events';
 import { escalationTargetLabel } from '../domain/labels';
+import { shanghaiDay } from '../domain/shanghai';
 import { milestoneRag, type MilestoneFacts } from './projections/rag';
 import type { Rag } from './tables/read-models';
 import type { Span } from '../domain/policy';
@@ -29,7 +30,7 @@ export function noticeIdFor(
  */
 export function notificationFor(event: DomainEvent): Insertable<NotificationsTable> | null {
   if (event.type !== 'ReminderSent' && event.type !== 'EscalationRaised') return null;
-  const due = shanghaiDate(event.data.dueAt);
+  const due = shanghaiDay(event.data.dueAt);
   const common = {
     notification_id: event.data.notificationId,
     event_id: event.eventId,
@@ -56,11 +57,6 @@ export function notificationFor(event: DomainEvent): Insertable<NotificationsTab
     }，现升级为${event.data.level}级督办，通知${escalationTargetLabel[event.data.target]}。`,
   };
 }
-
-// One formatter for every call: toLocaleDateString builds a new one each time (most of an
-// append's time in this module).
-const shanghaiDates = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai' });
-const shanghaiDate = (iso: string): string => shanghaiDates.format(new Date(iso));
 
 /** A notice as the notifier reads it, with where its unit wants it and what its card shows. */
 export interface DueNotice {

@@ -14,7 +14,8 @@ import { ensureTemporal, type TemporalEndpoint } from './temporal';
 import { createWorker, DEFAULT_TASK_QUEUE } from '../worker/worker';
 import { notifierConfig, startNotifier } from '../worker/notifier';
 import { startHealthSweep } from '../app/health';
-import { ensureKey, serviceKeyFile } from '../app/keys';
+import { ensureKey } from '../app/keys';
+import { serviceKeyFile } from '../app/key-files';
 import { signingClientOptions, type Signer } from '../app/signing';
 
 export interface RunningStack {

@@ -1,3 +1,5 @@
+import { shanghaiDateTime, shanghaiDay } from '../domain/shanghai';
+
 /** HTML built by tagged templates: every interpolated value is escaped unless it is already Html. */
 export class Html {
   constructor(readonly value: string) {}
@@ -30,7 +32,5 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
 }
 
 /** A date in Beijing time for people (plan time on a drill calendar). */
-export const day = (iso: string): string =>
-  new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
-export const dateTime = (iso: string): string =>
-  new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+export const day = shanghaiDay;
+export const dateTime = shanghaiDateTime;

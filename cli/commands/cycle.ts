@@ -4,6 +4,7 @@ import { CycleScope } from '../../domain/events';
 import { CyclePolicy } from '../../domain/policy';
 import { shanghaiYear } from '../../domain/cycle';
 import { cycleStatusText } from '../../domain/labels';
+import { shanghaiDateTime, shanghaiDay } from '../../domain/shanghai';
 import { recurringSchedule } from '../schedules';
 import {
   CancelCycleBody,
@@ -202,9 +203,7 @@ export function registerCycleCommands(program: Command): void {
             opts.carryOver === false ? '' : '，发起时结转上一轮未销号的整改'
           }。`,
         );
-        console.log(
-          `接下来：${next.map((d) => d.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })).join('、') || '—'}`,
-        );
+        console.log(`接下来：${next.map(shanghaiDay).join('、') || '—'}`);
       });
     }),
   );
@@ -222,7 +221,7 @@ export function registerCycleCommands(program: Command): void {
             rows.push([
               wf.workflowId.replace(/^cycle-/, ''),
               cycleStatusText[wf.status.name] ?? wf.status.name,
-              wf.startTime.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }),
+              shanghaiDateTime(wf.startTime),
             ]);
           }
           console.log(

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { withDatabase, withTemporal } from '../context';
 import { renderTable } from '../../reports/table';
+import { shanghaiDateTime } from '../../domain/shanghai';
 import { run } from '../run';
 import { findStuck, recordHealth, type StuckWorkflow } from '../../app/health';
 
@@ -40,7 +41,7 @@ export function registerDoctorCommand(program: Command): void {
                 s.cycleId ?? '—',
                 s.itemId ?? '—',
                 problemLabel[s.problem],
-                s.since.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }),
+                shanghaiDateTime(s.since),
                 s.attempts || '—',
                 s.detail.split('\n')[0]!.slice(0, 120),
               ]),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { generateKey, operatorKeyFile, rotateKey, serviceKeyFile } from '../../app/keys';
+import { generateKey, rotateKey } from '../../app/keys';
+import { operatorKeyFile, serviceKeyFile } from '../../app/key-files';
 import { listSigningKeys, revokeSigningKey } from '../../db/signing-keys';
 import type { KeyKind } from '../../app/signing';
 import { dataDir } from '../../stack/paths';

@@ -6,7 +6,8 @@ import { startWebServer } from '../../stack/web-server';
 import { SetupError } from '../../stack/errors';
 import { clientEndpoint, taskQueue } from '../context';
 import { run } from '../run';
-import { loadRegisteredSigner, serviceKeyFile } from '../../app/keys';
+import { loadRegisteredSigner } from '../../app/keys';
+import { serviceKeyFile } from '../../app/key-files';
 import { signingClientOptions } from '../../app/signing';
 
 export function registerServeCommand(program: Command): void {
