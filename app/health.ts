@@ -157,7 +157,8 @@ export function startHealthSweep(
       try {
         await recordHealth(db, await findStuck(client));
       } catch (err) {
-        options.onError?.(err);
+        // A sweep cut short by the stop (the stack closing its connections) is not reported.
+        if (running) options.onError?.(err);
       }
       await new Promise<void>((resolve) => {
         wake = resolve;

@@ -45,8 +45,16 @@ export async function startStack(
   opts: { temporal?: TemporalEndpoint } = {},
 ): Promise<RunningStack> {
   const cleanups: (() => Promise<void>)[] = [];
+  /**
+   * The loops that poll the database on their own (notices, the health sweep) are told to stop
+   * before anything is closed: the Ctrl-C that stops the stack stops the embedded PostgreSQL at the
+   * same moment (its own exit hook), and a poll it cuts short must end quietly, not as an error.
+   */
+  const pollers: { stop(): Promise<void> }[] = [];
   const unwind = async () => {
+    const halted = pollers.map((p) => p.stop().catch(() => undefined));
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    await Promise.all(halted);
   };
   try {
     const postgres = await ensurePostgres(log);
@@ -83,6 +91,7 @@ export async function startStack(
       await running;
     });
     const notifier = startNotifier(workerDb.db, notifierConfig({ write: notify ?? log, log }));
+    pollers.push(notifier);
     cleanups.push(notifier.stop);
     const clientConnection = await Connection.connect(temporal.connectionOptions);
     cleanups.push(() => clientConnection.close());
@@ -91,6 +100,7 @@ export async function startStack(
       database.db,
       { onError: (err) => log(`巡检卡住的流程失败：${(err as Error).message}`) },
     );
+    pollers.push(health);
     cleanups.push(health.stop);
     // The web API signs every command it sends for a signed-in person with the stack's service key.
     const signer = await ensureKey(

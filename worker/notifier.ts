@@ -126,7 +126,11 @@ async function send(claim: Claim, config: NotifierConfig): Promise<{ ok: boolean
 /** Text for a PostgreSQL text column: a receiver's answer may carry NUL bytes, and is kept short. */
 const clean = (text: string): string => text.replace(/\0/g, '').slice(0, 2000);
 
-/** Polls the outbox until stopped; a failing poll is logged and retried on the next tick. */
+/**
+ * Polls the outbox until stopped; a failing poll is logged and retried on the next tick. A poll
+ * cut short by the stop (its database closing with the rest of the stack) is not an outage and is
+ * not reported.
+ */
 export function startNotifier(
   db: Kysely<Database>,
   config: NotifierConfig,
@@ -136,7 +140,7 @@ export function startNotifier(
   const loop = (async () => {
     while (running) {
       const n = await deliverPending(db, config).catch((err: unknown) => {
-        config.log(`通知投递出错：${err instanceof Error ? err.message : String(err)}`);
+        if (running) config.log(`通知投递出错：${err instanceof Error ? err.message : String(err)}`);
         return 0;
       });
       if (n === 0) await new Promise((r) => setTimeout(r, intervalMs));

@@ -229,4 +229,17 @@ describe('notification delivery', () => {
       await unreachable.close();
     }
   });
+
+  it('does not report the poll its own stop cut short (the stack closing its database)', async () => {
+    const unreachable = connectDatabase('postgres://nobody@127.0.0.1:1/none', 1);
+    const { config: c, lines } = config({});
+    // The first poll is under way as the notifier starts; the stop comes before its refusal does.
+    const notifier = startNotifier(unreachable.db, c, 50);
+    try {
+      await notifier.stop();
+      expect(lines).toEqual([]);
+    } finally {
+      await unreachable.close();
+    }
+  });
 });
