@@ -2,7 +2,6 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { ProjectView } from '../workflows/messages';
 import type { ProjectCommand } from '../domain/commands';
 import type { majorProjectWorkflow } from '../workflows/project';
-import { shanghaiDay } from '../domain/shanghai';
 import { run } from './run';
 import { withDatabase, withTemporal } from './context';
 
@@ -64,8 +63,6 @@ export async function sendCommand(
     );
   return sendProjectCommand(handle, command);
 }
-
-export const shanghai = shanghaiDay;
 
 /**
  * The action of a command-line verb that sends one project command: build it from the argument

@@ -52,9 +52,8 @@ export async function startStack(
    */
   const pollers: { stop(): Promise<void> }[] = [];
   const unwind = async () => {
-    const halted = pollers.map((p) => p.stop().catch(() => undefined));
+    await Promise.all(pollers.map((p) => p.stop().catch(() => undefined)));
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    await Promise.all(halted);
   };
   try {
     const postgres = await ensurePostgres(log);
@@ -92,7 +91,6 @@ export async function startStack(
     });
     const notifier = startNotifier(workerDb.db, notifierConfig({ write: notify ?? log, log }));
     pollers.push(notifier);
-    cleanups.push(notifier.stop);
     const clientConnection = await Connection.connect(temporal.connectionOptions);
     cleanups.push(() => clientConnection.close());
     const health = startHealthSweep(
@@ -101,7 +99,6 @@ export async function startStack(
       { onError: (err) => log(`巡检卡住的流程失败：${(err as Error).message}`) },
     );
     pollers.push(health);
-    cleanups.push(health.stop);
     // The web API signs every command it sends for a signed-in person with the stack's service key.
     const signer = await ensureKey(
       database.db,

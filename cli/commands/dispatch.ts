@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { actorFrom, withActorOption } from '../actor';
 import { taskQueue, withDatabase, withTemporal } from '../context';
-import { resolveProject, shanghai } from '../projects';
+import { resolveProject } from '../projects';
+import { shanghaiDay } from '../../domain/shanghai';
 import { renderTable, ragDot } from '../../reports/table';
 import { run } from '../run';
 import { phaseText } from '../../domain/labels';
@@ -50,7 +51,7 @@ export function registerDispatchCommands(task: Command): void {
             });
             console.log(
               [
-                `已下发 ${added.subAssignmentId} 给${opts.body}，办理期限 ${shanghai(added.deadline)}。`,
+                `已下发 ${added.subAssignmentId} 给${opts.body}，办理期限 ${shanghaiDay(added.deadline)}。`,
                 `${opts.body}报送：dudao task submit ${added.milestoneId} --narrative <办理情况> --as ${opts.body}:unit_staff`,
                 `${actor.unit}审核：dudao review approve ${added.milestoneId} --as ${actor.unit}:unit_head`,
               ].join('\n'),
@@ -102,13 +103,13 @@ export function registerDispatchCommands(task: Command): void {
         console.log(`${view.title}  ${ragDot[view.rag]} ${view.ragReason}`);
         for (const m of view.milestones) {
           if (m.shares.length === 0) continue;
-          console.log(`\n节点 ${m.milestoneId}（期限 ${shanghai(m.dueAt)}）${ragDot[m.rag]} ${m.reason}`);
+          console.log(`\n节点 ${m.milestoneId}（期限 ${shanghaiDay(m.dueAt)}）${ragDot[m.rag]} ${m.reason}`);
           const rows: string[][] = [];
           const add = (s: ShareView, depth: number) => {
             rows.push([
               `${'  '.repeat(depth)}${s.milestoneId}`,
               s.body,
-              shanghai(s.dueAt),
+              shanghaiDay(s.dueAt),
               phaseText[s.phase] ?? s.phase,
               ragDot[s.rag]!,
               s.reason,

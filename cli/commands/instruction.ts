@@ -11,7 +11,7 @@ import { instructionStatusLabel, isOverdue, INSTRUCTIONS_CYCLE } from '../../dom
 import { actorFrom, withActorOption } from '../actor';
 import { taskQueue, withDatabase, withTemporal } from '../context';
 import { evidenceFrom, uploadLocalFiles } from '../evidence';
-import { shanghai } from '../projects';
+import { shanghaiDay } from '../../domain/shanghai';
 import { run } from '../run';
 import { renderTable } from '../../reports/table';
 
@@ -79,7 +79,7 @@ export function registerInstructionCommands(program: Command): void {
         );
         console.log(
           [
-            `已登记领导批示 ${added.instructionId}，交办${opts.unit}，办理期限 ${shanghai(added.deadline)}。`,
+            `已登记领导批示 ${added.instructionId}，交办${opts.unit}，办理期限 ${shanghaiDay(added.deadline)}。`,
             `责任单位报送：dudao task submit ${added.milestoneId} --narrative <办理情况> --as ${opts.unit}:unit_staff`,
             `督导处审核：dudao review approve ${added.milestoneId}`,
           ].join('\n'),
@@ -108,7 +108,7 @@ export function registerInstructionCommands(program: Command): void {
                     r.issued_on,
                     r.text.length > 20 ? `${r.text.slice(0, 20)}…` : r.text,
                     r.unit,
-                    shanghai(r.due_at),
+                    shanghaiDay(r.due_at),
                     instructionStatusLabel[r.status],
                     isOverdue(r, at) ? '是' : '否',
                   ]),
@@ -141,7 +141,7 @@ function describe(r: InstructionRow, at: string, itemTitle: string | null): stri
     `批示领导：${r.leader}，批示日期：${r.issued_on}`,
     `批示内容：${r.text}`,
     `责任单位：${r.unit}${r.co_units.length ? `，配合单位：${r.co_units.join('、')}` : ''}`,
-    `办理期限：${shanghai(r.due_at)}${r.due_at === r.original_due_at ? '' : `（原定 ${shanghai(r.original_due_at)}）`}`,
+    `办理期限：${shanghaiDay(r.due_at)}${r.due_at === r.original_due_at ? '' : `（原定 ${shanghaiDay(r.original_due_at)}）`}`,
     `办理状态：${instructionStatusLabel[r.status]}${isOverdue(r, at) ? '（已逾期）' : ''}`,
   ];
   if (r.linked_item_id) lines.push(`涉及规划事项：${r.linked_item_id}${itemTitle ? ` ${itemTitle}` : ''}`);
@@ -150,12 +150,14 @@ function describe(r: InstructionRow, at: string, itemTitle: string | null): stri
     lines.push(
       `批示原件：${r.evidence.map((e) => `${e.name ?? e.ref}（${e.sha256.slice(0, 12)}…）`).join('、')}`,
     );
-  if (r.acknowledged_at) lines.push(`签收：${shanghai(r.acknowledged_at)}`);
+  if (r.acknowledged_at) lines.push(`签收：${shanghaiDay(r.acknowledged_at)}`);
   if (r.reported_at)
-    lines.push(`报送：${shanghai(r.reported_at)}（第 ${r.rounds} 轮${r.reported_late ? '，逾期报送' : ''}）`);
+    lines.push(
+      `报送：${shanghaiDay(r.reported_at)}（第 ${r.rounds} 轮${r.reported_late ? '，逾期报送' : ''}）`,
+    );
   if (r.returns) lines.push(`退回重办：${r.returns} 次`);
   if (r.escalation_level) lines.push(`督办：已升级至 ${r.escalation_level} 级`);
-  if (r.closed_at) lines.push(`${r.status === 'done' ? '办结' : '关闭'}：${shanghai(r.closed_at)}`);
+  if (r.closed_at) lines.push(`${r.status === 'done' ? '办结' : '关闭'}：${shanghaiDay(r.closed_at)}`);
   lines.push(`办理经过：dudao audit timeline ${r.project_id} --cycle ${INSTRUCTIONS_CYCLE}`);
   return lines.join('\n');
 }

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { shanghaiDate } from '../../domain/calendar';
 import { actorFrom, withActorOption } from '../actor';
 import { withDatabase, withTemporal } from '../context';
-import { commandAction, resolveProject, sendCommand, shanghai } from '../projects';
+import { commandAction, resolveProject, sendCommand } from '../projects';
+import { shanghaiDay } from '../../domain/shanghai';
 import { queryProject } from '../../app/projects';
 import { renderTable, ragDot } from '../../reports/table';
 import { run } from '../run';
@@ -40,8 +41,8 @@ export function registerProjectCommands(program: Command): void {
                 return [
                   m.milestoneId,
                   m.text.slice(0, 24),
-                  shanghai(m.originalDueAt),
-                  shanghai(m.dueAt),
+                  shanghaiDay(m.originalDueAt),
+                  shanghaiDay(m.dueAt),
                   m.outcome ?? m.phase,
                   m.rounds,
                   m.returns,
@@ -56,7 +57,7 @@ export function registerProjectCommands(program: Command): void {
               a.assignmentId,
               a.unit,
               a.role === 'lead' ? '牵头' : '配合',
-              shanghai(a.dueAt),
+              shanghaiDay(a.dueAt),
               a.acknowledged ? '是' : '否',
               a.submitted ? '是' : '否',
               a.escalationLevel ? `${a.escalationLevel}级` : '—',

@@ -13,7 +13,7 @@ import { renderTable } from '../../reports/table';
 import { actorFrom, withActorOption } from '../actor';
 import { integerIn } from '../chinese';
 import { taskQueue, withDatabase, withTemporal } from '../context';
-import { shanghai } from '../projects';
+import { shanghaiDay } from '../../domain/shanghai';
 import { run } from '../run';
 
 type CloseOutOptions = {
@@ -83,7 +83,7 @@ export function registerRectificationCommands(cycle: Command): void {
                 s.unit,
                 s.reasons.join('；'),
                 s.rectification
-                  ? `${rectificationStatusLabel[s.rectification.status]}（期限 ${shanghai(s.rectification.due_at)}）`
+                  ? `${rectificationStatusLabel[s.rectification.status]}（期限 ${shanghaiDay(s.rectification.due_at)}）`
                   : '未下发',
               ]),
             ),
@@ -147,7 +147,7 @@ export function registerRectificationCommands(cycle: Command): void {
                 r.round,
                 r.context_cycle_id,
                 r.unit,
-                shanghai(r.due_at),
+                shanghaiDay(r.due_at),
                 rectificationStatusLabel[r.status],
               ]),
             ),

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { actorFrom, withActorOption } from '../actor';
 import { withDatabase } from '../context';
-import { commandAction, endOfShanghaiDay, shanghai } from '../projects';
+import { commandAction, endOfShanghaiDay } from '../projects';
+import { shanghaiDay } from '../../domain/shanghai';
 import { board, reviewQueue } from '../../app/views';
 import { renderTable } from '../../reports/table';
 import { run } from '../run';
@@ -33,8 +34,8 @@ export function registerReviewCommands(program: Command): void {
             x.requestId,
             x.title,
             x.unit,
-            shanghai(x.dueAt),
-            shanghai(x.requestedDueAt),
+            shanghaiDay(x.dueAt),
+            shanghaiDay(x.requestedDueAt),
             x.reason,
           ]);
           console.log(

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { actorFrom, withActorOption } from '../actor';
 import { withDatabase } from '../context';
-import { commandAction, endOfShanghaiDay, shanghai } from '../projects';
+import { commandAction, endOfShanghaiDay } from '../projects';
+import { shanghaiDay } from '../../domain/shanghai';
 import { closureInbox, inbox, periodInbox } from '../../app/views';
 import { citeEvidence, evidenceFrom, valueFrom } from '../evidence';
 import { renderTable, ragDot } from '../../reports/table';
@@ -47,7 +48,7 @@ export function registerTaskCommands(program: Command): void {
             i.title,
             i.role === 'lead' ? '牵头' : '配合',
             i.milestoneText.slice(0, 24),
-            shanghai(i.dueAt),
+            shanghaiDay(i.dueAt),
             i.phase === 'contributed'
               ? '已报送'
               : (phaseText[i.phase] ?? i.phase) + (i.acknowledged ? '' : '·未签收'),
@@ -62,10 +63,10 @@ export function registerTaskCommands(program: Command): void {
               p.title,
               '牵头',
               `定期反馈·${p.label}`,
-              shanghai(p.dueAt),
+              shanghaiDay(p.dueAt),
               p.overdue ? '逾期待报' : '待反馈',
               p.overdue ? ragDot.red! : ragDot.green!,
-              p.overdue ? `${shanghai(p.missAt)} 前未报送将计为未按期反馈` : '按期报送本期进展',
+              p.overdue ? `${shanghaiDay(p.missAt)} 前未报送将计为未按期反馈` : '按期报送本期进展',
             ]);
           // Reports of the shares this unit dispatched wait for its own review (多级下发).
           for (const r of await dispatchReviewQueue(db, opts.unit))
@@ -74,7 +75,7 @@ export function registerTaskCommands(program: Command): void {
               r.text.slice(0, 20),
               '下发',
               `${r.body}的报告`,
-              shanghai(r.dueAt),
+              shanghaiDay(r.dueAt),
               '待本单位审核',
               ragDot.green!,
               `dudao review approve ${r.subAssignmentId}/reply --as ${opts.unit}:unit_head`,
